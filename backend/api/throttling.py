@@ -1,0 +1,7 @@
+from rest_framework.throttling import AnonRateThrottle
+
+
+class LoginRateThrottle(AnonRateThrottle):
+    """Limits token requests per client address, whatever the outcome."""
+
+    scope = "login"

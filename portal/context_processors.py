@@ -1,0 +1,5 @@
+def portal(request):
+    """Template context shared by every portal page."""
+    return {
+        "active_organization": getattr(request, "organization", None),
+    }

@@ -1,0 +1,171 @@
+"""Column definitions of the risk register (DESIGN section 7), as data.
+
+The database side builds DataFrames whose column names are the ``key`` of these columns; the
+writers take headers, number formats and colours from ``kind``. Nothing here imports Django.
+
+Every table also carries the join key ``supplier_id`` (any hashable id, unique per supplier in
+the register). It is not an output column: it only ties findings and actions to register rows so
+that filtering the register filters them too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal[
+    "text", "int", "score", "date", "datetime", "rating", "priority", "severity", "bool", "delta"
+]
+Language = Literal["en", "zh-Hans"]
+
+LANGUAGES: tuple[str, ...] = ("en", "zh-Hans")
+JOIN_KEY = "supplier_id"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One output column: stable ``key``, English and Simplified Chinese header, value kind."""
+
+    key: str
+    en: str
+    zh: str
+    kind: Kind
+
+    def header(self, language: str) -> str:
+        """The header in ``language`` (``en`` or ``zh-Hans``)."""
+        return self.zh if language == "zh-Hans" else self.en
+
+
+CATEGORIES: tuple[str, ...] = ("management", "employee", "environment", "market", "community")
+SEVERITIES: tuple[str, ...] = ("critical", "major", "minor", "observation")
+RATINGS: tuple[str, ...] = ("low", "medium", "high", "critical", "not_rated")
+PRIORITIES: tuple[str, ...] = ("P1", "P2", "P3", "P4")
+
+CATEGORY_LABELS: dict[str, tuple[str, str]] = {
+    "management": ("Management", "管理责任"),
+    "employee": ("Employees", "员工责任"),
+    "environment": ("Environment", "环境责任"),
+    "market": ("Market", "市场责任"),
+    "community": ("Community", "社区责任"),
+}
+
+REGISTER_COLUMNS: tuple[Column, ...] = (
+    Column("buyer_ref", "Buyer ref", "采购方编号", "text"),
+    Column("supplier_name", "Supplier", "供应商", "text"),
+    Column("legal_id", "Legal ID", "统一社会信用代码", "text"),
+    Column("country", "Country", "国家/地区", "text"),
+    Column("industry", "Industry", "行业", "text"),
+    Column("size_class", "Size", "企业规模", "text"),
+    Column("criticality", "Criticality", "重要程度", "text"),
+    Column("category", "Category", "采购类别", "text"),
+    Column("inherent_risk", "Inherent risk", "固有风险", "rating"),
+    Column("last_audit_accepted_at", "Last audit accepted", "最近审核通过日期", "date"),
+    Column("questionnaire", "Questionnaire", "问卷", "text"),
+    Column("overall_score", "Overall score", "总分", "score"),
+    *(
+        Column(f"score_{cat}", f"{en} score", f"{zh}得分", "score")
+        for cat, (en, zh) in CATEGORY_LABELS.items()
+    ),
+    Column("rating", "Rating", "风险评级", "rating"),
+    Column("priority", "Priority", "优先级", "priority"),
+    Column("open_findings_critical", "Open findings: critical", "未关闭发现项：严重", "int"),
+    Column("open_findings_major", "Open findings: major", "未关闭发现项：主要", "int"),
+    Column("open_findings_minor", "Open findings: minor", "未关闭发现项：次要", "int"),
+    Column("open_findings_observation", "Open findings: observation", "未关闭发现项：观察", "int"),
+    Column("open_actions", "Open actions", "未关闭整改措施", "int"),
+    Column("overdue_actions", "Overdue actions", "逾期整改措施", "int"),
+    Column("overdue_critical", "Overdue critical action", "存在逾期严重整改", "bool"),
+    Column("next_due_date", "Next due date", "下一截止日期", "date"),
+    Column("score_delta", "Change since previous audit", "较上次审核变化", "delta"),
+)
+
+FINDING_COLUMNS: tuple[Column, ...] = (
+    Column("supplier_name", "Supplier", "供应商", "text"),
+    Column("audit_id", "Audit", "审核编号", "text"),
+    Column("accepted_at", "Accepted", "审核通过日期", "date"),
+    Column("rule_code", "Rule", "规则代码", "text"),
+    Column("severity", "Severity", "严重程度", "severity"),
+    Column("category", "Category", "类别", "text"),
+    Column("title", "Finding", "发现项", "text"),
+    Column("action_status", "Action status", "整改状态", "text"),
+    Column("due_date", "Due date", "截止日期", "date"),
+)
+
+ACTION_COLUMNS: tuple[Column, ...] = (
+    Column("supplier_name", "Supplier", "供应商", "text"),
+    Column("audit_id", "Audit", "审核编号", "text"),
+    Column("finding_code", "Finding", "发现项代码", "text"),
+    Column("severity", "Severity", "严重程度", "severity"),
+    Column("status", "Status", "状态", "text"),
+    Column("due_date", "Due date", "截止日期", "date"),
+    Column("overdue", "Overdue", "是否逾期", "bool"),
+    Column("days_overdue", "Days overdue", "逾期天数", "int"),
+    Column("owner", "Responsible", "负责人", "text"),
+    Column("updated_at", "Last update", "最近更新", "datetime"),
+)
+
+# The Method sheet is a three-column table built from the ``method`` mapping.
+METHOD_COLUMNS: tuple[Column, ...] = (
+    Column("section", "Section", "项目", "text"),
+    Column("item", "Item", "条目", "text"),
+    Column("value", "Value", "取值", "text"),
+)
+
+METHOD_SECTIONS: dict[str, tuple[str, str]] = {
+    "ruleset": ("Rule set", "规则集"),
+    "categories": ("Category weight", "类别权重"),
+    "rating_bands": ("Rating band (minimum score)", "评级区间（最低分）"),
+    "severity_floor": ("Severity floor", "严重程度评级下限"),
+    "sla_days": ("Corrective action SLA (days)", "整改期限（天）"),
+    "priority_formula": ("Priority", "优先级"),
+}
+
+DEFAULT_PRIORITY_FORMULA: tuple[str, str] = (
+    "rank(rating) + rank(inherent risk); rating low 0, medium 1, high 2, critical 3 "
+    "(not yet assessed 2); inherent low 0, medium 1, high 2; P1 if >= 4, P2 if 3, P3 if 2, "
+    "else P4",
+    "评级等级 + 固有风险等级；评级 低 0、中 1、高 2、严重 3（未评估按 2）；固有风险 低 0、中 1、"
+    "高 2；≥4 为 P1，3 为 P2，2 为 P3，其余为 P4",
+)
+
+# Summary figures, in display order: key -> (English label, Chinese label).
+SUMMARY_FIGURES: dict[str, tuple[str, str]] = {
+    "suppliers": ("Suppliers", "供应商数"),
+    "assessed_suppliers": ("Assessed suppliers", "已评估供应商数"),
+    "open_findings_critical": ("Open findings: critical", "未关闭发现项：严重"),
+    "open_findings_major": ("Open findings: major", "未关闭发现项：主要"),
+    "open_findings_minor": ("Open findings: minor", "未关闭发现项：次要"),
+    "open_findings_observation": ("Open findings: observation", "未关闭发现项：观察"),
+    "open_actions": ("Open corrective actions", "未关闭整改措施"),
+    "overdue_actions": ("Overdue corrective actions", "逾期整改措施"),
+    "overdue_critical_actions": ("Overdue critical actions", "逾期严重整改措施"),
+}
+
+SHEET_NAMES: dict[str, tuple[str, str]] = {
+    "summary": ("Summary", "汇总"),
+    "register": ("Register", "风险登记册"),
+    "findings": ("Findings", "发现项"),
+    "actions": ("Corrective actions", "整改措施"),
+    "method": ("Method", "评分方法"),
+}
+
+LABELS: dict[str, tuple[str, str]] = {
+    "buyer": ("Buyer", "采购方"),
+    "generated_at": ("Generated", "生成时间"),
+    "figure": ("Figure", "指标"),
+    "value": ("Value", "数值"),
+    "rating": ("Rating", "风险评级"),
+    "priority": ("Priority", "优先级"),
+    "suppliers": ("Suppliers", "供应商数"),
+    "category": ("Category", "类别"),
+    "average_score": ("Average score", "平均得分"),
+    "by_rating_title": ("Suppliers by rating", "按评级统计供应商"),
+    "by_priority_title": ("Suppliers by priority", "按优先级统计供应商"),
+    "avg_scores_title": ("Average category scores", "各类别平均得分"),
+}
+
+
+def label(table: dict[str, tuple[str, str]], key: str, language: str) -> str:
+    """Look up a bilingual label; ``zh-Hans`` picks the Chinese text, anything else English."""
+    en, zh = table[key]
+    return zh if language == "zh-Hans" else en
