@@ -252,16 +252,12 @@ class CompiledQuestionnaire:
                     continue
             if in_context:
                 answer = answers.get(code)
-                value = (
-                    None if answer is None or answer.not_applicable else convert(answer.value)
-                )
+                value = None if answer is None or answer.not_applicable else convert(answer.value)
                 add(code, value)
                 values[code] = value
         return context, hidden, values
 
-    def build_context(
-        self, answers: Mapping[str, AnswerValue], supplier: SupplierProfile
-    ) -> Any:
+    def build_context(self, answers: Mapping[str, AnswerValue], supplier: SupplierProfile) -> Any:
         """A ``cel.Context`` holding every question code and ``supplier`` for one audit.
 
         Hidden, N/A and unanswered questions are ``null``. Build it once per audit and pass it to
@@ -302,7 +298,9 @@ def _check_questions(spec: QuestionnaireSpec) -> list[LocatedError]:
                 )
             )
         elif question.type in CHOICE_TYPES - {"yes_no"} and not question.choices:
-            errors.append(LocatedError(code, "choices", f"a {question.type} question needs choices"))
+            errors.append(
+                LocatedError(code, "choices", f"a {question.type} question needs choices")
+            )
         if question.evidence not in EVIDENCE_LEVELS:
             errors.append(
                 LocatedError(

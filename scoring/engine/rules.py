@@ -30,7 +30,6 @@ from .specs import (
     RATINGS,
     SEVERITIES,
     SUPPLIER_NAME,
-    YES_NO_VALUES,
     Band,
     FindingRule,
     QuestionnaireSpec,
@@ -41,8 +40,9 @@ from .specs import (
 __all__ = ["CompiledRuleSet", "compile_ruleset", "parse_ruleset", "ruleset_to_doc"]
 
 _SCORE_KEYS = frozenset({"weight", "points", "bands", "cap"})
-_FINDING_KEYS = frozenset(
-    {"code", "when", "severity", "category", "title", "guidance", "due_days"}
+_FINDING_KEYS = frozenset({"code", "when", "severity", "category", "title", "guidance", "due_days"})
+_TOP_KEYS = frozenset(
+    {"code", "version", "questionnaire", "categories", "scores", "findings", "sla_days", "rating"}
 )
 _SEVERITY_LIST = "critical, major, minor or observation"
 _RATING_LIST = "low, medium, high or critical"
@@ -200,7 +200,9 @@ def _parse_score(
 ) -> ScoreRule | None:
     question = questions.get(code)
     if question is None:
-        out.add(code, "question", f"unknown question code (not in questionnaire {questionnaire.code})")
+        out.add(
+            code, "question", f"unknown question code (not in questionnaire {questionnaire.code})"
+        )
         return None
     if not isinstance(raw, Mapping):
         out.add(code, "question", "expected a mapping {weight, points | bands, cap}")
@@ -244,7 +246,9 @@ def _parse_score(
                 if cap is None or cap <= 0:
                     out.add(code, "cap", f"cap must be a number > 0, got {raw['cap']!r}")
         if points is not None:
-            total = sum(points.values()) if question.type == "multi_choice" else max(points.values())
+            total = (
+                sum(points.values()) if question.type == "multi_choice" else max(points.values())
+            )
             if cap is not None:
                 total = min(total, cap)
             if total <= 0:
@@ -313,7 +317,9 @@ def _parse_finding(
     if raw.get("due_days") is not None:
         due_days = _positive_int(raw["due_days"])
         if due_days is None:
-            out.add(code, "due_days", f"must be a whole number of days > 0, got {raw['due_days']!r}")
+            out.add(
+                code, "due_days", f"must be a whole number of days > 0, got {raw['due_days']!r}"
+            )
     elif severity in SEVERITIES and severity != "observation" and severity not in sla_days:
         out.add(code, "due_days", f"no due_days and no sla_days for severity '{severity}'")
     if len(out.errors) != errors_before:
@@ -433,8 +439,7 @@ def parse_ruleset(doc: Mapping[str, Any], questionnaire: QuestionnaireSpec) -> R
             f"{questionnaire.code!r}",
         )
     for key in doc:
-        if key not in {"code", "version", "questionnaire", "categories", "scores", "findings",
-                       "sla_days", "rating"}:
+        if key not in _TOP_KEYS:
             out.add("ruleset", str(key), "unknown key")
 
     categories = _parse_categories(doc, out)
@@ -457,9 +462,7 @@ def parse_ruleset(doc: Mapping[str, Any], questionnaire: QuestionnaireSpec) -> R
         raw_findings = []
     seen: set[str] = set()
     for index, raw_finding in enumerate(raw_findings):
-        finding = _parse_finding(
-            index, raw_finding, questionnaire, categories, sla_days, seen, out
-        )
+        finding = _parse_finding(index, raw_finding, questionnaire, categories, sla_days, seen, out)
         if finding is not None:
             findings.append(finding)
 
@@ -550,6 +553,11 @@ def ratio_str(numerator: int, denominator: int) -> str:
     return str(TRACE_DECIMALS.divide(Decimal(numerator), Decimal(denominator)))
 
 
+def plain(value: Decimal) -> str:
+    """``value`` without trailing zeros or exponent: 1.50 -> "1.5", 1E+2 -> "100"."""
+    return format(value.normalize(), "f")
+
+
 def _decimals(values: list[Decimal]) -> int:
     """How many decimal places it takes to write every value as an integer multiple of a unit."""
     return max((max(0, -int(v.normalize().as_tuple().exponent)) for v in values), default=0)
@@ -581,6 +589,7 @@ class ScoredQuestion:
     weight_n: int
     multiplier: int
     max_n: int
+    unit: Decimal  # the value of n == 1
     # CHOICE: value -> (contribution, trace entry without "answer"); MULTI: value -> n
     table: Mapping[str, Any]
     # NUMBER: ((max | None, contribution, points str, q str), ...)
@@ -656,14 +665,14 @@ class CompiledRuleSet:
             unit = Decimal(1).scaleb(-places)
 
             def points_str(n: int, unit: Decimal = unit) -> str:
-                return str(n * unit)
+                return plain(n * unit)
 
             template = {
                 "answer": None,
                 "points": None,
                 "max_points": points_str(max_n),
                 "q": None,
-                "weight": str(rule.weight),
+                "weight": plain(rule.weight),
                 "category": question.category,
                 "excluded": None,
                 "unanswered": False,
@@ -694,6 +703,7 @@ class CompiledRuleSet:
                     weight_n=weight_n,
                     multiplier=multiplier,
                     max_n=max_n,
+                    unit=unit,
                     table=MappingProxyType(table),
                     bands=bands,
                     cap_n=cap_n,
@@ -711,9 +721,9 @@ class CompiledRuleSet:
             names |= expr.names
             due_days = None
             if rule.severity != "observation":
-                due_days = rule.due_days if rule.due_days is not None else spec.sla_days[
-                    rule.severity
-                ]
+                due_days = (
+                    rule.due_days if rule.due_days is not None else spec.sla_days[rule.severity]
+                )
             findings.append(
                 CompiledFinding(
                     rule=rule,
