@@ -524,3 +524,52 @@ def test_json_shape_and_values(tables):
     assert data["summary"]["suppliers"] == 4
     assert data["summary"]["average_scores"]["employee"] == 65.0
     assert data["method"]["sla_days"]["critical"] == 30
+
+
+def test_large_register_keeps_every_cell_in_order():
+    """constant_memory drops cells written out of row order; every row must come back whole."""
+    n = 6000
+    register = pd.DataFrame(
+        [
+            register_row(
+                i,
+                f"Supplier {i:05d}" if i % 7 else f"供应商{i:05d}",
+                overall_score=float(i % 1000) / 10,
+                open_actions=i % 9,
+            )
+            for i in range(1, n + 1)
+        ]
+    )
+    findings = pd.DataFrame(
+        {
+            "supplier_id": [1 + i % n for i in range(2 * n)],
+            "supplier_name": "x",
+            "audit_id": list(range(2 * n)),
+            "accepted_at": date(2025, 1, 15),
+            "rule_code": "F_X",
+            "severity": "minor",
+            "category": "employee",
+            "title": "t",
+            "action_status": "open",
+            "due_date": date(2025, 2, 14),
+        }
+    )
+    tables = build_tables(register, findings, pd.DataFrame(), {}, filters={})
+    progress: list[int] = []
+
+    wb = openpyxl.load_workbook(
+        io.BytesIO(workbook_bytes(tables, progress=progress.append)), read_only=True
+    )
+
+    rows = list(wb["Register"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == n
+    at = {c.key: i for i, c in enumerate(REGISTER_COLUMNS)}
+    by_ref = {row[at["buyer_ref"]]: row for row in rows}
+    assert by_ref["S-4321"][at["supplier_name"]] == "Supplier 04321"
+    assert by_ref["S-4321"][at["overall_score"]] == 32.1
+    assert by_ref["S-4319"][at["supplier_name"]] == "供应商04319"
+    assert sum(row[at["open_actions"]] for row in rows) == sum(i % 9 for i in range(1, n + 1))
+    assert all(len(row) == len(REGISTER_COLUMNS) and row[1] for row in rows)
+    finding_ids = [row[1] for row in wb["Findings"].iter_rows(min_row=2, values_only=True)]
+    assert finding_ids == [str(i) for i in range(2 * n)]
+    assert len(progress) > 3 and progress[-1] == 100
