@@ -95,6 +95,7 @@ _WIDTH_SAMPLE = 200  # rows sampled per text column to size it
 _WIDTH_MIN, _WIDTH_MAX = 6, 50
 _HEADER_WIDTH_MAX = 18  # longer headers wrap instead of widening the column
 _PROGRESS_EVERY = 4096  # rows between progress callbacks
+_EXCEL_MAX_DATA_ROWS = 1_048_575  # 1,048,576 rows per sheet, one of them the header
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _ONE_DAY = pd.Timedelta(days=1)
@@ -181,7 +182,15 @@ def write_xlsx(
     statuses) so that they match the CSV, JSON and API filters. ``generated_at`` may be aware: the
     Summary shows its wall-clock time and UTC offset, the document's ``created`` property is UTC.
     ``progress`` receives increasing whole percentages, ending with 100 once the file is complete.
+    Raises ``ValueError`` (before writing anything) when a table exceeds Excel's row limit.
     """
+    for frame in (tables.register, tables.findings, tables.actions):
+        # xlsxwriter silently drops rows past Excel's sheet limit; refuse instead of truncating.
+        if len(frame) > _EXCEL_MAX_DATA_ROWS:
+            raise ValueError(
+                f"{len(frame)} rows exceed Excel's {_EXCEL_MAX_DATA_ROWS} rows per sheet; "
+                "export CSV or JSON, or narrow the filters"
+            )
     tracker = _Progress(len(tables.register) + len(tables.findings) + len(tables.actions), progress)
     tracker.report(0)
     wb = xlsxwriter.Workbook(target, _WORKBOOK_OPTIONS)
