@@ -34,8 +34,10 @@ class ActiveOrganizationMiddleware:
     def __call__(self, request):
         request.organization = None
         request.membership = None
+        request.memberships = []
         if request.user.is_authenticated:
             memberships = list(request.user.memberships.select_related("organization"))
+            request.memberships = memberships
             chosen = request.session.get(self.SESSION_KEY)
             request.membership = next(
                 (m for m in memberships if m.organization_id == chosen),

@@ -1,0 +1,32 @@
+"""The portal's menu for the active organization and role."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label, kinds, roles or None for every role)
+MENU = [
+    ("portal:buyer_audits", _("Audits"), {"buyer"}, None),
+    ("portal:buyer_suppliers", _("Suppliers"), {"buyer"}, {"admin", "officer"}),
+    ("portal:buyer_actions", _("Corrective actions"), {"buyer"}, None),
+    ("portal:buyer_register", _("Risk register"), {"buyer"}, {"admin", "officer"}),
+    ("portal:supplier_actions", _("Corrective actions"), {"supplier"}, None),
+]
+
+
+def nav_for(request) -> list[dict]:
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return []
+    items = []
+    for name, label, kinds, roles in MENU:
+        if membership.organization.kind not in kinds:
+            continue
+        if roles is not None and membership.role not in roles:
+            continue
+        try:
+            items.append({"url": reverse(name), "label": label})
+        except NoReverseMatch:
+            continue  # page not available in this build
+    return items
