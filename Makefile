@@ -18,8 +18,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The compiled catalogues are committed; rebuild them when gettext is installed.
 messages: install
-	$(BIN)/python manage.py compilemessages --ignore "$(VENV)/*" -v0
+	@if command -v msgfmt >/dev/null 2>&1; then \
+	  $(BIN)/python manage.py compilemessages --ignore "$(VENV)/*" -v0; \
+	else echo "msgfmt not found: using the compiled catalogues in locale/"; fi
 
 ## Install, migrate, load the library, seed the demo and serve on http://$(HOST):$(PORT)
 setup: install messages
