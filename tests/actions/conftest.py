@@ -1,0 +1,92 @@
+"""Accepted audits with final scores and findings, built through the ORM so the action tests do
+not depend on the audit lifecycle or the scoring services."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from audits.models import Audit, Finding
+from audits.permissions import grant_audit_to_organizations
+from scoring.models import Score
+from tests.factories import load_doc, make_ruleset, make_version
+
+RULES = {r["code"]: r for r in load_doc("mini-rules.yaml")["findings"]}
+
+
+@pytest.fixture
+def accepted_audit(db):
+    """``accepted_audit(buyer=, supplier=, rules=(...), accepted_at=, respondents=, reviewers=,
+    version=, ruleset=)`` -> an accepted Audit with a final Score raising ``rules``."""
+    cache: dict = {}
+
+    def make(
+        *,
+        buyer,
+        supplier,
+        rules=("F_AGE_CHECK", "F_HOURS", "F_NO_POLICY", "F_NO_TRACKING"),
+        accepted_at: datetime.datetime | None = None,
+        respondents=(),
+        reviewers=(),
+        version=None,
+        ruleset=None,
+    ) -> Audit:
+        if version is None:
+            version = cache.get("version") or make_version()
+            cache["version"] = version
+        if ruleset is None:
+            ruleset = cache.get("ruleset") or make_ruleset()
+            cache["ruleset"] = ruleset
+        accepted_at = accepted_at or timezone.now()
+        audit = Audit.objects.create(
+            buyer=buyer,
+            supplier=supplier,
+            questionnaire_version=version,
+            ruleset=ruleset,
+            status=Audit.Status.ACCEPTED,
+            due_date=timezone.localdate(accepted_at),
+            issued_at=accepted_at - datetime.timedelta(days=20),
+            submitted_at=accepted_at - datetime.timedelta(days=2),
+            accepted_at=accepted_at,
+            score_released=True,
+        )
+        grant_audit_to_organizations(audit)
+        audit.respondents.add(*respondents)
+        audit.reviewers.add(*reviewers)
+        score = Score.objects.create(
+            audit=audit, ruleset=ruleset, overall="55.0", rating="high", final=True
+        )
+        for code in rules:
+            rule = RULES[code]
+            Finding.objects.create(
+                audit=audit,
+                score=score,
+                rule_code=code,
+                severity=rule["severity"],
+                category=rule["category"],
+                title=rule["title"],
+                guidance=rule["guidance"],
+            )
+        return audit
+
+    return make
+
+
+@pytest.fixture
+def opened(world, accepted_audit):
+    """``opened(**audit_kwargs)`` -> (audit, {rule_code: action}) for buyer A and supplier s1,
+    with s1_respondent and a_reviewer assigned."""
+    from audits.services.actions import actions_open_for_audit
+
+    def make(**kwargs):
+        kwargs.setdefault("buyer", world.buyer_a)
+        kwargs.setdefault("supplier", world.s1)
+        kwargs.setdefault("respondents", [world.s1_respondent])
+        kwargs.setdefault("reviewers", [world.a_reviewer])
+        audit = accepted_audit(**kwargs)
+        actions = actions_open_for_audit(audit=audit, actor=world.a_officer)
+        return audit, {a.finding.rule_code: a for a in actions}
+
+    return make
