@@ -438,29 +438,12 @@ def _engine():
     return engine
 
 
-def _without_title(doc: dict) -> dict:
-    return {k: v for k, v in doc.items() if k != "title"}
-
-
 @pytest.mark.parametrize("code", sorted(QUESTIONNAIRES))
 def test_engine_accepts_library(code):
-    """The questionnaire and the rule set load in the Django-free engine.
-
-    The rule set's bilingual ``title`` (required by the library brief, not in the DESIGN sketch) is
-    checked separately below, so that every other rule is still validated by the engine.
-    """
+    """The questionnaire and its rule set (bilingual title included) load in the Django-free engine."""
     engine = _engine()
     spec = engine.questionnaire_spec_from_doc(load(QUESTIONNAIRES[code]))
     engine.compile_questionnaire(spec)
-    engine.parse_ruleset(_without_title(load(RULESETS[code])), spec)
-
-
-@pytest.mark.xfail(reason="contract gap: scoring.engine.parse_ruleset rejects the top-level rule set "
-                          "`title` key that the library rule sets carry", strict=False)
-@pytest.mark.parametrize("code", sorted(QUESTIONNAIRES))
-def test_engine_accepts_ruleset_title(code):
-    engine = _engine()
-    spec = engine.questionnaire_spec_from_doc(load(QUESTIONNAIRES[code]))
     engine.parse_ruleset(load(RULESETS[code]), spec)
 
 
@@ -478,7 +461,7 @@ def test_engine_visibility_and_scores_agree():
         profile = engine.SupplierProfile(size_class=size, country="CN", industry="13")
         assert set(compiled.visible_codes({}, profile)) == visible_codes(doc, supplier), size
     rules_doc = load(RULESETS["sme-csr-core"])
-    ruleset = engine.compile_ruleset(engine.parse_ruleset(_without_title(rules_doc), spec), compiled)
+    ruleset = engine.compile_ruleset(engine.parse_ruleset(rules_doc, spec), compiled)
     answers = {}
     for q in questions(doc):
         rule = rules_doc["scores"].get(q["code"])
