@@ -1,3 +1,258 @@
-from django.urls import path  # noqa: F401
+"""Questionnaire templates API (DESIGN section 8: /api/v1/questionnaires/ ...).
 
-urlpatterns: list = []
+Buyers (issue audits or manage templates) list and read the shared library and their own
+templates; buyer admins import, edit drafts, publish, retire, start new versions and export.
+Suppliers never list templates: they read a version through their audits
+(``versions/{number}/`` answers for a version used by an audit they can see).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.languages import request_language
+from audits.questionnaires.render import render_version
+from audits.questionnaires.storage import document_from_version
+from audits.questionnaires.xlsx_io import XLSX_CONTENT_TYPE, write_xlsx
+from audits.questionnaires.yaml_io import write_yaml
+from audits.selectors.questionnaires import (
+    can_list_templates,
+    questionnaire_get_for,
+    questionnaire_list,
+    template_owner_for,
+    version_get_for,
+)
+from audits.serializers.questionnaires import (
+    DocumentInputSerializer,
+    DraftInputSerializer,
+    ImportInputSerializer,
+    questionnaire_summary,
+    version_summary,
+)
+from audits.services.questionnaires import (
+    question_update,
+    questionnaire_import,
+    read_document,
+    version_new_draft,
+    version_publish,
+    version_retire,
+    version_update_draft,
+)
+from backend.api.pagination import PageNumberPagination
+
+
+def _created(version, request, code=status.HTTP_201_CREATED) -> Response:
+    return Response(render_version(version, request_language(request)), status=code)
+
+
+class QuestionnaireListApi(APIView):
+    """GET: the template catalogue. POST: create a template (or a new draft) from a JSON
+    document ``{"document": {...}, "owner": <buyer id>, "publish": false}``."""
+
+    def get(self, request):
+        if not can_list_templates(request.user):
+            raise PermissionDenied(_("Only buyers list questionnaire templates."))
+        lang = request_language(request)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(questionnaire_list(user=request.user), request, self)
+        return paginator.get_paginated_response([questionnaire_summary(q, lang) for q in page])
+
+    def post(self, request):
+        data = DocumentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        owner = template_owner_for(user=request.user, owner_id=data.validated_data.get("owner"))
+        document = read_document(content=data.validated_data["document"], fmt="json")
+        version = questionnaire_import(
+            document=document,
+            owner=owner,
+            actor=request.user,
+            publish=data.validated_data["publish"],
+        )
+        return _created(version, request)
+
+
+class QuestionnaireImportApi(APIView):
+    """POST multipart ``file`` (.yaml or .xlsx), optional ``format``, ``owner``, ``publish``."""
+
+    def post(self, request):
+        data = ImportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        owner = template_owner_for(user=request.user, owner_id=data.validated_data.get("owner"))
+        content = data.validated_data["file"].read()
+        document = read_document(content=content, fmt=data.validated_data["format"])
+        version = questionnaire_import(
+            document=document,
+            owner=owner,
+            actor=request.user,
+            publish=data.validated_data["publish"],
+        )
+        return _created(version, request)
+
+
+class QuestionnaireDetailApi(APIView):
+    """The template, its versions, and ``current`` (the latest published version, else the
+    latest) rendered in the caller's language."""
+
+    def get(self, request, questionnaire_id: int):
+        questionnaire = questionnaire_get_for(user=request.user, questionnaire_id=questionnaire_id)
+        lang = request_language(request)
+        versions = list(questionnaire.versions.order_by("-number"))
+        current = next((v for v in versions if v.status == "published"), None) or (
+            versions[0] if versions else None
+        )
+        body = {
+            "id": questionnaire.pk,
+            "code": questionnaire.code,
+            "library": questionnaire.owner_id is None,
+            "owner": (
+                {"id": questionnaire.owner_id, "name": questionnaire.owner.name}
+                if questionnaire.owner_id
+                else None
+            ),
+            "versions": [version_summary(v) for v in versions],
+            "current": render_version(current, lang) if current else None,
+        }
+        return Response(body)
+
+
+class VersionListApi(APIView):
+    def get(self, request, questionnaire_id: int):
+        questionnaire = questionnaire_get_for(user=request.user, questionnaire_id=questionnaire_id)
+        return Response([version_summary(v) for v in questionnaire.versions.order_by("-number")])
+
+
+class VersionDetailApi(APIView):
+    """GET: the version rendered in the caller's language (Accept-Language or ?lang=).
+    PUT ``{"document": {...}}``: replace a draft's content (409 once published)."""
+
+    def get(self, request, questionnaire_id: int, number: int):
+        version = version_get_for(
+            user=request.user, questionnaire_id=questionnaire_id, number=number
+        )
+        return Response(render_version(version, request_language(request)))
+
+    def put(self, request, questionnaire_id: int, number: int):
+        version = version_get_for(
+            user=request.user, questionnaire_id=questionnaire_id, number=number, manage=True
+        )
+        data = DraftInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = read_document(content=data.validated_data["document"], fmt="json")
+        version = version_update_draft(version=version, document=document, actor=request.user)
+        return _created(version, request, status.HTTP_200_OK)
+
+
+class QuestionUpdateApi(APIView):
+    """PATCH one question of a draft with document keys (``{"text": {...}, "required": true}``)."""
+
+    def patch(self, request, questionnaire_id: int, number: int, code: str):
+        version = version_get_for(
+            user=request.user, questionnaire_id=questionnaire_id, number=number, manage=True
+        )
+        if not isinstance(request.data, dict):
+            raise ValidationError(_("Expected an object of question fields."))
+        version = question_update(
+            version=version, code=code, changes=dict(request.data), actor=request.user
+        )
+        return _created(version, request, status.HTTP_200_OK)
+
+
+class _VersionActionApi(APIView):
+    service = staticmethod(version_publish)
+    success = status.HTTP_200_OK
+
+    def post(self, request, questionnaire_id: int, number: int):
+        version = version_get_for(
+            user=request.user, questionnaire_id=questionnaire_id, number=number, manage=True
+        )
+        version = self.service(version=version, actor=request.user)
+        return _created(version, request, self.success)
+
+
+class VersionPublishApi(_VersionActionApi):
+    """draft -> published (409 otherwise)."""
+
+    service = staticmethod(version_publish)
+
+
+class VersionRetireApi(_VersionActionApi):
+    """published -> retired: hidden from new audits; existing audits keep it (409 otherwise)."""
+
+    service = staticmethod(version_retire)
+
+
+class VersionNewDraftApi(_VersionActionApi):
+    """Copy a published or retired version into a new draft (409 if a draft exists)."""
+
+    service = staticmethod(version_new_draft)
+    success = status.HTTP_201_CREATED
+
+
+class VersionExportApi(APIView):
+    """GET ?format=yaml|xlsx: the version as a file that imports back to the same content."""
+
+    def perform_content_negotiation(self, request, force=False):
+        # ``format`` names the file format here, not a DRF renderer; errors stay JSON.
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
+    def get(self, request, questionnaire_id: int, number: int):
+        # Template files are for buyers; suppliers read versions through their audits only.
+        questionnaire_get_for(user=request.user, questionnaire_id=questionnaire_id)
+        version = version_get_for(
+            user=request.user, questionnaire_id=questionnaire_id, number=number
+        )
+        fmt = request.query_params.get("format", "yaml")
+        doc = document_from_version(version)
+        filename = f"{version.questionnaire.code}-v{version.number}"
+        if fmt == "yaml":
+            response = HttpResponse(
+                write_yaml(doc).encode("utf-8"), content_type="application/yaml; charset=utf-8"
+            )
+            filename += ".yaml"
+        elif fmt == "xlsx":
+            response = HttpResponse(write_xlsx(doc), content_type=XLSX_CONTENT_TYPE)
+            filename += ".xlsx"
+        else:
+            raise ValidationError({"format": [_("Use format=yaml or format=xlsx.")]})
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+_version = "questionnaires/<int:questionnaire_id>/versions/<int:number>/"
+
+urlpatterns = [
+    path("questionnaires/", QuestionnaireListApi.as_view(), name="questionnaire-list"),
+    path("questionnaires/import/", QuestionnaireImportApi.as_view(), name="questionnaire-import"),
+    path(
+        "questionnaires/<int:questionnaire_id>/",
+        QuestionnaireDetailApi.as_view(),
+        name="questionnaire-detail",
+    ),
+    path(
+        "questionnaires/<int:questionnaire_id>/versions/",
+        VersionListApi.as_view(),
+        name="questionnaire-version-list",
+    ),
+    path(_version, VersionDetailApi.as_view(), name="questionnaire-version-detail"),
+    path(
+        _version + "questions/<str:code>/",
+        QuestionUpdateApi.as_view(),
+        name="questionnaire-question",
+    ),
+    path(_version + "publish/", VersionPublishApi.as_view(), name="questionnaire-version-publish"),
+    path(_version + "retire/", VersionRetireApi.as_view(), name="questionnaire-version-retire"),
+    path(
+        _version + "new-version/",
+        VersionNewDraftApi.as_view(),
+        name="questionnaire-version-new",
+    ),
+    path(_version + "export/", VersionExportApi.as_view(), name="questionnaire-version-export"),
+]
