@@ -1,3 +1,337 @@
-from django.urls import path  # noqa: F401
+"""Audit API (DESIGN section 8): list / issue, detail, answers, evidence, one view per move,
+events, prefill, assignments, campaigns.
 
-urlpatterns: list = []
+Views are thin: ``audit_get_for`` fetches and authorizes (404 for an audit the caller may not
+see), services decide the rest (403 wrong role, 409 wrong state, 400 bad input)."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from django.urls import path
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from guardian.core import ObjectPermissionChecker
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audits.selectors.audits import (
+    AuditFilter,
+    answers_for,
+    audit_get_for,
+    audit_list_for,
+    campaign_get_for,
+    campaign_list_for,
+    events_for,
+    evidence_for,
+    evidence_get_for,
+)
+from audits.serializers.audits import (
+    AnswersInputSerializer,
+    AnswersOutputSerializer,
+    AuditDetailSerializer,
+    AuditIssueSerializer,
+    AuditSerializer,
+    CampaignCreateSerializer,
+    CampaignSerializer,
+    CommentSerializer,
+    EventSerializer,
+    EvidenceSerializer,
+    EvidenceUploadSerializer,
+    PrefillResultSerializer,
+    ReasonSerializer,
+    UsersSerializer,
+)
+from audits.services import audits as services
+from audits.services.evidence import evidence_delete, evidence_upload
+from backend.api.pagination import PageNumberPagination
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _detail_response(request, audit_id: int, *, code: int = status.HTTP_200_OK) -> Response:
+    audit = audit_get_for(user=request.user, audit_id=audit_id)
+    perms = ObjectPermissionChecker(request.user).get_perms(audit)
+    data = AuditDetailSerializer(audit, context={"request": request, "permissions": perms}).data
+    return Response(data, status=code)
+
+
+class _AuditApi(APIView):
+    # Visibility is decided by the selectors (``audit_get_for``), not by the default filter.
+    filter_backends: list = []
+
+    def _detail(self, request, audit_id: int) -> Response:
+        return _detail_response(request, audit_id)
+
+
+class AuditListApi(GenericAPIView):
+    """GET: the audits the caller may see (filters: status, supplier, buyer, campaign,
+    questionnaire, overdue, due_before, due_after). POST: issue one audit."""
+
+    serializer_class = AuditSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AuditFilter
+    pagination_class = PageNumberPagination
+
+    def get_queryset(self):
+        return audit_list_for(user=self.request.user)
+
+    @extend_schema(operation_id="audits_list", responses=AuditSerializer(many=True))
+    def get(self, request):
+        qs = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(AuditSerializer(page, many=True).data)
+
+    @extend_schema(request=AuditIssueSerializer, responses={201: AuditDetailSerializer})
+    def post(self, request):
+        data = _valid(AuditIssueSerializer, request)
+        audit = services.audit_issue(
+            actor=request.user,
+            buyer=data.get("buyer"),
+            supplier=data["supplier"],
+            questionnaire_version=data["questionnaire_version"],
+            ruleset=data.get("ruleset"),
+            due_date=data["due_date"],
+            title=data.get("title", ""),
+            message=data.get("message", ""),
+            respondents=data.get("respondents", []),
+            reviewers=data.get("reviewers", []),
+            send=data["send"],
+        )
+        return _detail_response(request, audit.pk, code=status.HTTP_201_CREATED)
+
+
+class AuditDetailApi(_AuditApi):
+    @extend_schema(responses=AuditDetailSerializer)
+    def get(self, request, audit_id: int):
+        return self._detail(request, audit_id)
+
+
+class AuditAnswersApi(_AuditApi):
+    """GET the answers (with the visible question codes and what still blocks submission);
+    PATCH upserts a batch ``{"answers": [{"question", "value", "not_applicable"}]}``."""
+
+    def _answers(self, audit) -> Response:
+        data = {
+            "answers": answers_for(audit),
+            "visible": sorted(services.visible_codes(audit)),
+            "missing": services.missing_for_submit(audit) if audit.is_editable else {},
+        }
+        return Response(AnswersOutputSerializer(data).data)
+
+    @extend_schema(responses=AnswersOutputSerializer)
+    def get(self, request, audit_id: int):
+        return self._answers(audit_get_for(user=request.user, audit_id=audit_id))
+
+    @extend_schema(request=AnswersInputSerializer, responses=AnswersOutputSerializer)
+    def patch(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        data = _valid(AnswersInputSerializer, request)
+        services.answers_save(audit=audit, answers=data["answers"], actor=request.user)
+        audit.refresh_from_db()
+        return self._answers(audit)
+
+
+class AuditEvidenceListApi(_AuditApi):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses=EvidenceSerializer(many=True))
+    def get(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        return Response(EvidenceSerializer(evidence_for(audit), many=True).data)
+
+    @extend_schema(request=EvidenceUploadSerializer, responses={201: EvidenceSerializer})
+    def post(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        data = _valid(EvidenceUploadSerializer, request)
+        evidence = evidence_upload(
+            audit=audit, question_code=data["question"], file=data["file"], actor=request.user
+        )
+        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class AuditEvidenceDetailApi(_AuditApi):
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
+    )
+    def get(self, request, audit_id: int, evidence_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        evidence = evidence_get_for(audit=audit, evidence_id=evidence_id)
+        response = FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=True,
+            filename=evidence.original_name,
+            content_type=evidence.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, audit_id: int, evidence_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        evidence = evidence_get_for(audit=audit, evidence_id=evidence_id)
+        evidence_delete(evidence=evidence, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AuditSubmitApi(_AuditApi):
+    @extend_schema(request=None, responses=AuditDetailSerializer)
+    def post(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        services.audit_submit(audit=audit, actor=request.user)
+        return self._detail(request, audit_id)
+
+
+class AuditReturnApi(_AuditApi):
+    @extend_schema(request=CommentSerializer, responses=AuditDetailSerializer)
+    def post(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        data = _valid(CommentSerializer, request)
+        services.audit_return(audit=audit, comment=data["comment"], actor=request.user)
+        return self._detail(request, audit_id)
+
+
+class AuditAcceptApi(_AuditApi):
+    @extend_schema(request=CommentSerializer, responses=AuditDetailSerializer)
+    def post(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        data = _valid(CommentSerializer, request)
+        services.audit_accept(audit=audit, comment=data["comment"], actor=request.user)
+        return self._detail(request, audit_id)
+
+
+class AuditCancelApi(_AuditApi):
+    @extend_schema(request=ReasonSerializer, responses=AuditDetailSerializer)
+    def post(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        data = _valid(ReasonSerializer, request)
+        services.audit_cancel(audit=audit, reason=data["reason"], actor=request.user)
+        return self._detail(request, audit_id)
+
+
+class AuditSendApi(_AuditApi):
+    @extend_schema(request=None, responses=AuditDetailSerializer)
+    def post(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        services.audit_send(audit=audit, actor=request.user)
+        return self._detail(request, audit_id)
+
+
+class AuditEventsApi(_AuditApi):
+    @extend_schema(responses=EventSerializer(many=True))
+    def get(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        return Response(EventSerializer(events_for(user=request.user, audit=audit), many=True).data)
+
+
+class AuditPrefillApi(_AuditApi):
+    @extend_schema(request=None, responses=PrefillResultSerializer)
+    def post(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        result = services.audit_prefill(audit=audit, actor=request.user)
+        return Response(PrefillResultSerializer(result).data)
+
+
+class _AssignApi(_AuditApi):
+    """POST adds users, DELETE removes them: ``{"users": [ids]}``."""
+
+    assign = staticmethod(services.audit_assign_respondents)
+    unassign = staticmethod(services.audit_unassign_respondents)
+
+    @extend_schema(request=UsersSerializer, responses=AuditDetailSerializer)
+    def post(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        data = _valid(UsersSerializer, request)
+        self.assign(audit=audit, users=data["users"], actor=request.user)
+        return self._detail(request, audit_id)
+
+    @extend_schema(request=UsersSerializer, responses=AuditDetailSerializer)
+    def delete(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        data = _valid(UsersSerializer, request)
+        self.unassign(audit=audit, users=data["users"], actor=request.user)
+        return self._detail(request, audit_id)
+
+
+class AuditRespondentsApi(_AssignApi):
+    pass
+
+
+class AuditReviewersApi(_AssignApi):
+    assign = staticmethod(services.audit_assign_reviewers)
+    unassign = staticmethod(services.audit_unassign_reviewers)
+
+
+class CampaignListApi(GenericAPIView):
+    """GET: the campaigns of the caller's buyers. POST: issue to many suppliers at once (by
+    ``supplier_ids`` or ``filters``: country, criticality, category); answers 202 with the
+    campaign, whose ``processed`` / ``progress`` show how far issuing has got."""
+
+    serializer_class = CampaignSerializer
+    filter_backends: list = []
+    pagination_class = PageNumberPagination
+
+    def get_queryset(self):
+        return campaign_list_for(user=self.request.user)
+
+    @extend_schema(operation_id="campaigns_list", responses=CampaignSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(CampaignSerializer(page, many=True).data)
+
+    @extend_schema(request=CampaignCreateSerializer, responses={202: CampaignSerializer})
+    def post(self, request):
+        data = _valid(CampaignCreateSerializer, request)
+        campaign = services.campaign_create(
+            actor=request.user,
+            buyer=data.get("buyer"),
+            name=data["name"],
+            questionnaire_version=data["questionnaire_version"],
+            ruleset=data.get("ruleset"),
+            due_date=data["due_date"],
+            supplier_ids=data.get("supplier_ids") or None,
+            filters=data.get("filters") or None,
+        )
+        campaign = campaign_get_for(user=request.user, campaign_id=campaign.pk)
+        return Response(CampaignSerializer(campaign).data, status=status.HTTP_202_ACCEPTED)
+
+
+class CampaignDetailApi(APIView):
+    filter_backends: list = []
+
+    @extend_schema(responses=CampaignSerializer)
+    def get(self, request, campaign_id: int):
+        campaign = campaign_get_for(user=request.user, campaign_id=campaign_id)
+        return Response(CampaignSerializer(campaign).data)
+
+
+A = "audits/<int:audit_id>/"
+urlpatterns = [
+    path("audits/", AuditListApi.as_view(), name="audit-list"),
+    path(A, AuditDetailApi.as_view(), name="audit-detail"),
+    path(A + "answers/", AuditAnswersApi.as_view(), name="audit-answers"),
+    path(A + "evidence/", AuditEvidenceListApi.as_view(), name="audit-evidence"),
+    path(
+        A + "evidence/<int:evidence_id>/",
+        AuditEvidenceDetailApi.as_view(),
+        name="audit-evidence-detail",
+    ),
+    path(A + "send/", AuditSendApi.as_view(), name="audit-send"),
+    path(A + "submit/", AuditSubmitApi.as_view(), name="audit-submit"),
+    path(A + "return/", AuditReturnApi.as_view(), name="audit-return"),
+    path(A + "accept/", AuditAcceptApi.as_view(), name="audit-accept"),
+    path(A + "cancel/", AuditCancelApi.as_view(), name="audit-cancel"),
+    path(A + "events/", AuditEventsApi.as_view(), name="audit-events"),
+    path(A + "prefill/", AuditPrefillApi.as_view(), name="audit-prefill"),
+    path(A + "respondents/", AuditRespondentsApi.as_view(), name="audit-respondents"),
+    path(A + "reviewers/", AuditReviewersApi.as_view(), name="audit-reviewers"),
+    path("campaigns/", CampaignListApi.as_view(), name="campaign-list"),
+    path("campaigns/<int:campaign_id>/", CampaignDetailApi.as_view(), name="campaign-detail"),
+]

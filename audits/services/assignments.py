@@ -19,3 +19,18 @@ def revoke_user_assignments(*, user: User, organization: Organization) -> None:
     for audit in Audit.objects.filter(buyer=organization, reviewers=user):
         audit.reviewers.remove(user)
         revoke_reviewer(audit, user)
+
+
+def __getattr__(name: str):
+    # The assignment services live with the rest of the lifecycle (they share its checks);
+    # they are reachable from here too, lazily, to avoid an import cycle.
+    if name in {
+        "audit_assign_respondents",
+        "audit_unassign_respondents",
+        "audit_assign_reviewers",
+        "audit_unassign_reviewers",
+    }:
+        from audits.services import audits
+
+        return getattr(audits, name)
+    raise AttributeError(name)

@@ -1,0 +1,123 @@
+"""Reads of audits: fetch-and-authorize, the filtered list, answers, evidence, events,
+campaigns."""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership
+from accounts.permissions import organizations_with_perm
+from audits.models import ActivityEvent, Answer, Audit, Campaign, Evidence
+
+Status = Audit.Status
+
+
+def _base() -> QuerySet[Audit]:
+    return Audit.objects.select_related(
+        "buyer", "supplier", "questionnaire_version__questionnaire", "ruleset", "campaign"
+    )
+
+
+def audit_get_for(*, user, audit_id: int, perm: str | None = None) -> Audit:
+    """The audit if ``user`` may see it (else 404) and, when ``perm`` is given, holds it on the
+    audit (else 403 with a message)."""
+    audit = _base().visible_to(user).filter(pk=audit_id).first()
+    if audit is None:
+        raise Http404
+    if perm is not None and not user.has_perm(perm, audit):
+        raise PermissionDenied(_("Your role does not allow this on this audit."))
+    return audit
+
+
+class AuditFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    supplier = django_filters.NumberFilter(field_name="supplier_id")
+    buyer = django_filters.NumberFilter(field_name="buyer_id")
+    campaign = django_filters.NumberFilter(field_name="campaign_id")
+    questionnaire = django_filters.CharFilter(
+        field_name="questionnaire_version__questionnaire__code"
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+
+    class Meta:
+        model = Audit
+        fields = ["status", "supplier", "buyer", "campaign", "questionnaire", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = queryset.overdue(timezone.localdate())
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+def audit_list_for(*, user) -> QuerySet[Audit]:
+    """Every audit ``user`` may see, with what the list serializer reads (constant queries)."""
+    return (
+        _base()
+        .visible_to(user)
+        .prefetch_related("respondents", "reviewers")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def answers_for(audit: Audit) -> QuerySet[Answer]:
+    return (
+        Answer.objects.filter(audit=audit)
+        .select_related("question", "updated_by")
+        .order_by("question__section__position", "question__position")
+    )
+
+
+def evidence_for(audit: Audit) -> QuerySet[Evidence]:
+    return (
+        Evidence.objects.filter(audit=audit, corrective_action__isnull=True)
+        .select_related("question", "uploaded_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def evidence_get_for(*, audit: Audit, evidence_id: int) -> Evidence:
+    evidence = evidence_for(audit).filter(pk=evidence_id).first()
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
+def is_supplier_side(user, audit: Audit) -> bool:
+    return Membership.objects.filter(user=user, organization_id=audit.supplier_id).exists()
+
+
+def events_for(*, user, audit: Audit) -> QuerySet[ActivityEvent]:
+    """The audit's story; buyer-internal events are hidden from the supplier side."""
+    events = (
+        ActivityEvent.objects.filter(audit=audit)
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+    if is_supplier_side(user, audit):
+        events = events.filter(internal=False)
+    return events
+
+
+def campaign_list_for(*, user) -> QuerySet[Campaign]:
+    """Campaigns of the buyers where ``user`` issues audits or sees all audits."""
+    buyers = organizations_with_perm(user, "accounts.issue_audits").filter(kind="buyer")
+    return (
+        Campaign.objects.filter(buyer__in=buyers)
+        .select_related("buyer", "questionnaire_version__questionnaire", "created_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def campaign_get_for(*, user, campaign_id: int) -> Campaign:
+    campaign = campaign_list_for(user=user).filter(pk=campaign_id).first()
+    if campaign is None:
+        raise Http404
+    return campaign

@@ -1,0 +1,248 @@
+"""Small input / output serializers of the audit API. No business logic here: inputs are
+parsed and ids resolved to objects, services decide the rest."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import Organization, User
+from audits.models import ActivityEvent, Answer, Audit, Campaign, Evidence, QuestionnaireVersion
+from scoring.models import RuleSet
+
+
+class OrgRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="get_full_name")
+
+
+class QuestionnaireRefSerializer(serializers.Serializer):
+    version_id = serializers.IntegerField(source="id")
+    code = serializers.CharField(source="questionnaire.code")
+    version = serializers.IntegerField(source="number")
+    title = serializers.JSONField()
+
+
+class AuditSerializer(serializers.ModelSerializer):
+    buyer = OrgRefSerializer()
+    supplier = OrgRefSerializer()
+    questionnaire = QuestionnaireRefSerializer(source="questionnaire_version")
+    respondents = UserRefSerializer(many=True)
+    reviewers = UserRefSerializer(many=True)
+    overdue = serializers.SerializerMethodField()
+    # Plain strings in the schema: state names are documented in docs/audits.md, and one enum
+    # per model called "status" would collide in the OpenAPI components.
+    status = serializers.CharField(
+        read_only=True,
+        help_text="draft | sent | in_progress | submitted | returned | accepted | cancelled",
+    )
+
+    class Meta:
+        model = Audit
+        fields = [
+            "id",
+            "title",
+            "status",
+            "buyer",
+            "supplier",
+            "questionnaire",
+            "ruleset",
+            "campaign",
+            "due_date",
+            "overdue",
+            "respondents",
+            "reviewers",
+            "created_at",
+            "issued_at",
+            "submitted_at",
+            "accepted_at",
+            "cancelled_at",
+        ]
+
+    def get_overdue(self, audit: Audit) -> bool:
+        return audit.is_overdue()
+
+
+class AuditDetailSerializer(AuditSerializer):
+    permissions = serializers.SerializerMethodField()
+
+    class Meta(AuditSerializer.Meta):
+        fields = [*AuditSerializer.Meta.fields, "message", "score_released", "permissions"]
+
+    def get_permissions(self, audit: Audit) -> list[str]:
+        """The caller's permissions on this audit (what the client may offer)."""
+        return sorted(self.context.get("permissions", []))
+
+
+class AuditIssueSerializer(serializers.Serializer):
+    buyer = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.buyers(), required=False, allow_null=True
+    )
+    supplier = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.suppliers())
+    questionnaire_version = serializers.PrimaryKeyRelatedField(
+        queryset=QuestionnaireVersion.objects.select_related("questionnaire")
+    )
+    ruleset = serializers.PrimaryKeyRelatedField(
+        queryset=RuleSet.objects.all(), required=False, allow_null=True
+    )
+    due_date = serializers.DateField()
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    message = serializers.CharField(required=False, allow_blank=True)
+    respondents = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), many=True, required=False
+    )
+    reviewers = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), many=True, required=False
+    )
+    send = serializers.BooleanField(default=True)
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    question = serializers.CharField(source="question.code")
+    updated_by = UserRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Answer
+        fields = ["question", "value", "not_applicable", "updated_by", "updated_at"]
+
+
+class AnswersOutputSerializer(serializers.Serializer):
+    answers = AnswerSerializer(many=True)
+    visible = serializers.ListField(child=serializers.CharField())
+    missing = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    question = serializers.CharField()
+    value = serializers.JSONField(required=False, allow_null=True)
+    not_applicable = serializers.BooleanField(required=False, default=False)
+
+
+class AnswersInputSerializer(serializers.Serializer):
+    answers = serializers.ListField(child=serializers.DictField(), allow_empty=False)
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    question = serializers.CharField(source="question.code", allow_null=True)
+    uploaded_by = UserRefSerializer(allow_null=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "question",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "created_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, evidence: Evidence) -> str:
+        return reverse("audit-evidence-detail", args=[evidence.audit_id, evidence.pk])
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    question = serializers.CharField()
+    file = serializers.FileField(allow_empty_file=True)
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class UsersSerializer(serializers.Serializer):
+    users = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = UserRefSerializer(allow_null=True)
+
+    class Meta:
+        model = ActivityEvent
+        fields = [
+            "id",
+            "verb",
+            "actor",
+            "from_status",
+            "to_status",
+            "comment",
+            "data",
+            "created_at",
+        ]
+
+
+class PrefillSourceSerializer(serializers.Serializer):
+    audit = serializers.IntegerField()
+    questionnaire_version = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField()
+
+
+class PrefillResultSerializer(serializers.Serializer):
+    source = PrefillSourceSerializer(allow_null=True)
+    copied = serializers.ListField(child=serializers.CharField())
+    skipped = serializers.DictField(child=serializers.CharField())
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    buyer = OrgRefSerializer()
+    questionnaire = QuestionnaireRefSerializer(source="questionnaire_version")
+    progress = serializers.IntegerField(read_only=True)
+    status = serializers.CharField(read_only=True, help_text="queued | running | done | failed")
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "name",
+            "buyer",
+            "questionnaire",
+            "ruleset",
+            "due_date",
+            "filters",
+            "status",
+            "total",
+            "processed",
+            "progress",
+            "error",
+            "created_at",
+            "finished_at",
+        ]
+
+
+class CampaignCreateSerializer(serializers.Serializer):
+    buyer = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.buyers(), required=False, allow_null=True
+    )
+    name = serializers.CharField(max_length=200)
+    questionnaire_version = serializers.PrimaryKeyRelatedField(
+        queryset=QuestionnaireVersion.objects.select_related("questionnaire")
+    )
+    ruleset = serializers.PrimaryKeyRelatedField(
+        queryset=RuleSet.objects.all(), required=False, allow_null=True
+    )
+    due_date = serializers.DateField()
+    supplier_ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, allow_empty=True
+    )
+    filters = serializers.DictField(required=False)
+
+    def validate(self, attrs):
+        if not attrs.get("supplier_ids") and not attrs.get("filters"):
+            raise serializers.ValidationError(
+                {"supplier_ids": [_("Give a list of suppliers or a filter.")]}
+            )
+        return attrs

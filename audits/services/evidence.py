@@ -1,0 +1,197 @@
+"""Evidence files: checked by content, hashed, stored under a random name.
+
+``validate_upload`` is the one check for every uploaded file (audit evidence here, corrective
+action evidence in ``actions``): size limit ``FAIRLINK_EVIDENCE_MAX_BYTES``, type recognised
+from the bytes (the name and the client's content type are ignored), sha256 of the content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audits.models import ActivityEvent, Audit, Evidence, Question
+from backend.errors import Conflict
+
+PDF = "application/pdf"
+PNG = "image/png"
+JPEG = "image/jpeg"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ALLOWED_TYPES: dict[str, str] = {PDF: "PDF", PNG: "PNG", JPEG: "JPEG", DOCX: "DOCX", XLSX: "XLSX"}
+EXTENSIONS = {PDF: "pdf", PNG: "png", JPEG: "jpg", DOCX: "docx", XLSX: "xlsx"}
+_HEAD_BYTES = 8192
+
+
+def _office_type(file) -> str | None:
+    """DOCX and XLSX are zip containers: tell them apart by the parts they hold."""
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        file.seek(0)
+    if "[Content_Types].xml" not in names:
+        return None
+    if any(name.startswith("word/") for name in names):
+        return DOCX
+    if any(name.startswith("xl/") for name in names):
+        return XLSX
+    return None
+
+
+def detect_type(file) -> str | None:
+    """The content type recognised from the bytes of ``file``, or None when not allowed."""
+    file.seek(0)
+    head = file.read(_HEAD_BYTES)
+    file.seek(0)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind is not None else None
+    if mime in (PDF, PNG, JPEG):
+        return mime
+    if mime in ("application/zip", DOCX, XLSX) or head[:4] == b"PK\x03\x04":
+        return _office_type(file)
+    return None
+
+
+def validate_upload(file) -> tuple[str, int, str]:
+    """Check an uploaded file; return ``(content_type, size, sha256)``.
+
+    Raises ``ValidationError({"file": [...]})`` when the file is empty, larger than
+    ``FAIRLINK_EVIDENCE_MAX_BYTES``, or not a PDF, PNG, JPEG, DOCX or XLSX by content.
+    """
+    limit = settings.FAIRLINK_EVIDENCE_MAX_BYTES
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, 2)
+        size = file.tell()
+        file.seek(0)
+    if size == 0:
+        raise ValidationError({"file": [_("The file is empty.")]})
+    if size > limit:
+        raise ValidationError(
+            {
+                "file": [
+                    _("The file is %(size)s MB; the limit is %(limit)s MB.")
+                    % {"size": round(size / 2**20, 1), "limit": round(limit / 2**20, 1)}
+                ]
+            }
+        )
+    content_type = detect_type(file)
+    if content_type is None:
+        raise ValidationError(
+            {
+                "file": [
+                    _("This type of file is not accepted; upload one of: %(types)s.")
+                    % {"types": ", ".join(ALLOWED_TYPES.values())}
+                ]
+            }
+        )
+    digest = hashlib.sha256()
+    file.seek(0)
+    chunks = file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(65536), b"")
+    for chunk in chunks:
+        digest.update(chunk)
+    file.seek(0)
+    return content_type, size, digest.hexdigest()
+
+
+def _check_editable(audit: Audit) -> None:
+    if not audit.is_editable:
+        raise Conflict(
+            _("Evidence can only change while the audit is being answered (it is %(status)s).")
+            % {"status": audit.get_status_display()},
+            code="audit_not_editable",
+        )
+
+
+def _require_respond(actor: User | None, audit: Audit) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if actor is not None and not actor.has_perm("audits.respond_audit", audit):
+        raise PermissionDenied(_("Only the supplier's respondents manage evidence."))
+
+
+@transaction.atomic
+def evidence_upload(*, audit: Audit, question_code: str, file, actor: User | None) -> Evidence:
+    """Attach ``file`` to a question of ``audit`` (whose evidence is optional or required)."""
+    _require_respond(actor, audit)
+    _check_editable(audit)
+    question = (
+        Question.objects.filter(version_id=audit.questionnaire_version_id, code=question_code)
+        .only("id", "code", "evidence")
+        .first()
+    )
+    if question is None:
+        raise ValidationError(
+            {"question": [_("No question %(code)s in this audit.") % {"code": question_code}]}
+        )
+    if question.evidence == Question.Evidence.NONE:
+        raise ValidationError(
+            {"question": [_("Question %(code)s takes no evidence.") % {"code": question_code}]}
+        )
+    if file is None:
+        raise ValidationError({"file": [_("Choose a file to upload.")]})
+    content_type, size, sha256 = validate_upload(file)
+    original = (getattr(file, "name", "") or "evidence").rsplit("/", 1)[-1][:255]
+    evidence = Evidence(
+        audit=audit,
+        question=question,
+        original_name=original,
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        uploaded_by=actor,
+    )
+    # The stored name is random (``evidence_upload_to``); only the extension follows the
+    # detected type, never the uploaded name.
+    evidence.file.save(f"upload.{EXTENSIONS[content_type]}", File(file), save=False)
+    evidence.save()
+    ActivityEvent.objects.create(
+        actor=actor,
+        verb="evidence.uploaded",
+        audit=audit,
+        data={"question": question.code, "name": original, "sha256": sha256, "size": size},
+    )
+    return evidence
+
+
+def evidence_delete(*, evidence: Evidence, actor: User | None) -> None:
+    """Remove an evidence file while its audit is editable (file removed after commit)."""
+    audit = evidence.audit
+    _require_respond(actor, audit)
+    _check_editable(audit)
+    with transaction.atomic():
+        name = evidence.file.name
+        storage = evidence.file.storage
+        ActivityEvent.objects.create(
+            actor=actor,
+            verb="evidence.deleted",
+            audit=audit,
+            data={
+                "question": evidence.question.code if evidence.question_id else "",
+                "name": evidence.original_name,
+                "sha256": evidence.sha256,
+            },
+        )
+        evidence.delete()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def evidence_delete_files_on_commit(queryset) -> int:
+    """Delete evidence rows now and their files after commit (hidden questions on submit)."""
+    items = [(e.file.storage, e.file.name) for e in queryset]
+    count = queryset.delete()[0]
+    for storage, name in items:
+        transaction.on_commit(lambda s=storage, n=name: s.delete(n))
+    return count

@@ -1,0 +1,96 @@
+"""Daily reminders (DESIGN section 4): 7 days and 1 day before the due date, and when overdue,
+at most once per audit per day; then the corrective-action reminders."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Membership, User
+from audits.mail import notify
+from audits.models import Audit, ReminderLog
+
+REASONS = {7: "due_7d", 1: "due_1d"}
+
+
+def questionnaire_titles(title: dict) -> dict[str, str]:
+    from audits.services.audits import questionnaire_titles as titles
+
+    return titles(title)
+
+
+def reminder_reason(audit: Audit, today: datetime.date) -> str | None:
+    if audit.due_date < today:
+        return "overdue"
+    return REASONS.get((audit.due_date - today).days)
+
+
+def _recipients(audit: Audit, admins: dict[int, list[User]]) -> list[User]:
+    """The assigned respondents, or the supplier's admins when nobody is assigned."""
+    respondents = [u for u in audit.respondents.all() if u.is_active]
+    return respondents or admins.get(audit.supplier_id, [])
+
+
+def send_reminders(*, today: datetime.date | None = None) -> int:
+    """Mail the reminders due ``today`` (default: the local date); returns the number of mails
+    scheduled (audits and corrective actions). Running it twice on one day sends nothing more:
+    ``ReminderLog`` holds one row per audit and day."""
+    today = today or timezone.localdate()
+    due_days = [today + datetime.timedelta(days=d) for d in REASONS]
+    audits = list(
+        Audit.objects.filter(status__in=Audit.OVERDUE_STATES)
+        .filter(Q(due_date__lt=today) | Q(due_date__in=due_days))
+        .exclude(
+            pk__in=ReminderLog.objects.filter(kind=ReminderLog.Kind.AUDIT, sent_on=today).values(
+                "object_id"
+            )
+        )
+        .select_related("buyer", "supplier", "questionnaire_version")
+        .prefetch_related("respondents")
+    )
+    admins: dict[int, list[User]] = {}
+    for membership in Membership.objects.filter(
+        organization_id__in={a.supplier_id for a in audits},
+        role=Membership.Role.ADMIN,
+        user__is_active=True,
+    ).select_related("user"):
+        admins.setdefault(membership.organization_id, []).append(membership.user)
+    sent = 0
+    for audit in audits:
+        reason = reminder_reason(audit, today)
+        if reason is None:
+            continue
+        recipients = _recipients(audit, admins)
+        try:
+            with transaction.atomic():
+                ReminderLog.objects.create(
+                    kind=ReminderLog.Kind.AUDIT,
+                    object_id=audit.pk,
+                    reason=reason,
+                    sent_on=today,
+                    recipients=len(recipients),
+                )
+                sent += notify(
+                    recipients,
+                    "audit_reminder",
+                    {
+                        "audit_id": audit.pk,
+                        "audit_title": audit.title,
+                        "buyer_name": audit.buyer.name,
+                        "supplier_name": audit.supplier.name,
+                        "questionnaire": questionnaire_titles(audit.questionnaire_version.title),
+                        "due_date": audit.due_date,
+                        "reason": reason,
+                        "days_overdue": (today - audit.due_date).days,
+                    },
+                )
+        except IntegrityError:
+            # A parallel run logged this audit today first: it sends the mail.
+            continue
+    from audits.services.actions import send_action_reminders
+
+    sent += send_action_reminders(today=today) or 0
+    return sent

@@ -1,0 +1,21 @@
+"""Background work of the audits app (Celery; in-process when no broker is configured)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def process_campaign_task(campaign_id: int) -> int:
+    """Create the audits of a campaign; safe to retry (issuing is idempotent per supplier)."""
+    from audits.services.audits import campaign_process
+
+    return campaign_process(campaign_id=campaign_id).processed
+
+
+@shared_task
+def send_reminders_task() -> int:
+    """The daily reminder job (beat schedule ``send-daily-reminders``)."""
+    from audits.services.reminders import send_reminders
+
+    return send_reminders()
