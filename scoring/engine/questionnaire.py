@@ -160,11 +160,13 @@ def supplier_map(supplier: SupplierProfile) -> dict[str, str]:
 class _Plan:
     """A precomputed walk over the questions for one purpose (context, visibility, scoring).
 
-    ``steps`` are ``(code, program | None, converter, in_context)`` in dependency order, limited
-    to the questions whose visibility or value that purpose needs.
+    ``levels`` group the steps by dependency depth: level 0 conditions read no question (only
+    ``supplier``, or nothing), level n conditions read questions of levels below n. Each step is
+    ``(code, program | None, converter, in_context)``, limited to the questions whose visibility
+    or value that purpose needs.
     """
 
-    steps: tuple[tuple[str, Any, Any, bool], ...]
+    levels: tuple[tuple[tuple[str, Any, Any, bool], ...], ...]
     needs_supplier: bool
 
 
@@ -193,6 +195,11 @@ class CompiledQuestionnaire:
         self.condition_names: frozenset[str] = frozenset(
             name for expr in self.conditions.values() for name in expr.names
         )
+        self._level: dict[str, int] = {}
+        for code in order:  # dependencies come first in `order`
+            condition = self.conditions.get(code)
+            deps = condition.names - {SUPPLIER_NAME} if condition is not None else ()
+            self._level[code] = 1 + max((self._level[d] for d in deps), default=-1)
         all_codes = frozenset(self.codes)
         self._context_plan = self.plan(context_names=all_codes | {SUPPLIER_NAME}, needed=all_codes)
         self._visibility_plan = self.plan(context_names=frozenset(), needed=all_codes)
@@ -206,13 +213,16 @@ class CompiledQuestionnaire:
         """
         in_context = set(context_names) | self.condition_names
         wanted = set(needed) | in_context
-        steps = []
+        levels: list[list[tuple[str, Any, Any, bool]]] = []
         for code in self.order:
             if code not in wanted:
                 continue
             question = self.questions[code]
             condition = self.conditions.get(code)
-            steps.append(
+            level = self._level[code]
+            while len(levels) <= level:
+                levels.append([])
+            levels[level].append(
                 (
                     code,
                     condition._program if condition is not None else None,
@@ -220,7 +230,10 @@ class CompiledQuestionnaire:
                     code in in_context,
                 )
             )
-        return _Plan(steps=tuple(steps), needs_supplier=SUPPLIER_NAME in in_context)
+        return _Plan(
+            levels=tuple(tuple(level) for level in levels),
+            needs_supplier=SUPPLIER_NAME in in_context,
+        )
 
     def run(
         self,
@@ -231,30 +244,36 @@ class CompiledQuestionnaire:
         """Walk ``plan`` for one audit: return ``(context, hidden codes, context values)``.
 
         Each condition is evaluated exactly once, after everything it reads is in the context.
+        Values are added to the context a whole level at a time because the ``cel`` module
+        re-snapshots all variables on the first evaluation after any change: adding one
+        variable between evaluations would make a walk quadratic in the number of questions.
         """
         context = cel.Context()
-        add = context.add_variable
         if plan.needs_supplier:
-            add(SUPPLIER_NAME, supplier_map(supplier))
+            context.add_variable(SUPPLIER_NAME, supplier_map(supplier))
         hidden: set[str] = set()
         values: dict[str, object] = {}
-        for code, program, convert, in_context in plan.steps:
-            if program is not None:
-                try:
-                    visible = program.execute(context) is True
-                except _RUNTIME_ERRORS:
-                    visible = False
-                if not visible:
-                    hidden.add(code)
-                    if in_context:
-                        add(code, None)
-                        values[code] = None
-                    continue
-            if in_context:
-                answer = answers.get(code)
-                value = None if answer is None or answer.not_applicable else convert(answer.value)
-                add(code, value)
-                values[code] = value
+        for level in plan.levels:
+            added: dict[str, object] = {}
+            for code, program, convert, in_context in level:
+                if program is not None:
+                    try:
+                        visible = program.execute(context) is True
+                    except _RUNTIME_ERRORS:
+                        visible = False
+                    if not visible:
+                        hidden.add(code)
+                        if in_context:
+                            added[code] = None
+                        continue
+                if in_context:
+                    answer = answers.get(code)
+                    added[code] = (
+                        None if answer is None or answer.not_applicable else convert(answer.value)
+                    )
+            if added:
+                context.update(added)
+                values.update(added)
         return context, hidden, values
 
     def build_context(self, answers: Mapping[str, AnswerValue], supplier: SupplierProfile) -> Any:

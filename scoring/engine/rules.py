@@ -44,6 +44,9 @@ _FINDING_KEYS = frozenset({"code", "when", "severity", "category", "title", "gui
 _TOP_KEYS = frozenset(
     {"code", "version", "questionnaire", "categories", "scores", "findings", "sla_days", "rating"}
 )
+# Descriptive keys a rule set file may carry for people (and the RuleSet model); the engine
+# ignores them. Any other unknown key is reported, so that a typo ("finding:") is not silent.
+_METADATA_KEYS = frozenset({"title", "description"})
 _SEVERITY_LIST = "critical, major, minor or observation"
 _RATING_LIST = "low, medium, high or critical"
 
@@ -420,7 +423,8 @@ def parse_ruleset(doc: Mapping[str, Any], questionnaire: QuestionnaireSpec) -> R
     with one ``LocatedError(location, field, message)`` per problem, all problems at once.
     Unquoted YAML ``yes``/``no`` keys (read as booleans by YAML 1.1) count as "yes"/"no".
     A question's category must have a weight only when the question is scored: unscored
-    questions never reach a category score.
+    questions never reach a category score. ``title`` and ``description`` are accepted and
+    ignored (they describe the rule set for people); other unknown keys are errors.
     """
     out = _Collector()
     if not isinstance(doc, Mapping):
@@ -439,7 +443,7 @@ def parse_ruleset(doc: Mapping[str, Any], questionnaire: QuestionnaireSpec) -> R
             f"{questionnaire.code!r}",
         )
     for key in doc:
-        if key not in _TOP_KEYS:
+        if key not in _TOP_KEYS and key not in _METADATA_KEYS:
             out.add("ruleset", str(key), "unknown key")
 
     categories = _parse_categories(doc, out)
@@ -595,8 +599,13 @@ class ScoredQuestion:
     # NUMBER: ((max | None, contribution, points str, q str), ...)
     bands: tuple[tuple[Decimal | None, int, str, str], ...]
     cap_n: int | None
-    template: Mapping[str, Any]  # trace entry of an included question, points/q to fill in
-    zero: tuple[str, str]  # (points, q) strings of an unanswered question
+    # Trace entries (plain dicts, copied per audit, never mutated): of an included question with
+    # points and q to fill in, and the finished ones of a hidden / N/A / unanswered question.
+    template: dict[str, Any]
+    hidden: dict[str, Any]
+    not_applicable: dict[str, Any]
+    unanswered: dict[str, Any]
+    zero: tuple[str, str]  # (points, q) strings of 0 points
 
 
 @dataclass(frozen=True, slots=True)
@@ -707,7 +716,11 @@ class CompiledRuleSet:
                     table=MappingProxyType(table),
                     bands=bands,
                     cap_n=cap_n,
-                    template=MappingProxyType(template),
+                    template=template,
+                    hidden=template | {"excluded": "hidden"},
+                    not_applicable=template | {"excluded": "not_applicable"},
+                    unanswered=template
+                    | {"points": points_str(0), "q": ratio_str(0, max_n), "unanswered": True},
                     zero=(points_str(0), ratio_str(0, max_n)),
                 )
             )

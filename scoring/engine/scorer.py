@@ -65,9 +65,12 @@ class ScoreResult:
     trace: Mapping[str, Any]
 
 
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _json_value(value: object) -> object:
     """An answer value as JSON data (the trace is stored as JSON)."""
-    if value is None or isinstance(value, str | bool | int | float):
+    if type(value) in _JSON_SCALARS:
         return value
     if isinstance(value, Mapping):
         return {str(key): _json_value(item) for key, item in value.items()}
@@ -139,7 +142,8 @@ def _findings(
                 "code": rule.code,
                 "severity": rule.severity,
                 "when": rule.when,
-                "values": {name: _json_value(value) for name, value in used.items()},
+                # Context values are already JSON data (str, int, float, list, None, dict).
+                "values": used.copy(),
             }
         )
         floor = floors.get(rule.severity, -1)
@@ -184,25 +188,19 @@ def score(
         code = sq.code
         answer = answers.get(code)
         if code in hidden:
-            entry = dict(sq.template)
-            entry["excluded"] = "hidden"
-            if answer is not None:
+            entry = sq.hidden.copy()
+            if answer is not None and answer.value is not None:
                 entry["answer"] = _json_value(answer.value)
             trace_questions[code] = entry
             continue
         if answer is not None and answer.not_applicable:
-            entry = dict(sq.template)
-            entry["excluded"] = "not_applicable"
-            trace_questions[code] = entry
+            trace_questions[code] = sq.not_applicable.copy()
             continue
         k = sq.category_index
         weight_sums[k] += sq.weight_n
         value = None if answer is None else answer.value
-        if value is None or (type(value) is str and value == ""):
-            entry = dict(sq.template)
-            entry["points"], entry["q"] = sq.zero
-            entry["unanswered"] = True
-            trace_questions[code] = entry
+        if value is None or value == "":
+            trace_questions[code] = sq.unanswered.copy()
             continue
         kind = sq.kind
         if kind == CHOICE:
@@ -212,10 +210,10 @@ def score(
             hit = sq.table.get(value)
             if hit is not None:
                 sums[k] += hit[0]
-                trace_questions[code] = dict(hit[1])
+                trace_questions[code] = hit[1].copy()
                 continue
             # A value without a points entry scores 0 (DESIGN 6.1).
-            entry = dict(sq.template)
+            entry = sq.template.copy()
             entry["answer"] = value
             entry["points"], entry["q"] = sq.zero
         elif kind == MULTI:
@@ -232,12 +230,12 @@ def score(
             strs = multi_strs.get((code, n))
             if strs is None:
                 strs = multi_strs[code, n] = (plain(n * sq.unit), _ratio(n, sq.max_n))
-            entry = dict(sq.template)
+            entry = sq.template.copy()
             entry["answer"] = _json_value(chosen)
             entry["points"], entry["q"] = strs
         else:
             number = as_number(value)
-            entry = dict(sq.template)
+            entry = sq.template.copy()
             entry["answer"] = _json_value(value)
             if number is None:
                 # Not a number: scores 0 like an unknown choice; answer validation is upstream.
