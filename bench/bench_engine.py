@@ -1,6 +1,6 @@
 """Benchmark of the scoring engine against a hand-written plain-Python floor.
 
-    .venv/bin/python bench/bench_engine.py [--n 5000] [--seed 7]
+    .venv/bin/python bench/bench_engine.py [--n 5000] [--seed 7] [--source auto|library|synthetic]
 
 Loads ``audits/library/sme-csr-core.yaml`` and ``scoring/library/sme-csr-core-rules.yaml`` when
 both exist (``"source": "library"``), otherwise generates a questionnaire of 60 questions and a
@@ -495,10 +495,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--source",
+        choices=("auto", "library", "synthetic"),
+        default="auto",
+        help="auto: the library files when both exist, else synthetic",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
-    if QUESTIONNAIRE_FILE.exists() and RULES_FILE.exists():
+    have_library = QUESTIONNAIRE_FILE.exists() and RULES_FILE.exists()
+    if args.source == "library" and not have_library:
+        parser.error(f"{QUESTIONNAIRE_FILE} or {RULES_FILE} is missing")
+    if have_library and args.source != "synthetic":
         q_doc = yaml.safe_load(QUESTIONNAIRE_FILE.read_text(encoding="utf-8"))
         r_doc = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
         source = "library"

@@ -9,6 +9,7 @@ that order, filling one ``cel.Context`` as it goes: a hidden, N/A or unanswered 
 
 from __future__ import annotations
 
+import datetime
 import heapq
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -101,36 +102,51 @@ def _cel_number(value: object) -> int | float | None:
     return float(number)
 
 
-def _cel_yes_no(value: object) -> object:
-    # PyYAML (YAML 1.1) and some clients turn yes/no into booleans.
+def _cel_choice(value: object) -> object:
+    # PyYAML (YAML 1.1) and some clients turn yes/no into booleans; choice values are strings.
     if value is True:
         return "yes"
     if value is False:
         return "no"
-    return None if value == "" else value
+    if value is None or value == "":
+        return None
+    return value if type(value) is str else str(value)
 
 
 def _cel_multi(value: object) -> object:
     if value is None:
         return None
-    if isinstance(value, list | tuple):
-        return value
-    if isinstance(value, str | frozenset | set):
-        return [value] if isinstance(value, str) else sorted(value)
-    return None
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [item if type(item) is str else _cel_choice(item) for item in value]
+        # A set has no order; sort it so that the context does not depend on hashing.
+        return sorted(items) if isinstance(value, set | frozenset) else items  # type: ignore[type-var]
+    return [_cel_choice(value)]
 
 
 def _cel_text(value: object) -> object:
-    return None if value == "" else value
+    if value is None or value == "":
+        return None
+    return value if type(value) is str else str(value)
+
+
+def _cel_date(value: object) -> object:
+    # Dates are ISO strings for expressions (`D >= "2024-01-01"` compares them correctly).
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return _cel_text(value)
 
 
 _CONVERTERS = {
-    "yes_no": _cel_yes_no,
-    "single_choice": _cel_text,
+    "yes_no": _cel_choice,
+    "single_choice": _cel_choice,
     "multi_choice": _cel_multi,
     "number": _cel_number,
     "text": _cel_text,
-    "date": _cel_text,
+    "date": _cel_date,
 }
 
 

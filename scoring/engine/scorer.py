@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .expressions import _RUNTIME_ERRORS
+from .questionnaire import _cel_multi as convert_multi
 from .questionnaire import as_number, supplier_map
 from .rules import CHOICE, MULTI, CompiledRuleSet, plain, ratio_str
 from .specs import NOT_RATED, RATINGS, SUPPLIER_NAME, AnswerValue, SupplierProfile
@@ -217,13 +218,11 @@ def score(
             entry["answer"] = value
             entry["points"], entry["q"] = sq.zero
         elif kind == MULTI:
-            chosen = [value] if isinstance(value, str) else value
+            # The same list expressions see (strings, yes/no for booleans).
+            chosen = convert_multi(value)
             table = sq.table
-            try:
-                # A value chosen twice counts once.
-                n = sum(table.get(item, 0) for item in set(chosen))  # type: ignore[arg-type]
-            except TypeError:
-                n = 0
+            # A value chosen twice counts once.
+            n = sum(table.get(item, 0) for item in set(chosen))  # type: ignore[arg-type]
             if sq.cap_n is not None and n > sq.cap_n:
                 n = sq.cap_n
             sums[k] += sq.multiplier * n

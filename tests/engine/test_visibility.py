@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -79,13 +80,14 @@ def test_context_holds_typed_values_for_expressions():
     compiled = compile_questionnaire(
         questionnaire(
             question("N_INT", "number"), question("N_DEC", "number"), question("N_FLT", "number"),
-            question("M", "multi_choice"), question("D", "date"), question("Y"),
+            question("M", "multi_choice"), question("D", "date"), question("D2", "date"),
+            question("Y"),
             question("HID", visible_if="false"),
         )
     )  # fmt: skip
     context = compiled.build_context(
         answers(N_INT=Decimal("40"), N_DEC=Decimal("40.5"), N_FLT=3.0, M=("a", "c"),
-                D="2024-05-01", Y=True, HID="yes"),
+                D="2024-05-01", D2=datetime.date(2024, 5, 2), Y=True, HID="yes"),
         SMALL,
     )  # fmt: skip
 
@@ -96,7 +98,7 @@ def test_context_holds_typed_values_for_expressions():
     assert true("N_DEC > 40 && N_DEC < 41")
     assert true("N_FLT + 1 == 4")
     assert true('"c" in M && size(M) == 2')
-    assert true('D == "2024-05-01"')
+    assert true('D == "2024-05-01" && D2 > D')  # date objects become ISO strings
     assert true('Y == "yes"')  # YAML-style booleans are yes / no
     assert true("HID == null")
     assert true('supplier.size_class == "small" && supplier.country == "CN"')
