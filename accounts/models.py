@@ -147,6 +147,14 @@ class Organization(models.Model):
         return self.kind == self.Kind.SUPPLIER
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def visible_to(self, user) -> MembershipQuerySet:
+        """Memberships of the organizations the user belongs to (colleagues are visible)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(organization__memberships__user=user).distinct()
+
+
 class Membership(models.Model):
     class Role(models.TextChoices):
         ADMIN = "admin", _("Administrator")
@@ -160,6 +168,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization__name", "user__email"]

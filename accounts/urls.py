@@ -1,3 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import apis
+
+urlpatterns = [
+    path("auth/token/", apis.TokenApi.as_view(), name="api-token"),
+    path("me/", apis.MeApi.as_view(), name="api-me"),
+    path("organizations/", apis.OrganizationListApi.as_view(), name="api-organizations"),
+    path(
+        "organizations/<int:pk>/",
+        apis.OrganizationDetailApi.as_view(),
+        name="api-organization",
+    ),
+    path(
+        "organizations/<int:organization_id>/members/",
+        apis.MemberListApi.as_view(),
+        name="api-members",
+    ),
+    path(
+        "organizations/<int:organization_id>/members/<int:pk>/",
+        apis.MemberDetailApi.as_view(),
+        name="api-member",
+    ),
+]

@@ -1,0 +1,221 @@
+"""Accounts API: token, the caller (``/me/``), own organizations and their members.
+
+Thin views: input serializers check shapes, services decide and write, selectors fetch and
+authorize (404 for what the caller may not see, 403 for a forbidden action).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.api.permissions import AllowAnyAuthenticatedOrAnonymous
+from backend.api.throttling import LoginRateThrottle
+
+from . import serializers as s
+from .languages import request_language
+from .models import Membership, Organization
+from .selectors import membership_get_for, organization_get_for, user_memberships
+from .services import (
+    membership_add,
+    membership_change_role,
+    membership_remove,
+    organization_update,
+    user_update_profile,
+)
+
+ERRORS = {
+    400: OpenApiResponse(s.ErrorSerializer, description="Bad input: messages per field."),
+    401: OpenApiResponse(s.ErrorSerializer, description="Not authenticated."),
+    403: OpenApiResponse(s.ErrorSerializer, description="Visible, but not allowed."),
+    404: OpenApiResponse(s.ErrorSerializer, description="Not found or not visible."),
+}
+
+
+def _errors(*codes: int) -> dict:
+    return {code: ERRORS[code] for code in codes}
+
+
+class TokenApi(APIView):
+    """Exchange email + password for an API token (``Authorization: Token <key>``)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAnyAuthenticatedOrAnonymous]
+    throttle_classes = [LoginRateThrottle]
+
+    def get_authenticate_header(self, request):
+        # Makes a failed login a 401 (DRF answers 403 when no scheme is announced).
+        return "Token"
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        request=s.TokenRequestSerializer,
+        responses={200: s.TokenResponseSerializer, **_errors(400, 401)},
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        data = s.TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            email=data.validated_data["email"].lower(),
+            password=data.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise exceptions.AuthenticationFailed(_("Wrong email or password."))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeApi(APIView):
+    @extend_schema(responses={200: s.MeSerializer, **_errors(401)}, tags=["me"])
+    def get(self, request: Request) -> Response:
+        return Response(self._payload(request))
+
+    @extend_schema(
+        request=s.MeUpdateSerializer,
+        responses={200: s.MeSerializer, **_errors(400, 401)},
+        tags=["me"],
+    )
+    def patch(self, request: Request) -> Response:
+        data = s.MeUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user_update_profile(user=request.user, actor=request.user, **data.validated_data)
+        return Response(self._payload(request))
+
+    def _payload(self, request: Request) -> dict:
+        user = request.user
+        user.memberships_list = list(user_memberships(user=user))
+        return s.MeSerializer(user).data
+
+
+class OrganizationViewMixin:
+    queryset = Organization.objects.all()
+    serializer_class = s.OrganizationSerializer
+    ordering_fields = ["name", "created_at"]
+    ordering = ["name"]
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        user = self.request.user
+        if user.is_authenticated:
+            context["roles"] = dict(
+                Membership.objects.filter(user=user).values_list("organization_id", "role")
+            )
+        context["language"] = request_language(self.request)
+        return context
+
+
+@extend_schema(tags=["organizations"], responses={200: s.OrganizationSerializer, **_errors(401)})
+class OrganizationListApi(OrganizationViewMixin, generics.ListAPIView):
+    """The organizations the caller belongs to."""
+
+    filterset_fields = ["kind"]
+
+
+@extend_schema(tags=["organizations"])
+class OrganizationDetailApi(OrganizationViewMixin, generics.GenericAPIView):
+    """One of the caller's organizations; its administrators edit the profile."""
+
+    object_perms = {"PATCH": "accounts.change_organization", "*": None}
+
+    @extend_schema(responses={200: s.OrganizationSerializer, **_errors(401, 404)})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        request=s.OrganizationUpdateSerializer,
+        responses={200: s.OrganizationSerializer, **_errors(400, 401, 403, 404)},
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        organization = self.get_object()
+        data = s.OrganizationUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        organization = organization_update(
+            organization=organization, actor=request.user, **data.validated_data
+        )
+        return Response(self.get_serializer(organization).data)
+
+
+class MemberViewMixin:
+    queryset = Membership.objects.all()
+    serializer_class = s.MemberSerializer
+    ordering_fields = ["created_at", "role"]
+    object_perms = {"*": None}  # manage_members is checked on the organization by the selector
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        organization = organization_get_for(
+            user=self.request.user, organization_id=self.kwargs["organization_id"]
+        )
+        return Membership.objects.filter(organization=organization).select_related("user")
+
+
+@extend_schema(tags=["organizations"])
+class MemberListApi(MemberViewMixin, generics.ListAPIView):
+    """Members of one of the caller's organizations; administrators add (invite) members."""
+
+    filterset_fields = ["role"]
+
+    @extend_schema(responses={200: s.MemberSerializer(many=True), **_errors(401, 404)})
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=s.MemberCreateSerializer,
+        responses={201: s.MemberSerializer, **_errors(400, 401, 403, 404)},
+        description=str(_("Adds a member; a new user receives an email to set a password.")),
+    )
+    def post(self, request: Request, organization_id: int) -> Response:
+        organization = organization_get_for(
+            user=request.user, organization_id=organization_id, perm="accounts.manage_members"
+        )
+        data = s.MemberCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = membership_add(
+            organization=organization, actor=request.user, **data.validated_data
+        )
+        return Response(s.MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["organizations"])
+class MemberDetailApi(MemberViewMixin, generics.GenericAPIView):
+    def _membership(self, perm: str | None = None) -> Membership:
+        return membership_get_for(
+            user=self.request.user,
+            organization_id=self.kwargs["organization_id"],
+            membership_id=self.kwargs["pk"],
+            perm=perm,
+        )
+
+    @extend_schema(responses={200: s.MemberSerializer, **_errors(401, 404)})
+    def get(self, request: Request, organization_id: int, pk: int) -> Response:
+        return Response(s.MemberSerializer(self._membership()).data)
+
+    @extend_schema(
+        request=s.MemberUpdateSerializer,
+        responses={200: s.MemberSerializer, **_errors(400, 401, 403, 404)},
+    )
+    def patch(self, request: Request, organization_id: int, pk: int) -> Response:
+        membership = self._membership("accounts.manage_members")
+        data = s.MemberUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = membership_change_role(
+            membership=membership, role=data.validated_data["role"], actor=request.user
+        )
+        return Response(s.MemberSerializer(membership).data)
+
+    @extend_schema(responses={204: None, **_errors(400, 401, 403, 404)})
+    def delete(self, request: Request, organization_id: int, pk: int) -> Response:
+        membership_remove(
+            membership=self._membership("accounts.manage_members"), actor=request.user
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

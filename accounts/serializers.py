@@ -1,0 +1,141 @@
+"""Input and output serializers of the accounts API. No business logic: services validate."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .industries import industry_name
+from .models import Language, Membership, Organization, User
+
+
+class StrictSerializer(serializers.Serializer):
+    """Rejects fields it does not know (a typo is a 400 naming the field, not silently lost)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class TokenRequestSerializer(StrictSerializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class OrganizationBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "kind"]
+
+
+class MyMembershipSerializer(serializers.ModelSerializer):
+    organization = OrganizationBriefSerializer()
+
+    class Meta:
+        model = Membership
+        fields = ["id", "organization", "role"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    # The view sets ``memberships_list`` (fetched with their organizations in one query).
+    memberships = MyMembershipSerializer(many=True, source="memberships_list")
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "preferred_language", "is_staff", "memberships"]
+
+
+class MeUpdateSerializer(StrictSerializer):
+    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    preferred_language = serializers.ChoiceField(choices=Language.choices, required=False)
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country.code")
+    industry_name = serializers.SerializerMethodField()
+    my_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "legal_id",
+            "country",
+            "province",
+            "industry",
+            "industry_name",
+            "size_class",
+            "headcount",
+            "website",
+            "contact_email",
+            "withhold_scores",
+            "my_role",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_industry_name(self, obj: Organization) -> str:
+        return industry_name(obj.industry, self.context.get("language", "en"))
+
+    def get_my_role(self, obj: Organization) -> str | None:
+        return self.context.get("roles", {}).get(obj.pk)
+
+
+class OrganizationUpdateSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=200, required=False)
+    country = serializers.CharField(max_length=2, required=False)
+    province = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    industry = serializers.CharField(max_length=8, required=False)
+    size_class = serializers.ChoiceField(choices=Organization.SizeClass.choices, required=False)
+    headcount = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    website = serializers.URLField(required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    withhold_scores = serializers.BooleanField(
+        required=False, help_text=_("Buyers only: keep scores from suppliers until released.")
+    )
+
+
+class MemberUserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "preferred_language"]
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    user = MemberUserSerializer()
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "created_at"]
+
+
+class MemberCreateSerializer(StrictSerializer):
+    email = serializers.EmailField()
+    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+    preferred_language = serializers.ChoiceField(choices=Language.choices, required=False)
+
+
+class MemberUpdateSerializer(StrictSerializer):
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error body of the API (``backend.api.errors``)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=_('Per field, question code or "row N": the messages.'),
+    )

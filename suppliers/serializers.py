@@ -1,0 +1,123 @@
+"""Input and output serializers of the supplier-network API."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.industries import industry_name
+from accounts.models import Language, Organization, User
+from accounts.serializers import StrictSerializer
+
+from .models import SupplierRelationship
+
+
+class SupplierProfileSerializer(serializers.ModelSerializer):
+    """The supplier's own profile: read-only for buyers."""
+
+    country = serializers.CharField(source="country.code", read_only=True)
+    industry_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "name",
+            "legal_id",
+            "country",
+            "province",
+            "industry",
+            "industry_name",
+            "size_class",
+            "headcount",
+            "website",
+            "contact_email",
+        ]
+        read_only_fields = fields
+
+    def get_industry_name(self, obj: Organization) -> str:
+        return industry_name(obj.industry, self.context.get("language", "en"))
+
+
+class OwnerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name"]
+
+
+class BuyerBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name"]
+
+
+class RelationshipSerializer(serializers.ModelSerializer):
+    buyer = BuyerBriefSerializer(read_only=True)
+    supplier = SupplierProfileSerializer(read_only=True)
+    owner = OwnerSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = SupplierRelationship
+        fields = [
+            "id",
+            "buyer",
+            "supplier",
+            "buyer_ref",
+            "criticality",
+            "category",
+            "owner",
+            "active",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class RelationshipCreateSerializer(StrictSerializer):
+    buyer = serializers.IntegerField(
+        required=False, help_text=_("Needed only when you belong to several buyers.")
+    )
+    legal_id = serializers.CharField(max_length=64)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    country = serializers.CharField(max_length=2, required=False, allow_blank=True, default="")
+    province = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    industry = serializers.CharField(max_length=8, required=False, allow_blank=True, default="")
+    size_class = serializers.ChoiceField(
+        choices=Organization.SizeClass.choices, required=False, allow_blank=True, default=""
+    )
+    headcount = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    buyer_ref = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    criticality = serializers.ChoiceField(
+        choices=SupplierRelationship.Criticality.choices,
+        required=False,
+        default=SupplierRelationship.Criticality.MEDIUM,
+    )
+    category = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    owner = serializers.IntegerField(required=False, allow_null=True)
+    admin_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    admin_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    admin_language = serializers.ChoiceField(
+        choices=Language.choices, required=False, allow_blank=True, default=""
+    )
+
+
+class RelationshipUpdateSerializer(StrictSerializer):
+    buyer_ref = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    criticality = serializers.ChoiceField(
+        choices=SupplierRelationship.Criticality.choices, required=False
+    )
+    category = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    owner = serializers.IntegerField(required=False, allow_null=True)
+    active = serializers.BooleanField(required=False)
+
+
+class ImportRequestSerializer(StrictSerializer):
+    file = serializers.FileField(help_text=_("A .csv or .xlsx file; columns in docs/suppliers.md."))
+    buyer = serializers.IntegerField(required=False)
+
+
+class ImportSummarySerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    linked = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
