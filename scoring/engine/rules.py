@@ -619,7 +619,7 @@ class CompiledFinding:
 
 
 class CompiledRuleSet:
-    """A rule set ready to score audits; immutable after construction, safe to share.
+    """A rule set ready to score audits; safe to share between threads and audits.
 
     Attributes: ``spec`` (RuleSetSpec), ``questionnaire`` (CompiledQuestionnaire), ``findings``
     (compiled finding rules), and the precomputed tables ``scorer.score`` reads.
@@ -725,6 +725,9 @@ class CompiledRuleSet:
                 )
             )
         self.scored: tuple[ScoredQuestion, ...] = tuple(scored)
+        # (code, n) -> (points, q) trace strings of multi_choice sums, filled lazily by the
+        # scorer. The only mutable state: a dict insert of an idempotent value is safe under
+        # concurrent scoring, so the compiled rule set can still be shared between threads.
         self.multi_unit_strs: dict[tuple[str, int], tuple[str, str]] = {}
 
         findings: list[CompiledFinding] = []
