@@ -1,16 +1,659 @@
-"""Scoring services (contract; the scoring work fills in the bodies).
+"""Scoring services: rule sets in, scores and findings out, reference risk tables.
 
 Called by the audit lifecycle: ``audit_submit`` calls ``score_audit(final=False)``,
 ``audit_accept`` calls ``score_audit(final=True)`` and then opens corrective actions.
+The arithmetic is the pure engine's (``scoring.engine``); ``scoring.inputs`` turns rows into its
+inputs. Every write here runs in ``transaction.atomic`` and logs an ``ActivityEvent``.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime
+import hashlib
+import io
+import json
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
-def score_audit(*, audit, final: bool, actor=None):
+import yaml
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from accounts.permissions import has_org_perm
+from audits.models import ActivityEvent, Answer, Audit, Finding, QuestionnaireVersion
+from backend.errors import Conflict, InvalidTransition
+from scoring.engine import (
+    ScoreResult,
+    SpecError,
+    SupplierProfile,
+    compile_ruleset,
+    parse_ruleset,
+    ruleset_to_doc,
+)
+from scoring.engine import score as engine_score
+
+from . import inputs
+from .models import CountryRisk, IndustryRisk, RiskLevel, RuleSet, Score
+
+LIBRARY_DIR = Path(__file__).resolve().parent / "library"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEFAULT_RISK_FILES = {
+    "country": DATA_DIR / "country_risk.csv",
+    "industry": DATA_DIR / "industry_risk.csv",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Engine results -> stored JSON
+# ---------------------------------------------------------------------------------------------
+
+
+def _jsonable(value: object) -> object:
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+def _score_fields(result: ScoreResult) -> dict[str, Any]:
+    """The ``Score`` columns of an engine result."""
+    return {
+        "overall": result.overall,
+        "categories": {k: None if v is None else str(v) for k, v in result.categories.items()},
+        "rating": result.rating,
+        "findings": [
+            {
+                "code": f.code,
+                "severity": f.severity,
+                "category": f.category,
+                "title": dict(f.title),
+                "guidance": dict(f.guidance),
+                "due_days": f.due_days,
+                "due_date": f.due_date.isoformat() if f.due_date else None,
+                "values": _jsonable(f.values),
+            }
+            for f in result.findings
+        ],
+        "trace": result.trace,
+    }
+
+
+def _accepted_on(accepted_at: datetime.datetime | None) -> datetime.date:
+    return timezone.localdate(accepted_at) if accepted_at else timezone.localdate()
+
+
+def _compiled_for(ruleset: RuleSet, version: QuestionnaireVersion):
+    try:
+        return inputs.compiled_ruleset(ruleset, version)
+    except SpecError as exc:
+        raise ValidationError(
+            {
+                "ruleset": [
+                    _("Rule set %(ruleset)s does not fit questionnaire %(version)s: %(reason)s")
+                    % {"ruleset": ruleset, "version": version, "reason": exc}
+                ]
+            }
+        ) from exc
+
+
+def _compute(audit: Audit, ruleset: RuleSet, *, final: bool) -> Score:
+    """Score ``audit`` with ``ruleset`` and store a new (unsaved-findings) ``Score`` row."""
+    version = audit.questionnaire_version
+    compiled = _compiled_for(ruleset, version)
+    _questionnaire, codes = inputs.compiled_questionnaire(version)
+    answers = inputs.answer_map(
+        audit.answers.values_list("question_id", "value", "not_applicable"), codes
+    )
+    result = engine_score(
+        compiled,
+        answers,
+        inputs.supplier_profile(audit.supplier),
+        accepted_on=_accepted_on(audit.accepted_at) if final else None,
+    )
+    return Score.objects.create(audit=audit, ruleset=ruleset, final=final, **_score_fields(result))
+
+
+def _event(*, actor, verb: str, audit=None, organization=None, internal=True, **data) -> None:
+    ActivityEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        verb=verb,
+        audit=audit,
+        organization=organization,
+        internal=internal,
+        data=_jsonable(data),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoring audits
+# ---------------------------------------------------------------------------------------------
+
+
+def score_audit(*, audit: Audit, final: bool, actor=None) -> Score | None:
     """Score ``audit`` with its rule set and store a ``Score`` row (a new row every time).
 
     ``final=True`` (on acceptance) also records ``Finding`` rows linked to that score and
     releases the score to the supplier unless the buyer withholds scores. Returns the Score, or
     None when the audit has no rule set. Runs inside the caller's transaction."""
-    return None
+    ruleset = audit.ruleset
+    if ruleset is None:
+        return None
+    with transaction.atomic():
+        score = _compute(audit, ruleset, final=final)
+        released = False
+        if final:
+            Finding.objects.bulk_create(
+                [
+                    Finding(
+                        audit=audit,
+                        score=score,
+                        rule_code=f["code"],
+                        severity=f["severity"],
+                        category=f["category"],
+                        title=f["title"],
+                        guidance=f["guidance"],
+                        values=f["values"],
+                    )
+                    for f in score.findings
+                ]
+            )
+            released = not audit.buyer.withhold_scores
+            audit.score_released = released
+            audit.save(update_fields=["score_released"])
+        _event(
+            actor=actor,
+            verb="score_final" if final else "score_preliminary",
+            audit=audit,
+            internal=not released,
+            score=score.pk,
+            ruleset=str(ruleset),
+            overall=score.overall,
+            rating=score.rating,
+            released=released,
+        )
+    return score
+
+
+def score_release(*, audit: Audit, actor) -> Audit:
+    """Release the final score of an accepted audit to the supplier (buyers that withhold).
+
+    403 unless the actor reviews the audit for the buyer; 409 when the audit is not accepted,
+    has no final score, or is already released."""
+    with transaction.atomic():
+        audit = Audit.objects.select_for_update().select_related("buyer").get(pk=audit.pk)
+        if not (
+            actor.has_perm("audits.review_audit", audit)
+            and actor.memberships.filter(organization_id=audit.buyer_id).exists()
+        ):
+            raise PermissionDenied(_("Only the buyer's reviewers can release a score."))
+        if audit.status != Audit.Status.ACCEPTED:
+            raise Conflict(_("Only the score of an accepted audit can be released."))
+        if audit.score_released:
+            raise Conflict(_("The score is already released."), code="already_released")
+        if not audit.scores.filter(final=True).exists():
+            raise Conflict(_("This audit has no final score."))
+        audit.score_released = True
+        audit.save(update_fields=["score_released"])
+        _event(actor=actor, verb="score_released", audit=audit, internal=False)
+    return audit
+
+
+def _check_rescore(audit: Audit, ruleset: RuleSet) -> None:
+    if ruleset.status != RuleSet.Status.PUBLISHED:
+        raise Conflict(_("Only a published rule set can score audits."))
+    if ruleset.owner_id not in (None, audit.buyer_id):
+        raise ValidationError({"ruleset": [_("This rule set belongs to another buyer.")]})
+    if ruleset.questionnaire_code != audit.questionnaire_version.questionnaire.code:
+        raise ValidationError(
+            {
+                "ruleset": [
+                    _("Rule set %(ruleset)s scores questionnaire %(code)s, not this audit's.")
+                    % {"ruleset": ruleset, "code": ruleset.questionnaire_code}
+                ]
+            }
+        )
+    if audit.status not in (Audit.Status.SUBMITTED, Audit.Status.ACCEPTED):
+        raise Conflict(_("Only submitted or accepted audits can be re-scored."))
+
+
+def audit_rescore(*, audit: Audit, ruleset: RuleSet, actor=None) -> Score:
+    """Score ``audit`` again with ``ruleset`` (typically a newer version): a new ``Score`` row,
+    earlier scores are kept. Final when the audit is accepted; the findings recorded at
+    acceptance (and their corrective actions) stay as they are."""
+    _check_rescore(audit, ruleset)
+    with transaction.atomic():
+        score = _compute(audit, ruleset, final=audit.status == Audit.Status.ACCEPTED)
+        _event(
+            actor=actor,
+            verb="score_rescored",
+            audit=audit,
+            score=score.pk,
+            ruleset=str(ruleset),
+            overall=score.overall,
+            rating=score.rating,
+        )
+    return score
+
+
+@dataclass
+class RescoreResult:
+    scored: int = 0
+    skipped: int = 0  # audits whose questionnaire version the rule set does not fit
+    errors: dict[str, str] = field(default_factory=dict)  # questionnaire version -> reason
+
+
+def rescore_bulk(*, ruleset: RuleSet, batch_size: int = 1000, actor=None) -> RescoreResult:
+    """Re-score every accepted audit of ``ruleset``'s questionnaire (of its owner, or of every
+    buyer for a library rule set) that has no score by ``ruleset`` yet, so an interrupted run
+    can simply be run again. One transaction per batch: two queries to read a batch (audits,
+    answers), two inserts to write it (scores, events)."""
+    if ruleset.status != RuleSet.Status.PUBLISHED:
+        raise Conflict(_("Only a published rule set can score audits."))
+    audits = Audit.objects.filter(
+        status=Audit.Status.ACCEPTED,
+        questionnaire_version__questionnaire__code=ruleset.questionnaire_code,
+    ).exclude(pk__in=Score.objects.filter(ruleset=ruleset).values("audit_id"))
+    if ruleset.owner_id is not None:
+        audits = audits.filter(buyer_id=ruleset.owner_id)
+    ids = list(audits.order_by("pk").values_list("pk", flat=True))
+    result = RescoreResult()
+    versions: dict[int, Any] = {}  # version id -> (compiled rule set, codes) or None
+    profiles: dict[tuple, Any] = {}
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        rows = list(
+            Audit.objects.filter(pk__in=batch).values_list(
+                "pk",
+                "questionnaire_version_id",
+                "accepted_at",
+                "supplier__size_class",
+                "supplier__country",
+                "supplier__industry",
+            )
+        )
+        answers: dict[int, list] = defaultdict(list)
+        for audit_id, question_id, value, na in Answer.objects.filter(
+            audit_id__in=batch
+        ).values_list("audit_id", "question_id", "value", "not_applicable"):
+            answers[audit_id].append((question_id, value, na))
+        missing = {row[1] for row in rows} - versions.keys()
+        for version in QuestionnaireVersion.objects.filter(pk__in=missing).select_related(
+            "questionnaire"
+        ):
+            try:
+                versions[version.pk] = (
+                    inputs.compiled_ruleset(ruleset, version),
+                    inputs.compiled_questionnaire(version)[1],
+                )
+            except SpecError as exc:
+                versions[version.pk] = None
+                result.errors[str(version)] = str(exc)
+        scores: list[Score] = []
+        for audit_id, version_id, accepted_at, size_class, country, industry in rows:
+            compiled = versions.get(version_id)
+            if compiled is None:
+                result.skipped += 1
+                continue
+            rules, codes = compiled
+            key = (size_class, country, industry)
+            profile = profiles.get(key)
+            if profile is None:
+                profile = profiles[key] = SupplierProfile(
+                    size_class=size_class or "", country=country or "", industry=industry or ""
+                )
+            outcome = engine_score(
+                rules,
+                inputs.answer_map(answers.get(audit_id, ()), codes),
+                profile,
+                accepted_on=_accepted_on(accepted_at),
+            )
+            scores.append(
+                Score(audit_id=audit_id, ruleset=ruleset, final=True, **_score_fields(outcome))
+            )
+        with transaction.atomic():
+            Score.objects.bulk_create(scores)
+            ActivityEvent.objects.bulk_create(
+                [
+                    ActivityEvent(
+                        actor_id=actor_id,
+                        verb="score_rescored",
+                        audit_id=s.audit_id,
+                        internal=True,
+                        data={
+                            "score": s.pk,
+                            "ruleset": str(ruleset),
+                            "overall": None if s.overall is None else str(s.overall),
+                            "rating": s.rating,
+                        },
+                    )
+                    for s in scores
+                ]
+            )
+        result.scored += len(scores)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Rule sets
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_may_manage(actor, owner) -> None:
+    if actor is None:
+        return
+    if owner is None:
+        if not actor.is_staff:
+            raise PermissionDenied(_("The rule set library is read-only."))
+    elif not has_org_perm(actor, "accounts.manage_templates", owner):
+        raise PermissionDenied(_("Only the buyer's administrators manage rule sets."))
+
+
+def _questionnaire_version_for(code: object, owner) -> QuestionnaireVersion | None:
+    """The latest published version of questionnaire ``code`` the owner may use: its own
+    template of that code first, else the library's."""
+    if not isinstance(code, str) or not code:
+        return None
+    owners = Q(questionnaire__owner__isnull=True)
+    if owner is not None:
+        owners |= Q(questionnaire__owner=owner)
+    return (
+        QuestionnaireVersion.objects.filter(
+            owners, questionnaire__code=code, status=QuestionnaireVersion.Status.PUBLISHED
+        )
+        .select_related("questionnaire")
+        .order_by(F("questionnaire__owner").desc(nulls_last=True), "-number")
+        .first()
+    )
+
+
+def located_errors(exc: SpecError) -> ValidationError:
+    """A ``SpecError`` as a 400: ``{rule / question code or section: ["field: reason", ...]}``."""
+    errors: dict[str, list[str]] = defaultdict(list)
+    for error in exc.errors:
+        errors[error.location].append(f"{error.field}: {error.message}")
+    return ValidationError(dict(errors))
+
+
+def _validated(document: Mapping[str, Any], owner):
+    """``(canonical document, RuleSetSpec)`` of ``document`` or a located ValidationError."""
+    if not isinstance(document, Mapping):
+        raise ValidationError({"document": [_("Expected a rule set: a mapping of keys.")]})
+    q_code = document.get("questionnaire")
+    version = _questionnaire_version_for(q_code, owner)
+    if version is None:
+        raise ValidationError(
+            {
+                "ruleset": [
+                    "questionnaire: "
+                    + _("no published questionnaire %(code)r is available to this owner")
+                    % {"code": q_code}
+                ]
+            }
+        )
+    title = document.get("title", {})
+    if not isinstance(title, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in title.items()
+    ):
+        raise ValidationError({"ruleset": ["title: " + _("expected a mapping language -> text")]})
+    questionnaire, _codes = inputs.compiled_questionnaire(version)
+    try:
+        spec = parse_ruleset(inputs.engine_document(document), questionnaire.spec)
+        compile_ruleset(spec, questionnaire)
+    except SpecError as exc:
+        raise located_errors(exc) from exc
+    body = ruleset_to_doc(spec)
+    canonical = {
+        "code": body.pop("code"),
+        "version": body.pop("version"),
+        "questionnaire": body.pop("questionnaire"),
+    }
+    if title:
+        canonical["title"] = dict(title)
+    canonical.update(body)
+    return canonical, spec
+
+
+def document_hash(document: Mapping[str, Any]) -> str:
+    text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def ruleset_import(*, document: dict, owner=None, actor=None, publish: bool = False) -> RuleSet:
+    """Validate a rule-set document (DESIGN section 6) and store it as a new version.
+
+    Validated against the latest published version of its questionnaire available to
+    ``owner`` (its own template of that code, else the library's). Every problem is a located
+    400 ``{rule or question code: ["field: reason"]}`` and nothing is saved. Importing the same
+    code and version with the same content again returns the existing row (the library loader
+    relies on this); with different content it is a 400 "version exists"."""
+    _check_may_manage(actor, owner)
+    canonical, spec = _validated(document, owner)
+    digest = document_hash(canonical)
+    with transaction.atomic():
+        existing = (
+            RuleSet.objects.select_for_update()
+            .filter(owner=owner, code=spec.code, version=spec.version)
+            .first()
+        )
+        if existing is not None:
+            if existing.source_hash != digest:
+                raise ValidationError(
+                    {
+                        "version": [
+                            _(
+                                "version exists: %(code)s version %(version)s already exists "
+                                "with different content; import it as a new version."
+                            )
+                            % {"code": spec.code, "version": spec.version}
+                        ]
+                    }
+                )
+            if publish and existing.status == RuleSet.Status.DRAFT:
+                return ruleset_publish(ruleset=existing, actor=actor)
+            return existing
+        try:
+            with transaction.atomic():
+                ruleset = RuleSet.objects.create(
+                    code=spec.code,
+                    version=spec.version,
+                    owner=owner,
+                    questionnaire_code=spec.questionnaire,
+                    status=RuleSet.Status.PUBLISHED if publish else RuleSet.Status.DRAFT,
+                    title=canonical.get("title", {}),
+                    document=canonical,
+                    source_hash=digest,
+                    published_at=timezone.now() if publish else None,
+                )
+        except IntegrityError as exc:  # a concurrent import of the same version won
+            raise ValidationError(
+                {"version": [_("version exists: imported concurrently, try again.")]}
+            ) from exc
+        _event(
+            actor=actor,
+            verb="ruleset_imported",
+            organization=owner,
+            ruleset=ruleset.pk,
+            code=ruleset.code,
+            version=ruleset.version,
+            status=ruleset.status,
+        )
+    return ruleset
+
+
+def ruleset_publish(*, ruleset: RuleSet, actor=None) -> RuleSet:
+    """Publish a draft rule set (immutable from then on) after validating it again against the
+    latest published version of its questionnaire. 403 for the library or a non-admin, 409
+    when it is not a draft."""
+    _check_may_manage(actor, ruleset.owner)
+    with transaction.atomic():
+        ruleset = RuleSet.objects.select_for_update().get(pk=ruleset.pk)
+        if ruleset.status != RuleSet.Status.DRAFT:
+            raise InvalidTransition(
+                entity="rule set", from_status=ruleset.status, to_status="published"
+            )
+        _validated(ruleset.document, ruleset.owner)
+        ruleset.status = RuleSet.Status.PUBLISHED
+        ruleset.published_at = timezone.now()
+        ruleset.save(update_fields=["status", "published_at"])
+        _event(
+            actor=actor,
+            verb="ruleset_published",
+            organization=ruleset.owner,
+            ruleset=ruleset.pk,
+            code=ruleset.code,
+            version=ruleset.version,
+        )
+    return ruleset
+
+
+def ruleset_export_yaml(*, ruleset: RuleSet) -> str:
+    """The rule set as YAML; importing it again gives the same rule set."""
+    return yaml.safe_dump(
+        ruleset.document, allow_unicode=True, sort_keys=False, default_flow_style=None, width=100
+    )
+
+
+def library_rulesets_load(*, directory: Path | None = None, actor=None) -> dict[str, str]:
+    """Load and publish the library rule sets (``scoring/library/*.yaml``); idempotent.
+
+    A file whose questionnaire is not loaded yet, or that does not validate, is reported and
+    skipped. Returns ``{file name: "code@version" or the reason it was skipped}``."""
+    report: dict[str, str] = {}
+    for path in sorted((directory or LIBRARY_DIR).glob("*.yaml")):
+        try:
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            ruleset = ruleset_import(document=document, owner=None, actor=actor, publish=True)
+        except ValidationError as exc:
+            report[path.name] = "; ".join(
+                f"{k}: {m}" for k, msgs in exc.message_dict.items() for m in msgs
+            )
+        except yaml.YAMLError as exc:
+            report[path.name] = f"invalid YAML: {exc}"
+        else:
+            report[path.name] = str(ruleset)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Reference risk tables
+# ---------------------------------------------------------------------------------------------
+
+RISK_COLUMNS = {"country": ("country", "level"), "industry": ("industry", "level")}
+
+
+def _read_text(file: Any) -> str:
+    if isinstance(file, str | Path):
+        return Path(file).read_text(encoding="utf-8-sig")
+    data = file.read()
+    if isinstance(data, bytes):
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError({"file": [_("The file is not UTF-8 text.")]}) from exc
+    return data
+
+
+def parse_risk_csv(kind: str, text: str) -> list[dict[str, str]]:
+    """Rows of a risk-table CSV (``#`` lines are comments), or a ValidationError per row."""
+    if kind not in RISK_COLUMNS:
+        raise ValidationError({"kind": [_("Expected country or industry.")]})
+    key, _level = RISK_COLUMNS[kind]
+    lines = [(n, line) for n, line in enumerate(io.StringIO(text), start=1)]
+    content = [(n, line) for n, line in lines if line.strip() and not line.lstrip().startswith("#")]
+    if not content:
+        raise ValidationError({"file": [_("The file has no header row.")]})
+    reader = csv.reader(line for _n, line in content)
+    header = [h.strip().lower() for h in next(reader)]
+    missing = [c for c in RISK_COLUMNS[kind] if c not in header]
+    if missing:
+        raise ValidationError(
+            {"header": [_("Missing column(s): %(cols)s") % {"cols": ", ".join(missing)}]}
+        )
+    valid_countries = dict(countries)
+    levels = set(RiskLevel.values)
+    rows: list[dict[str, str]] = []
+    errors: dict[str, list[str]] = defaultdict(list)
+    seen: set[str] = set()
+    for (line_no, _line), cells in zip(content[1:], reader, strict=True):
+        row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+        where = f"row {line_no}"
+        code = row[key].upper() if kind == "country" else row[key]
+        level = row["level"].lower()
+        if kind == "country" and code not in valid_countries:
+            errors[where].append(f"country: {code!r} is not an ISO 3166 alpha-2 code")
+        if kind == "industry" and not (0 < len(code) <= 8):
+            errors[where].append("industry: required, at most 8 characters")
+        if level not in levels:
+            errors[where].append(f"level: {row['level']!r} is not low, medium or high")
+        if code in seen:
+            errors[where].append(f"{key}: {code} appears twice")
+        seen.add(code)
+        rows.append(
+            {
+                key: code,
+                "level": level,
+                "name": row.get("name", ""),
+                "source": row.get("source", ""),
+            }
+        )
+    if errors:
+        raise ValidationError(dict(errors))
+    return rows
+
+
+def risk_tables_load_csv(*, kind: str, file: Any, actor=None) -> int:
+    """Replace the country or industry risk table with a CSV (a path, or a text / binary file).
+
+    Columns: ``country,level[,source]`` or ``industry,level[,name][,source]``; ``level`` is low |
+    medium | high; lines starting with ``#`` are comments. All or nothing: a bad row is a 400
+    ``{"row N": [reasons]}`` and the table is unchanged. Returns the number of rows loaded."""
+    rows = parse_risk_csv(kind, _read_text(file))
+    with transaction.atomic():
+        if kind == "country":
+            CountryRisk.objects.all().delete()
+            CountryRisk.objects.bulk_create(
+                CountryRisk(country=r["country"], level=r["level"], source=r["source"][:200])
+                for r in rows
+            )
+        else:
+            IndustryRisk.objects.all().delete()
+            IndustryRisk.objects.bulk_create(
+                IndustryRisk(
+                    industry=r["industry"],
+                    name=r["name"][:200],
+                    level=r["level"],
+                    source=r["source"][:200],
+                )
+                for r in rows
+            )
+        _event(actor=actor, verb="risk_table_loaded", kind=kind, rows=len(rows))
+    return len(rows)
+
+
+def risk_tables_load_defaults(*, actor=None, only_empty: bool = True) -> dict[str, int]:
+    """Install the shipped default tables (``scoring/data/*.csv``); by default only into an
+    empty table, so that a staff-loaded assessment is never overwritten."""
+    loaded: dict[str, int] = {}
+    for kind, path in DEFAULT_RISK_FILES.items():
+        model = CountryRisk if kind == "country" else IndustryRisk
+        if only_empty and model.objects.exists():
+            continue
+        loaded[kind] = risk_tables_load_csv(kind=kind, file=path, actor=actor)
+    return loaded

@@ -1,0 +1,140 @@
+"""Scoring reads: scores with their release rules, findings, rule sets, inherent risk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Membership, Organization
+from accounts.permissions import has_org_perm
+from audits.models import Audit, Finding
+from backend.errors import Conflict
+
+from . import risk
+from .models import CountryRisk, IndustryRisk, RuleSet, Score
+
+NOT_RELEASED = gettext_lazy("The score has not been released yet.")
+
+
+def latest_score(audit: Audit, final: bool | None = None) -> Score | None:
+    """The newest score of ``audit`` (only final / only preliminary when ``final`` is given)."""
+    scores = Score.objects.filter(audit=audit).select_related("ruleset")
+    if final is not None:
+        scores = scores.filter(final=final)
+    return scores.order_by("-created_at", "-pk").first()
+
+
+def is_buyer_side(user, audit: Audit) -> bool:
+    """The user belongs to the buyer that issued ``audit`` (as opposed to its supplier)."""
+    return Membership.objects.filter(user=user, organization_id=audit.buyer_id).exists()
+
+
+def audit_visible(user, audit_id: int) -> Audit:
+    """The audit if ``user`` may see it, else 404."""
+    audit = (
+        Audit.objects.visible_to(user)
+        .select_related("buyer", "supplier", "questionnaire_version__questionnaire")
+        .filter(pk=audit_id)
+        .first()
+    )
+    if audit is None:
+        raise Http404
+    return audit
+
+
+def score_get_for(user, audit_id: int) -> tuple[Audit, Score]:
+    """The score ``user`` may read for an audit.
+
+    The buyer's side (admins, officers, the assigned reviewers) sees the latest score,
+    preliminary or final. The supplier's side sees only the latest final score, and only once
+    the buyer released it (403 before). 404 when the audit is not visible, 409 when it has no
+    score yet."""
+    audit = audit_visible(user, audit_id)
+    if is_buyer_side(user, audit):
+        score = latest_score(audit)
+    else:
+        if not audit.score_released:
+            raise PermissionDenied(str(NOT_RELEASED))
+        score = latest_score(audit, final=True)
+        if score is None:
+            raise PermissionDenied(str(NOT_RELEASED))
+    if score is None:
+        raise Conflict(_("This audit has not been scored yet: it is scored on submission."))
+    return audit, score
+
+
+def findings_for(user) -> QuerySet[Finding]:
+    """Findings the user may see: every finding of the buyer's visible audits; on the supplier
+    side only those of released scores."""
+    return (
+        Finding.objects.visible_to(user)
+        .select_related("audit__supplier", "action")
+        .order_by("-created_at", "pk")
+    )
+
+
+def rulesets_for(user) -> QuerySet[RuleSet]:
+    return RuleSet.objects.visible_to(user).select_related("owner")
+
+
+def ruleset_get_for(user, ruleset_id: int, *, manage: bool = False) -> RuleSet:
+    """A visible rule set (404 otherwise); with ``manage`` also the right to change it (403)."""
+    ruleset = rulesets_for(user).filter(pk=ruleset_id).first()
+    if ruleset is None:
+        raise Http404
+    if manage:
+        if ruleset.owner is None:
+            raise PermissionDenied(_("The rule set library is read-only."))
+        if not has_org_perm(user, "accounts.manage_templates", ruleset.owner):
+            raise PermissionDenied(_("Only the buyer's administrators manage rule sets."))
+    return ruleset
+
+
+def managed_buyers(user) -> QuerySet[Organization]:
+    """The buyers whose rule sets ``user`` may manage."""
+    from accounts.permissions import organizations_with_perm
+
+    return organizations_with_perm(user, "accounts.manage_templates").filter(
+        kind=Organization.Kind.BUYER
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Inherent risk and priority (DESIGN 6.7)
+# ---------------------------------------------------------------------------------------------
+
+
+def inherent_risk(org: Organization) -> str | None:
+    """The higher of the country and the industry level of ``org``; None if neither is known."""
+    country = CountryRisk.objects.filter(country=str(org.country)).values_list("level", flat=True)
+    industry = IndustryRisk.objects.filter(industry=org.industry).values_list("level", flat=True)
+    return risk.higher_level(country.first(), industry.first())
+
+
+def inherent_risk_map(orgs: Iterable[Organization]) -> dict[int, str | None]:
+    """``{organization id: inherent risk}`` for many organizations in two queries."""
+    orgs = list(orgs)
+    countries = dict(
+        CountryRisk.objects.filter(country__in={str(o.country) for o in orgs}).values_list(
+            "country", "level"
+        )
+    )
+    industries = dict(
+        IndustryRisk.objects.filter(industry__in={o.industry for o in orgs}).values_list(
+            "industry", "level"
+        )
+    )
+    return {
+        o.pk: risk.higher_level(countries.get(str(o.country)), industries.get(o.industry))
+        for o in orgs
+    }
+
+
+def risk_priority(rating: str | None, inherent: str | None) -> str:
+    """P1..P4 from the latest rating (None: not yet assessed) and the inherent risk."""
+    return risk.priority(rating, inherent)

@@ -1,0 +1,41 @@
+"""DESIGN 6.7: inherent risk is the higher level; priority = rank(rating) + rank(inherent)."""
+
+import pytest
+
+from scoring import risk
+
+
+@pytest.mark.parametrize(
+    ("rating", "inherent", "expected"),
+    [
+        ("critical", "high", "P1"),  # 3 + 2
+        ("critical", "medium", "P1"),  # 3 + 1
+        ("high", "high", "P1"),  # 2 + 2
+        ("critical", "low", "P2"),  # 3 + 0
+        ("high", "medium", "P2"),  # 2 + 1
+        ("medium", "high", "P2"),  # 1 + 2
+        ("high", "low", "P3"),
+        ("medium", "medium", "P3"),
+        ("low", "high", "P3"),
+        ("medium", "low", "P4"),
+        ("low", "medium", "P4"),
+        ("low", "low", "P4"),
+        (None, "high", "P1"),  # not yet assessed ranks 2
+        ("not_rated", "medium", "P2"),
+        (None, "low", "P3"),
+    ],
+)
+def test_priority_follows_the_published_table(rating, inherent, expected):
+    assert risk.priority(rating, inherent) == expected
+
+
+def test_inherent_risk_is_the_higher_of_country_and_industry():
+    assert risk.higher_level("low", "high") == "high"
+    assert risk.higher_level("medium", "low") == "medium"
+    assert risk.higher_level(None, "medium") == "medium"
+    assert risk.higher_level(None, None) is None
+
+
+def test_unknown_inherent_risk_counts_as_medium():
+    assert risk.inherent_rank(None) == 1
+    assert risk.priority("high", None) == "P2"
