@@ -116,7 +116,7 @@ def _ensure_draft(version: QuestionnaireVersion) -> None:
 
 def _lock_version(version: QuestionnaireVersion) -> QuestionnaireVersion:
     return (
-        QuestionnaireVersion.objects.select_for_update()
+        QuestionnaireVersion.objects.select_for_update(of=("self",))
         .select_related("questionnaire", "questionnaire__owner")
         .get(pk=version.pk)
     )
