@@ -46,6 +46,12 @@ COMPLETE = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The world fixture sets nine passwords; these tests never log in with one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def version(db):
     return make_version()
