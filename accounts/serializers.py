@@ -13,11 +13,18 @@ class StrictSerializer(serializers.Serializer):
     """Rejects fields it does not know (a typo is a 400 naming the field, not silently lost)."""
 
     def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
-        return super().to_internal_value(data)
+        unknown = sorted(set(data) - set(self.fields)) if hasattr(data, "keys") else []
+        errors = {name: [_("Unknown field.")] for name in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if isinstance(exc.detail, dict):
+                errors.update(exc.detail)
+            else:
+                errors.setdefault("non_field_errors", []).extend(exc.detail)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
 
 class TokenRequestSerializer(StrictSerializer):
