@@ -1,0 +1,103 @@
+"""GET /api/v1/findings/: the buyer's side sees every finding, the supplier only released."""
+
+import pytest
+
+from audits.models import Audit
+from scoring.services import score_audit
+
+from .conftest import BAD, make_audit
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/findings/"
+
+
+def accepted_audit(world, version, ruleset, **kwargs):
+    audit = make_audit(world, version, ruleset, answers=BAD, status=Audit.Status.ACCEPTED, **kwargs)
+    score_audit(audit=audit, final=True)
+    return audit
+
+
+def codes(response):
+    return sorted(f["rule_code"] for f in response.json()["results"])
+
+
+def test_buyer_lists_findings_of_its_audits(world, api, version, ruleset):
+    audit = accepted_audit(world, version, ruleset)
+    accepted_audit(world, version, ruleset, buyer=world.buyer_b)
+
+    response = api(world.a_officer).get(URL)
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 4
+    first = response.json()["results"][0]
+    assert first["audit"] == audit.pk
+    assert first["supplier"] == {"id": world.s1.pk, "name": world.s1.name}
+
+
+def test_filters_by_severity_category_supplier_and_audit(world, api, version, ruleset):
+    audit = accepted_audit(world, version, ruleset)
+    other = accepted_audit(world, version, ruleset, supplier=world.s2)
+    client = api(world.a_admin)
+
+    assert codes(client.get(URL, {"severity": "critical"})) == ["F_AGE_CHECK", "F_AGE_CHECK"]
+    assert codes(client.get(URL + "?severity=critical&severity=major")) == [
+        "F_AGE_CHECK",
+        "F_AGE_CHECK",
+        "F_HOURS",
+        "F_HOURS",
+    ]
+    assert codes(client.get(URL, {"category": "management"})) == ["F_NO_POLICY", "F_NO_POLICY"]
+    assert client.get(URL, {"supplier": world.s2.pk}).json()["count"] == 4
+    assert {f["audit"] for f in client.get(URL, {"audit": other.pk}).json()["results"]} == {
+        other.pk
+    }
+    assert client.get(URL, {"audit": audit.pk, "severity": "minor"}).json()["count"] == 1
+
+
+def test_bad_filter_is_400(world, api):
+    response = api(world.a_admin).get(URL, {"severity": "catastrophic"})
+
+    assert response.status_code == 400
+    assert "severity" in response.json()["errors"]
+
+
+def test_supplier_sees_only_released_findings(world, api, version, ruleset):
+    accepted_audit(world, version, ruleset)
+    world.buyer_b.withhold_scores = True
+    world.buyer_b.save(update_fields=["withhold_scores"])
+    accepted_audit(world, version, ruleset, buyer=world.buyer_b)
+
+    response = api(world.s1_admin).get(URL)
+
+    assert response.json()["count"] == 4
+    assert {f["audit"] for f in response.json()["results"]} == {
+        a.pk for a in Audit.objects.filter(buyer=world.buyer_a)
+    }
+
+
+def test_findings_come_in_the_callers_language(world, api, version, ruleset):
+    accepted_audit(world, version, ruleset)
+
+    response = api(world.s1_admin).get(URL, {"severity": "critical", "lang": "zh-Hans"})
+
+    assert response.json()["results"][0]["title"] == "未核查员工年龄"
+
+
+def test_other_supplier_sees_nothing(world, api, version, ruleset):
+    accepted_audit(world, version, ruleset)
+
+    assert api(world.s2_admin).get(URL).json()["count"] == 0
+
+
+def test_query_count_does_not_grow_with_findings(
+    world, api, version, ruleset, django_assert_max_num_queries
+):
+    client = api(world.a_officer)
+    accepted_audit(world, version, ruleset)
+    with django_assert_max_num_queries(12) as small:
+        assert client.get(URL).status_code == 200
+    for _ in range(5):
+        accepted_audit(world, version, ruleset, supplier=world.s2)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(URL).json()["count"] == 24
