@@ -35,14 +35,19 @@ def action_get_for(*, user, action_id: int, perm: str | None = None) -> Correcti
     return action
 
 
+# Strict booleans: an unknown value is a 400, not silently "no filter".
+_BOOL = [(v, v) for v in ("true", "false", "1", "0")]
+_TRUE = {"true", "1"}
+
+
 class CorrectiveActionFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
     supplier = django_filters.NumberFilter(field_name="supplier_id")
     buyer = django_filters.NumberFilter(field_name="buyer_id")
     audit = django_filters.NumberFilter(field_name="audit_id")
-    overdue = django_filters.BooleanFilter(method="filter_overdue")
-    suggested_verification = django_filters.BooleanFilter()
+    overdue = django_filters.ChoiceFilter(choices=_BOOL, method="filter_overdue")
+    suggested_verification = django_filters.ChoiceFilter(choices=_BOOL, method="filter_suggested")
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
 
@@ -51,12 +56,13 @@ class CorrectiveActionFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
         overdue = Q(due_date__lt=timezone.localdate()) & ~Q(
             status__in=CorrectiveAction.CLOSED_STATES
         )
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+        return queryset.filter(overdue) if value in _TRUE else queryset.exclude(overdue)
+
+    def filter_suggested(self, queryset, name, value):
+        return queryset.filter(suggested_verification=value in _TRUE)
 
 
 def action_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[CorrectiveAction]:
