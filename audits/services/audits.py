@@ -36,8 +36,9 @@ from audits.models import (
     Question,
     QuestionnaireVersion,
 )
+from audits.questionnaires.spec import compiled_for_version, supplier_profile
 from backend.errors import Conflict, InvalidTransition
-from scoring.engine import AnswerValue, SupplierProfile
+from scoring.engine import AnswerValue
 from suppliers.models import SupplierRelationship
 
 Status = Audit.Status
@@ -214,54 +215,11 @@ def _mail_context(audit: Audit, **extra) -> dict:
 # Questions and visibility
 # ---------------------------------------------------------------------------------------------
 
-_compiled_cache: dict[int, Any] = {}
-
 
 def compiled_questionnaire(version: QuestionnaireVersion):
-    """The compiled questionnaire of a version (cached for published versions)."""
-    try:
-        from audits.questionnaires.spec import compiled_for_version
-    except ImportError:
-        compiled_for_version = None
-    if compiled_for_version is not None:
-        return compiled_for_version(version)
-    cached = _compiled_cache.get(version.pk)
-    if cached is not None and version.status != QuestionnaireVersion.Status.DRAFT:
-        return cached
-    from scoring.engine import QuestionnaireSpec, QuestionSpec, compile_questionnaire
-
-    questions = tuple(
-        QuestionSpec(
-            code=q.code,
-            type=q.type,
-            category=q.category,
-            choices=tuple(c["value"] for c in q.choices or ()),
-            visible_if=q.visible_if or "",
-            required=q.required,
-            allow_na=q.allow_na,
-            evidence=q.evidence,
-        )
-        for q in version.questions.order_by("section__position", "position")
-    )
-    compiled = compile_questionnaire(
-        QuestionnaireSpec(
-            code=version.questionnaire.code, version=version.number, questions=questions
-        )
-    )
-    _compiled_cache[version.pk] = compiled
-    return compiled
-
-
-def supplier_profile(org: Organization) -> SupplierProfile:
-    try:
-        from audits.questionnaires.spec import supplier_profile as their_profile
-    except ImportError:
-        their_profile = None
-    if their_profile is not None:
-        return their_profile(org)
-    return SupplierProfile(
-        size_class=org.size_class or "", country=str(org.country or ""), industry=org.industry or ""
-    )
+    """The compiled questionnaire of a version (compiled once, cached by the questionnaire
+    area)."""
+    return compiled_for_version(version)
 
 
 def answer_values(audit: Audit) -> dict[str, AnswerValue]:
