@@ -316,3 +316,39 @@ def test_overdue_filter(world, api, issue):
     assert r.json()["results"][0]["overdue"] is True
     r = api(world.a_officer).get("/api/v1/audits/?overdue=false")
     assert late.pk not in [a["id"] for a in r.json()["results"]]
+
+
+def test_events_and_campaign_lists_have_constant_queries(
+    world, api, issue, version, django_assert_max_num_queries
+):
+    from audits.services.audits import campaign_create
+
+    audit = issue()
+    client = api(world.a_admin)
+    answers_save(audit=audit, answers=[{"question": "EMP_01", "value": "yes"}], actor=None)
+    campaign_create(
+        actor=world.a_officer,
+        name="c0",
+        questionnaire_version=version,
+        due_date=in_days(9),
+        supplier_ids=[world.s2.pk],
+    )
+    with django_assert_max_num_queries(20) as small_events:
+        client.get(f"/api/v1/audits/{audit.pk}/events/")
+    with django_assert_max_num_queries(20) as small_campaigns:
+        client.get("/api/v1/campaigns/")
+    for i in range(8):
+        answers_save(
+            audit=audit, answers=[{"question": "EMP_04", "value": 40 + i}], actor=world.s1_admin
+        )
+        campaign_create(
+            actor=world.a_admin,
+            name=f"c{i + 1}",
+            questionnaire_version=version,
+            due_date=in_days(9),
+            supplier_ids=[world.s2.pk],
+        )
+    with django_assert_max_num_queries(len(small_events.captured_queries)):
+        assert len(client.get(f"/api/v1/audits/{audit.pk}/events/").json()) > 10
+    with django_assert_max_num_queries(len(small_campaigns.captured_queries)):
+        assert client.get("/api/v1/campaigns/").json()["count"] == 9
