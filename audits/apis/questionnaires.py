@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.urls import path
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -47,6 +49,16 @@ from audits.services.questionnaires import (
 )
 from backend.api.pagination import PageNumberPagination
 
+TAGS = ["questionnaires"]
+OBJ = OpenApiTypes.OBJECT
+LANG = OpenApiParameter("lang", str, description="Content language (en, zh-Hans)")
+
+
+def _schema(request=None, code=200, **extra):
+    return extend_schema(
+        tags=TAGS, request=request, responses={code: OBJ}, parameters=[LANG], **extra
+    )
+
 
 def _created(version, request, code=status.HTTP_201_CREATED) -> Response:
     return Response(render_version(version, request_language(request)), status=code)
@@ -56,6 +68,7 @@ class QuestionnaireListApi(APIView):
     """GET: the template catalogue. POST: create a template (or a new draft) from a JSON
     document ``{"document": {...}, "owner": <buyer id>, "publish": false}``."""
 
+    @_schema()
     def get(self, request):
         if not can_list_templates(request.user):
             raise PermissionDenied(_("Only buyers list questionnaire templates."))
@@ -64,6 +77,7 @@ class QuestionnaireListApi(APIView):
         page = paginator.paginate_queryset(questionnaire_list(user=request.user), request, self)
         return paginator.get_paginated_response([questionnaire_summary(q, lang) for q in page])
 
+    @_schema(DocumentInputSerializer, 201)
     def post(self, request):
         data = DocumentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -81,6 +95,7 @@ class QuestionnaireListApi(APIView):
 class QuestionnaireImportApi(APIView):
     """POST multipart ``file`` (.yaml or .xlsx), optional ``format``, ``owner``, ``publish``."""
 
+    @_schema(ImportInputSerializer, 201)
     def post(self, request):
         data = ImportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -100,6 +115,7 @@ class QuestionnaireDetailApi(APIView):
     """The template, its versions, and ``current`` (the latest published version, else the
     latest) rendered in the caller's language."""
 
+    @_schema()
     def get(self, request, questionnaire_id: int):
         questionnaire = questionnaire_get_for(user=request.user, questionnaire_id=questionnaire_id)
         lang = request_language(request)
@@ -123,6 +139,7 @@ class QuestionnaireDetailApi(APIView):
 
 
 class VersionListApi(APIView):
+    @_schema()
     def get(self, request, questionnaire_id: int):
         questionnaire = questionnaire_get_for(user=request.user, questionnaire_id=questionnaire_id)
         return Response([version_summary(v) for v in questionnaire.versions.order_by("-number")])
@@ -132,12 +149,14 @@ class VersionDetailApi(APIView):
     """GET: the version rendered in the caller's language (Accept-Language or ?lang=).
     PUT ``{"document": {...}}``: replace a draft's content (409 once published)."""
 
+    @_schema()
     def get(self, request, questionnaire_id: int, number: int):
         version = version_get_for(
             user=request.user, questionnaire_id=questionnaire_id, number=number
         )
         return Response(render_version(version, request_language(request)))
 
+    @_schema(DraftInputSerializer)
     def put(self, request, questionnaire_id: int, number: int):
         version = version_get_for(
             user=request.user, questionnaire_id=questionnaire_id, number=number, manage=True
@@ -152,6 +171,7 @@ class VersionDetailApi(APIView):
 class QuestionUpdateApi(APIView):
     """PATCH one question of a draft with document keys (``{"text": {...}, "required": true}``)."""
 
+    @_schema(OBJ)
     def patch(self, request, questionnaire_id: int, number: int, code: str):
         version = version_get_for(
             user=request.user, questionnaire_id=questionnaire_id, number=number, manage=True
@@ -168,6 +188,7 @@ class _VersionActionApi(APIView):
     service = staticmethod(version_publish)
     success = status.HTTP_200_OK
 
+    @_schema(None)
     def post(self, request, questionnaire_id: int, number: int):
         version = version_get_for(
             user=request.user, questionnaire_id=questionnaire_id, number=number, manage=True
@@ -203,6 +224,11 @@ class VersionExportApi(APIView):
         renderer = JSONRenderer()
         return renderer, renderer.media_type
 
+    @extend_schema(
+        tags=TAGS,
+        parameters=[OpenApiParameter("format", str, enum=["yaml", "xlsx"])],
+        responses={200: OpenApiTypes.BINARY},
+    )
     def get(self, request, questionnaire_id: int, number: int):
         # Template files are for buyers; suppliers read versions through their audits only.
         questionnaire_get_for(user=request.user, questionnaire_id=questionnaire_id)
