@@ -16,6 +16,12 @@ from tests.factories import load_doc, make_ruleset, make_version
 RULES = {r["code"]: r for r in load_doc("mini-rules.yaml")["findings"]}
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The ``world`` fixture hashes a password per user; these tests never log in with one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def accepted_audit(db):
     """``accepted_audit(buyer=, supplier=, rules=(...), accepted_at=, respondents=, reviewers=,
