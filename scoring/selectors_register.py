@@ -31,13 +31,14 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.languages import pick
 from accounts.models import Organization
 from accounts.permissions import has_org_perm, organizations_with_perm
 from audits.models import Audit, CorrectiveAction, Finding
@@ -327,14 +328,16 @@ def register_data(
     # 5. The Findings sheet.
     listed_finding = Q(audit_id__in=latest_audits) | open_action
     fnd = _frame(
-        buyer_findings.filter(listed_finding).values_list(
+        buyer_findings.filter(listed_finding)
+        .annotate(title_text=_title_in(language))
+        .values_list(
             "audit__supplier_id",
             "audit_id",
             "audit__accepted_at",
             "rule_code",
             "severity",
             "category",
-            "title",
+            "title_text",
             "action__status",
             "action__due_date",
         ),
@@ -352,7 +355,6 @@ def register_data(
     )
     fnd["supplier_name"] = fnd["supplier_id"].map(names)
     fnd["accepted_at"] = _local(fnd["accepted_at"], tz, date_only=True)
-    fnd["title"] = [pick(t, language) if t else None for t in fnd["title"]]
     fnd["due_date"] = pd.to_datetime(fnd["due_date"], errors="coerce")
     fnd = _sorted(fnd, ["supplier_name", "audit_id", "severity", "rule_code"])
 
@@ -446,6 +448,17 @@ def method_for(rulesets: Iterable[RuleSet]) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+
+
+def _title_in(language: str) -> Coalesce:
+    """The finding title in ``language``, else English, else Chinese, extracted by the
+    database (decoding 40,000 JSON titles in Python costs more than the rest of the query)."""
+    order = [language, *(lang for lang in ("en", "zh-Hans") if lang != language)]
+    text = TextField()
+    return Coalesce(
+        *(NullIf(KT(f"title__{lang}"), Value(""), output_field=text) for lang in order),
+        output_field=text,
+    )
 
 
 def _frame(rows: Iterable[tuple], columns: list[str]) -> pd.DataFrame:
