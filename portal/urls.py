@@ -14,3 +14,52 @@ urlpatterns = [
     path("language/", accounts.set_language, name="set_language"),
     path("organization/", accounts.switch_organization, name="switch_organization"),
 ]
+
+# Buyer pages (portal/views/buyer*.py).
+from .views import buyer, buyer_actions, buyer_audits, buyer_register  # noqa: E402
+
+urlpatterns += [
+    path("b/", buyer.dashboard, name="buyer_dashboard"),
+    path("b/suppliers/", buyer.suppliers, name="buyer_suppliers"),
+    path("b/suppliers/import/", buyer.suppliers_import_view, name="buyer_suppliers_import"),
+    path("b/suppliers/<int:relationship_id>/", buyer.supplier_detail, name="buyer_supplier"),
+    path("b/audits/", buyer_audits.audits, name="buyer_audits"),
+    path("b/audits/new/", buyer_audits.audit_new, name="buyer_audit_new"),
+    path("b/audits/<int:audit_id>/", buyer_audits.audit_review, name="buyer_audit"),
+    path(
+        "b/audits/<int:audit_id>/reviewers/",
+        buyer_audits.audit_reviewers,
+        name="buyer_audit_reviewers",
+    ),
+    path(
+        "b/audits/<int:audit_id>/<str:move>/",
+        buyer_audits.audit_move,
+        name="buyer_audit_move",
+    ),
+    path("b/campaigns/new/", buyer_audits.campaign_new, name="buyer_campaign_new"),
+    path("b/campaigns/<int:campaign_id>/", buyer_audits.campaign_detail, name="buyer_campaign"),
+    path(
+        "b/campaigns/<int:campaign_id>/progress/",
+        buyer_audits.campaign_progress,
+        name="buyer_campaign_progress",
+    ),
+    path("b/actions/", buyer_actions.actions, name="buyer_actions"),
+    path("b/actions/<int:action_id>/", buyer_actions.action_detail, name="buyer_action"),
+    path(
+        "b/actions/<int:action_id>/<str:move>/",
+        buyer_actions.action_move,
+        name="buyer_action_move",
+    ),
+    path("b/register/", buyer_register.register, name="buyer_register"),
+    path("b/register/exports/", buyer_register.export_new, name="buyer_export_new"),
+    path(
+        "b/register/exports/<int:export_id>/",
+        buyer_register.export_detail,
+        name="buyer_export",
+    ),
+    path(
+        "b/register/exports/<int:export_id>/progress/",
+        buyer_register.export_progress,
+        name="buyer_export_progress",
+    ),
+]

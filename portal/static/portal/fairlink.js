@@ -20,3 +20,16 @@
     if (done) { evt.detail.target.removeAttribute("hx-trigger"); }
   });
 })();
+
+// Buyer pages: form errors (400) and state conflicts (409) come back as HTML fragments that
+// explain the problem, so htmx swaps them in like a success instead of dropping them.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var status = evt.detail.xhr.status;
+    if ((status === 400 || status === 409) && evt.detail.elt.closest("[data-swap-errors]")) {
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = false;
+    }
+  });
+})();

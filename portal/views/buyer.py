@@ -1,0 +1,376 @@
+"""Buyer pages: shared helpers, the dashboard, the supplier network and a supplier's page.
+
+Every page reads through the apps' selectors (``*_get_for`` / ``visible_to``) and writes through
+their services, so the portal and the API cannot disagree about who may do what. A page is for
+the buyer organization the user acts for (``request.organization``): a supplier organization
+gets 404, and an object of another buyer is 404 even when the user could see it elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.languages import pick, request_language
+from accounts.permissions import has_org_perm
+from audits.models import Audit, Category
+from audits.selectors.actions import action_list
+from audits.selectors.audits import audit_list_for
+from backend.errors import Conflict
+from scoring.models import Rating, Score
+from suppliers.imports import suppliers_import
+from suppliers.models import SupplierRelationship
+from suppliers.selectors import relationship_get_for, relationship_list_for
+
+PAGE_SIZE = 50
+RATING_ORDER = ("low", "medium", "high", "critical", "not_rated")
+NOT_ASSESSED = "not_assessed"
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def buyer_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in and acting for a buyer organization; anything else is 404 (a supplier must not
+    learn that buyer pages exist)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        organization = getattr(request, "organization", None)
+        if organization is None or not organization.is_buyer:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def require_org_perm(request: HttpRequest, perm: str) -> None:
+    """403 when the user's role in the active buyer lacks ``perm`` (a visible page, a role
+    that may not use it)."""
+    if not has_org_perm(request.user, perm, request.organization):
+        raise PermissionDenied(_("Your role does not allow this page."))
+
+
+def own(obj: Any, request: HttpRequest, field: str = "buyer_id") -> Any:
+    """``obj`` if it belongs to the active buyer, else 404."""
+    if getattr(obj, field) != request.organization.pk:
+        raise Http404
+    return obj
+
+
+def error_dict(exc: ValidationError) -> dict[str, list[str]]:
+    """A service's ValidationError as ``{field: [messages]}`` (``__all__`` when unkeyed)."""
+    if hasattr(exc, "error_dict"):
+        return {key: [str(m) for m in msgs] for key, msgs in exc.message_dict.items()}
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    """Put a service's field errors on ``form`` (unknown fields become form-wide errors)."""
+    for field, msgs in error_dict(exc).items():
+        target = field if field in form.fields else None
+        for message in msgs:
+            form.add_error(target, message if target else f"{field}: {message}")
+
+
+def paginate(request: HttpRequest, queryset) -> Any:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The current filters as a query string, for pagination links."""
+    pairs = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
+    return urlencode(pairs)
+
+
+def run(fn: Callable[[], Any]) -> tuple[Any, dict[str, list[str]] | None, str | None, int]:
+    """Call a service: (result, field errors, conflict message, HTTP status). PermissionDenied
+    and Http404 propagate to Django (403 / 404)."""
+    try:
+        return fn(), None, None, 200
+    except ValidationError as exc:
+        return None, error_dict(exc), None, 400
+    except Conflict as exc:
+        return None, None, str(exc.message), 409
+
+
+def with_latest_score(relationships: QuerySet[SupplierRelationship]) -> QuerySet:
+    """Annotate each relationship with its buyer's latest final score of the supplier
+    (``latest_rating``, ``latest_overall``, ``latest_accepted_at``): the register's
+    definition, an accepted audit's newest final score, newest acceptance first. One query."""
+    scores = Score.objects.filter(
+        final=True,
+        audit__buyer_id=OuterRef("buyer_id"),
+        audit__supplier_id=OuterRef("supplier_id"),
+        audit__status=Audit.Status.ACCEPTED,
+    ).order_by("-audit__accepted_at", "-audit_id", "-created_at", "-pk")
+    return relationships.annotate(
+        latest_rating=Subquery(scores.values("rating")[:1]),
+        latest_overall=Subquery(scores.values("overall")[:1]),
+        latest_accepted_at=Subquery(scores.values("audit__accepted_at")[:1]),
+    )
+
+
+def rating_label(value: str | None) -> str:
+    if value in (None, NOT_ASSESSED):
+        return _("Not yet assessed")
+    return str(Rating(value).label) if value in Rating.values else value
+
+
+def category_label(value: str) -> str:
+    return str(Category(value).label) if value in Category.values else value
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboard
+# ---------------------------------------------------------------------------------------------
+
+
+def _rating_bars(request: HttpRequest) -> list[dict] | None:
+    """Suppliers of the active buyer by latest rating, as bars (None: role cannot see the
+    network)."""
+    if not has_org_perm(request.user, "accounts.view_suppliers", request.organization):
+        return None
+    rels = with_latest_score(
+        relationship_list_for(user=request.user).filter(buyer=request.organization, active=True)
+    )
+    counts = {
+        row["latest_rating"] or NOT_ASSESSED: row["n"]
+        for row in rels.order_by().values("latest_rating").annotate(n=Count("pk"))
+    }
+    total = sum(counts.values()) or 1
+    order = [*RATING_ORDER, NOT_ASSESSED]
+    return [
+        {
+            "rating": key,
+            "label": rating_label(key),
+            "count": counts.get(key, 0),
+            "percent": round(100 * counts.get(key, 0) / total),
+        }
+        for key in order
+    ]
+
+
+@buyer_page
+def dashboard(request: HttpRequest) -> HttpResponse:
+    org = request.organization
+    audits = audit_list_for(user=request.user).filter(buyer=org)
+    by_status = dict(
+        audits.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    statuses = [
+        {"value": value, "label": label, "count": by_status.get(value, 0)}
+        for value, label in Audit.Status.choices
+    ]
+    overdue_audits = audits.overdue().count()
+    to_review = list(
+        audits.filter(status=Audit.Status.SUBMITTED).order_by("-submitted_at", "-pk")[:10]
+    )
+    overdue = action_list(user=request.user, filters={"overdue": "true"}).filter(buyer=org)
+    overdue_actions = list(overdue[:10])
+    overdue_count = overdue.count() if len(overdue_actions) == 10 else len(overdue_actions)
+    lang = request_language(request)
+    for action in overdue_actions:
+        action.title_text = pick(action.finding.title, lang)
+    return render(
+        request,
+        "portal/buyer/dashboard.html",
+        {
+            "statuses": statuses,
+            "overdue_audits": overdue_audits,
+            "to_review": to_review,
+            "overdue_actions": overdue_actions,
+            "overdue_count": overdue_count,
+            "rating_bars": _rating_bars(request),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Suppliers
+# ---------------------------------------------------------------------------------------------
+
+SUPPLIER_FILTERS = ("country", "criticality", "category", "rating", "search")
+
+
+def supplier_rows(request: HttpRequest) -> tuple[QuerySet, dict[str, str]]:
+    """The active buyer's relationships with the filters of the query string applied."""
+    org = request.organization
+    params = {key: request.GET.get(key, "").strip() for key in SUPPLIER_FILTERS}
+    rels = with_latest_score(
+        relationship_list_for(user=request.user).filter(buyer=org, active=True)
+    )
+    if params["country"]:
+        rels = rels.filter(supplier__country__iexact=params["country"])
+    if params["criticality"]:
+        rels = rels.filter(criticality=params["criticality"])
+    if params["category"]:
+        rels = rels.filter(category__iexact=params["category"])
+    if params["rating"] == NOT_ASSESSED:
+        rels = rels.filter(latest_rating__isnull=True)
+    elif params["rating"]:
+        rels = rels.filter(latest_rating=params["rating"])
+    if params["search"]:
+        value = params["search"]
+        rels = rels.filter(
+            Q(supplier__name__icontains=value)
+            | Q(supplier__legal_id__icontains=value)
+            | Q(buyer_ref__icontains=value)
+        )
+    return rels.order_by("supplier__name", "pk"), params
+
+
+def import_error_rows(errors: dict[str, list[str]]) -> list[dict]:
+    """``{"row 3": ["country: 'XX' is not ..."]}`` -> one table row per problem: row number,
+    column and reason (file-level problems have no row)."""
+    rows = []
+    for key, msgs in errors.items():
+        number = None
+        if key.startswith("row "):
+            try:
+                number = int(key[4:])
+            except ValueError:
+                number = None
+        for message in msgs:
+            column, sep, reason = message.partition(": ")
+            if not sep or " " in column:
+                column, reason = ("" if number is not None else key), message
+            rows.append({"row": number, "column": column, "reason": reason})
+    rows.sort(key=lambda r: (r["row"] is not None, r["row"] or 0))
+    return rows
+
+
+def _suppliers_context(request: HttpRequest) -> dict:
+    rels, params = supplier_rows(request)
+    page = paginate(request, rels)
+    for rel in page.object_list:
+        rel.rating_text = rating_label(rel.latest_rating)
+    categories = list(
+        SupplierRelationship.objects.filter(buyer=request.organization, active=True)
+        .exclude(category="")
+        .order_by("category")
+        .values_list("category", flat=True)
+        .distinct()
+    )
+    return {
+        "page": page,
+        "params": params,
+        "query": query_without_page(request),
+        "criticalities": SupplierRelationship.Criticality.choices,
+        "ratings": [(r, rating_label(r)) for r in (*RATING_ORDER, NOT_ASSESSED)],
+        "categories": categories,
+        "can_manage": has_org_perm(request.user, "accounts.manage_suppliers", request.organization),
+    }
+
+
+@buyer_page
+def suppliers(request: HttpRequest) -> HttpResponse:
+    require_org_perm(request, "accounts.view_suppliers")
+    return render(request, "portal/buyer/suppliers.html", _suppliers_context(request))
+
+
+@require_POST
+@buyer_page
+def suppliers_import_view(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV / XLSX of suppliers; a bad file shows every bad row, a good one the
+    counts. htmx requests get the result fragment, others the whole page."""
+    require_org_perm(request, "accounts.manage_suppliers")
+    upload = request.FILES.get("file")
+    if upload is None:
+        summary, errors, conflict, status = None, {"file": [_("Choose a file.")]}, None, 400
+    else:
+        summary, errors, conflict, status = run(
+            lambda: suppliers_import(buyer=request.organization, file=upload, actor=request.user)
+        )
+    result = {
+        "summary": summary.as_dict() if summary else None,
+        "error_rows": import_error_rows(errors) if errors else [],
+        "conflict": conflict,
+    }
+    if request.htmx:
+        return render(request, "portal/buyer/_import_result.html", result, status=status)
+    context = {**_suppliers_context(request), **result}
+    return render(request, "portal/buyer/suppliers.html", context, status=status)
+
+
+def trend_chart(points: list[tuple[datetime.date, Decimal | None]]) -> dict | None:
+    """An inline-SVG line of overall scores (0..100) by acceptance date, computed here so the
+    page needs no chart script."""
+    points = [(d, float(v)) for d, v in points if v is not None]
+    if not points:
+        return None
+    width, height, pad_x, pad_y = 600, 220, 40, 20
+    inner_w, inner_h = width - 2 * pad_x, height - 2 * pad_y
+    step = inner_w / (len(points) - 1) if len(points) > 1 else 0
+    dots = []
+    for i, (day, value) in enumerate(points):
+        x = pad_x + (i * step if len(points) > 1 else inner_w / 2)
+        y = pad_y + (100 - value) * inner_h / 100
+        dots.append({"x": round(x, 1), "y": round(y, 1), "value": value, "date": day})
+    grid = [
+        {"value": v, "y": round(pad_y + (100 - v) * inner_h / 100, 1)} for v in (0, 40, 60, 80, 100)
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "pad_x": pad_x,
+        "right": width - pad_x,
+        "label_y": height - 2,
+        "polyline": " ".join(f"{d['x']},{d['y']}" for d in dots),
+        "dots": dots,
+        "grid": grid,
+    }
+
+
+@buyer_page
+def supplier_detail(request: HttpRequest, relationship_id: int) -> HttpResponse:
+    rel = own(relationship_get_for(user=request.user, relationship_id=relationship_id), request)
+    audits = list(
+        audit_list_for(user=request.user)
+        .filter(buyer=request.organization, supplier_id=rel.supplier_id)
+        .order_by("-created_at", "-pk")[:PAGE_SIZE]
+    )
+    accepted = [a for a in audits if a.status == Audit.Status.ACCEPTED]
+    finals: dict[int, Score] = {}
+    for score in Score.objects.filter(final=True, audit_id__in=[a.pk for a in accepted]).order_by(
+        "created_at", "pk"
+    ):
+        finals[score.audit_id] = score  # the newest final score of each audit wins
+    for audit in audits:
+        audit.final_score = finals.get(audit.pk)
+    trend = sorted(
+        (
+            (timezone.localdate(a.accepted_at), finals[a.pk].overall)
+            for a in accepted
+            if a.pk in finals and a.accepted_at
+        ),
+        key=lambda p: p[0],
+    )
+    return render(
+        request,
+        "portal/buyer/supplier_detail.html",
+        {
+            "rel": rel,
+            "supplier": rel.supplier,
+            "audits": audits,
+            "chart": trend_chart(trend),
+            "trend": trend,
+            "can_issue": has_org_perm(request.user, "accounts.issue_audits", request.organization),
+        },
+    )

@@ -1,0 +1,371 @@
+"""Buyer pages for audits: the list, issuing one audit or a campaign (with its progress), and
+the review page (answers, evidence, preliminary score with its trace, findings; accept, return,
+cancel, assign reviewers)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.languages import pick, request_language
+from accounts.permissions import has_org_perm
+from audits.models import Audit, Campaign
+from audits.models.actions import Severity
+from audits.questionnaires.render import render_version
+from audits.selectors.audits import (
+    answers_for,
+    audit_get_for,
+    audit_list_for,
+    campaign_get_for,
+    events_for,
+    evidence_for,
+)
+from audits.services.audits import (
+    audit_accept,
+    audit_assign_reviewers,
+    audit_cancel,
+    audit_issue,
+    audit_return,
+    campaign_create,
+    can_move,
+)
+from backend.errors import Conflict
+from scoring.selectors import score_get_for
+
+from .buyer import (
+    add_errors,
+    buyer_page,
+    category_label,
+    own,
+    paginate,
+    query_without_page,
+    rating_label,
+    require_org_perm,
+    run,
+)
+from .buyer_forms import AuditIssueForm, CampaignForm, ReviewersForm
+
+Status = Audit.Status
+
+
+# ---------------------------------------------------------------------------------------------
+# List
+# ---------------------------------------------------------------------------------------------
+
+
+@buyer_page
+def audits(request: HttpRequest) -> HttpResponse:
+    qs = audit_list_for(user=request.user).filter(buyer=request.organization)
+    statuses = [s for s in request.GET.getlist("status") if s in Status.values]
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    overdue = request.GET.get("overdue") == "1"
+    if overdue:
+        qs = qs.overdue()
+    campaign = request.GET.get("campaign", "")
+    if campaign.isdigit():
+        qs = qs.filter(campaign_id=int(campaign))
+    page = paginate(request, qs)
+    today = timezone.localdate()
+    for audit in page.object_list:
+        audit.overdue_now = audit.is_overdue(today)
+    return render(
+        request,
+        "portal/buyer/audits.html",
+        {
+            "page": page,
+            "query": query_without_page(request),
+            "statuses": Status.choices,
+            "selected": statuses,
+            "overdue": overdue,
+            "can_issue": _can_issue(request),
+        },
+    )
+
+
+def _can_issue(request: HttpRequest) -> bool:
+    return has_org_perm(request.user, "accounts.issue_audits", request.organization)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue one audit / a campaign
+# ---------------------------------------------------------------------------------------------
+
+
+@buyer_page
+def audit_new(request: HttpRequest) -> HttpResponse:
+    require_org_perm(request, "accounts.issue_audits")
+    buyer = request.organization
+    initial = {"supplier": request.GET.get("supplier")} if request.GET.get("supplier") else None
+    form = AuditIssueForm(request.POST or None, initial=initial, user=request.user, buyer=buyer)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            audit, errors, conflict, status = run(
+                lambda: audit_issue(
+                    supplier=data["supplier"],
+                    questionnaire_version=data["questionnaire_version"],
+                    ruleset=data["ruleset"],
+                    due_date=data["due_date"],
+                    title=data["title"],
+                    message=data["message"],
+                    reviewers=list(data["reviewers"]),
+                    buyer=buyer,
+                    actor=request.user,
+                )
+            )
+            if audit is not None:
+                messages.success(request, _("The audit was sent to %(s)s.") % {"s": audit.supplier})
+                return redirect("portal:buyer_audit", audit_id=audit.pk)
+            if errors:
+                add_errors(form, ValidationError(errors))
+            if conflict:
+                form.add_error(None, conflict)
+    return render(request, "portal/buyer/audit_new.html", {"form": form}, status=status)
+
+
+@buyer_page
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    require_org_perm(request, "accounts.issue_audits")
+    buyer = request.organization
+    form = CampaignForm(request.POST or None, user=request.user, buyer=buyer)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            campaign, errors, conflict, status = run(
+                lambda: campaign_create(
+                    actor=request.user,
+                    buyer=buyer,
+                    name=data["name"],
+                    questionnaire_version=data["questionnaire_version"],
+                    ruleset=data["ruleset"],
+                    due_date=data["due_date"],
+                    supplier_ids=[s.pk for s in data["suppliers"]] or None,
+                    filters=form.filters(),
+                )
+            )
+            if campaign is not None:
+                return redirect("portal:buyer_campaign", campaign_id=campaign.pk)
+            if errors:
+                errors = {("suppliers" if k == "supplier_ids" else k): v for k, v in errors.items()}
+                add_errors(form, ValidationError(errors))
+            if conflict:
+                form.add_error(None, conflict)
+    return render(request, "portal/buyer/campaign_new.html", {"form": form}, status=status)
+
+
+def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+    return own(campaign_get_for(user=request.user, campaign_id=campaign_id), request)
+
+
+def _campaign_finished(campaign: Campaign) -> bool:
+    return campaign.status in (Campaign.Status.DONE, Campaign.Status.FAILED)
+
+
+@buyer_page
+def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _campaign(request, campaign_id)
+    return render(
+        request,
+        "portal/buyer/campaign_detail.html",
+        {"campaign": campaign, "finished": _campaign_finished(campaign)},
+    )
+
+
+@buyer_page
+def campaign_progress(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The progress fragment; it carries the polling trigger only while work remains."""
+    campaign = _campaign(request, campaign_id)
+    return render(
+        request,
+        "portal/buyer/_campaign_progress.html",
+        {"campaign": campaign, "finished": _campaign_finished(campaign)},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Review page
+# ---------------------------------------------------------------------------------------------
+
+
+def _display(question: dict, answer) -> str:
+    """An answer as text in the page's language (choice labels, units)."""
+    if answer is None:
+        return ""
+    if answer.not_applicable:
+        return _("Not applicable")
+    value = answer.value
+    if value in (None, "", []):
+        return ""
+    labels = {c["value"]: c["label"] for c in question.get("choices", [])}
+    if isinstance(value, list):
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    if labels:
+        return str(labels.get(value, value))
+    unit = question.get("unit") or ""
+    return f"{value} {unit}".strip()
+
+
+def _sections(audit: Audit, lang: str) -> list[dict]:
+    doc = render_version(audit.questionnaire_version, lang)
+    answers = {a.question.code: a for a in answers_for(audit)}
+    files: dict[str, list] = defaultdict(list)
+    for evidence in evidence_for(audit):
+        files[evidence.question.code].append(evidence)
+    sections = []
+    for section in doc["sections"]:
+        questions = []
+        for q in section["questions"]:
+            answer = answers.get(q["code"])
+            questions.append(
+                {
+                    **q,
+                    "answered": answer is not None,
+                    "display": _display(q, answer),
+                    "evidence_files": files.get(q["code"], []),
+                }
+            )
+        sections.append({**section, "questions": questions})
+    return sections
+
+
+def _score_view(request: HttpRequest, audit: Audit, lang: str) -> dict | None:
+    try:
+        _audit, score = score_get_for(request.user, audit.pk)
+    except Conflict:
+        return None
+    trace = score.trace or {}
+    severities = dict(Severity.choices)
+    return {
+        "score": score,
+        "rating_text": rating_label(score.rating),
+        "categories": [
+            {"name": name, "label": category_label(name), "value": value}
+            for name, value in (score.categories or {}).items()
+        ],
+        "findings": [
+            {
+                "code": f.get("code"),
+                "severity": f.get("severity"),
+                "severity_text": severities.get(f.get("severity"), f.get("severity")),
+                "category": category_label(f.get("category") or ""),
+                "title": pick(f.get("title"), lang),
+                "guidance": pick(f.get("guidance"), lang),
+                "due_date": f.get("due_date"),
+            }
+            for f in score.findings or []
+        ],
+        "trace_questions": [
+            {"code": code, **entry} for code, entry in (trace.get("questions") or {}).items()
+        ],
+        "trace_categories": [
+            {"label": category_label(name), **entry}
+            for name, entry in (trace.get("categories") or {}).items()
+        ],
+        "trace_overall": trace.get("overall") or {},
+        "trace_rating": trace.get("rating") or {},
+        "trace_findings": trace.get("findings") or [],
+    }
+
+
+def _review_context(request: HttpRequest, audit: Audit, **extra: Any) -> dict:
+    lang = request_language(request)
+    user = request.user
+    can = {
+        "accept": can_move(user, audit, Status.ACCEPTED),
+        "return": can_move(user, audit, Status.RETURNED),
+        "cancel": can_move(user, audit, Status.CANCELLED),
+        "assign": audit.status != Status.CANCELLED
+        and user.has_perm("audits.assign_reviewers", audit),
+    }
+    context = {
+        "audit": audit,
+        "sections": _sections(audit, lang),
+        "score": _score_view(request, audit, lang),
+        "events": list(events_for(user=user, audit=audit)),
+        "reviewers": list(audit.reviewers.all()),
+        "can": can,
+        "overdue": audit.is_overdue(),
+        "move_errors": {},
+        "conflict": None,
+    }
+    if can["assign"] and "reviewers_form" not in extra:
+        context["reviewers_form"] = ReviewersForm(buyer=request.organization)
+    context.update(extra)
+    return context
+
+
+def _audit(request: HttpRequest, audit_id: int) -> Audit:
+    return own(audit_get_for(user=request.user, audit_id=audit_id), request)
+
+
+@buyer_page
+def audit_review(request: HttpRequest, audit_id: int) -> HttpResponse:
+    audit = _audit(request, audit_id)
+    return render(request, "portal/buyer/audit_review.html", _review_context(request, audit))
+
+
+@require_POST
+@buyer_page
+def audit_move(request: HttpRequest, audit_id: int, move: str) -> HttpResponse:
+    """Accept, return (comment required) or cancel (reason required) through the services;
+    their errors are shown on the form that was sent."""
+    audit = _audit(request, audit_id)
+    text = request.POST.get("comment", "")
+    calls = {
+        "accept": lambda: audit_accept(audit=audit, actor=request.user, comment=text),
+        "return": lambda: audit_return(audit=audit, actor=request.user, comment=text),
+        "cancel": lambda: audit_cancel(audit=audit, actor=request.user, reason=text),
+    }
+    done_messages = {
+        "accept": _("The audit was accepted; its final score and findings are recorded."),
+        "return": _("The audit was returned to the supplier."),
+        "cancel": _("The audit was cancelled."),
+    }
+    if move not in calls:
+        raise Http404
+    result, errors, conflict, status = run(calls[move])
+    if result is not None:
+        messages.success(request, done_messages[move])
+        return redirect("portal:buyer_audit", audit_id=audit.pk)
+    audit = _audit(request, audit_id)
+    flat = [m for msgs in (errors or {}).values() for m in msgs]
+    context = _review_context(request, audit, move_errors={move: flat}, conflict=conflict)
+    return render(request, "portal/buyer/audit_review.html", context, status=status)
+
+
+@require_POST
+@buyer_page
+def audit_reviewers(request: HttpRequest, audit_id: int) -> HttpResponse:
+    audit = _audit(request, audit_id)
+    form = ReviewersForm(request.POST, buyer=request.organization)
+    status = 400
+    if form.is_valid():
+        result, errors, conflict, status = run(
+            lambda: audit_assign_reviewers(
+                audit=audit, users=list(form.cleaned_data["users"]), actor=request.user
+            )
+        )
+        if result is not None:
+            messages.success(request, _("Reviewers assigned."))
+            return redirect("portal:buyer_audit", audit_id=audit.pk)
+        if errors:
+            add_errors(form, ValidationError(errors))
+        if conflict:
+            form.add_error(None, conflict)
+    elif not request.user.has_perm("audits.assign_reviewers", audit):
+        raise PermissionDenied(_("Only the buyer's administrators assign reviewers."))
+    context = _review_context(request, audit, reviewers_form=form)
+    return render(request, "portal/buyer/audit_review.html", context, status=status)

@@ -1,0 +1,154 @@
+"""Forms of the buyer pages: they only parse and label the input. Validation and permission
+rules live in the services, whose errors are put back on these forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.languages import pick
+from accounts.models import Membership, Organization, User
+from audits.models import QuestionnaireVersion
+from audits.selectors.questionnaires import questionnaire_list
+from scoring.models import RuleSet
+from scoring.selectors import rulesets_for
+from suppliers.models import SupplierRelationship
+from suppliers.selectors import relationship_list_for
+
+
+class VersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: QuestionnaireVersion) -> str:
+        title = pick(obj.title, get_language(), obj.languages or ())
+        return f"{obj.questionnaire.code} v{obj.number} — {title}"
+
+
+class RuleSetChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: RuleSet) -> str:
+        return f"{obj.code} v{obj.version} ({obj.questionnaire_code})"
+
+
+class SupplierChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organization) -> str:
+        return f"{obj.name} ({obj.legal_id})"
+
+
+class SupplierMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Organization) -> str:
+        return f"{obj.name} ({obj.legal_id})"
+
+
+class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name()
+
+
+def _published_versions(user) -> forms.models.QuerySet:
+    return (
+        QuestionnaireVersion.objects.filter(
+            questionnaire__in=questionnaire_list(user=user).order_by(),
+            status=QuestionnaireVersion.Status.PUBLISHED,
+        )
+        .select_related("questionnaire")
+        .order_by("questionnaire__code", "-number")
+    )
+
+
+def _network(user, buyer: Organization):
+    return Organization.objects.filter(
+        pk__in=relationship_list_for(user=user)
+        .filter(buyer=buyer, active=True)
+        .values("supplier_id")
+    ).order_by("name")
+
+
+def _reviewer_choices(buyer: Organization):
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organization=buyer,
+            memberships__role__in=[
+                Membership.Role.ADMIN,
+                Membership.Role.OFFICER,
+                Membership.Role.REVIEWER,
+            ],
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+class _TemplateFields(forms.Form):
+    questionnaire_version = VersionChoiceField(
+        label=_("Questionnaire version"), queryset=QuestionnaireVersion.objects.none()
+    )
+    ruleset = RuleSetChoiceField(
+        label=_("Scoring rule set"),
+        queryset=RuleSet.objects.none(),
+        required=False,
+        empty_label=_("(no scoring)"),
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, buyer: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questionnaire_version"].queryset = _published_versions(user)
+        self.fields["ruleset"].queryset = (
+            rulesets_for(user).published().order_by("code", "-version")
+        )
+
+
+class AuditIssueForm(_TemplateFields):
+    supplier = SupplierChoiceField(label=_("Supplier"), queryset=Organization.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    message = forms.CharField(
+        label=_("Message to the supplier"), widget=forms.Textarea, required=False
+    )
+    reviewers = MemberMultipleChoiceField(
+        label=_("Reviewers"), queryset=User.objects.none(), required=False
+    )
+
+    field_order = ["supplier", "questionnaire_version", "ruleset", "due_date", "title", "message"]
+
+    def __init__(self, *args, user, buyer: Organization, **kwargs):
+        super().__init__(*args, user=user, buyer=buyer, **kwargs)
+        self.fields["supplier"].queryset = _network(user, buyer)
+        self.fields["reviewers"].queryset = _reviewer_choices(buyer)
+
+
+class CampaignForm(_TemplateFields):
+    name = forms.CharField(label=_("Campaign name"), max_length=200)
+    country = forms.CharField(
+        label=_("Suppliers in country (ISO code, e.g. CN)"), max_length=2, required=False
+    )
+    criticality = forms.ChoiceField(
+        label=_("Suppliers of criticality"),
+        choices=[("", "—"), *SupplierRelationship.Criticality.choices],
+        required=False,
+    )
+    category = forms.CharField(label=_("Suppliers in purchasing category"), required=False)
+    suppliers = SupplierMultipleChoiceField(
+        label=_("Or choose suppliers"), queryset=Organization.objects.none(), required=False
+    )
+
+    field_order = ["name", "questionnaire_version", "ruleset", "due_date"]
+
+    def __init__(self, *args, user, buyer: Organization, **kwargs):
+        super().__init__(*args, user=user, buyer=buyer, **kwargs)
+        self.fields["suppliers"].queryset = _network(user, buyer)
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            key: (data.get(key) or "").strip().upper() if key == "country" else data.get(key)
+            for key in ("country", "criticality", "category")
+            if data.get(key)
+        }
+
+
+class ReviewersForm(forms.Form):
+    users = MemberMultipleChoiceField(label=_("Reviewers to assign"), queryset=User.objects.none())
+
+    def __init__(self, *args, buyer: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["users"].queryset = _reviewer_choices(buyer)
