@@ -22,7 +22,9 @@ Role = Membership.Role
 
 @pytest.fixture(autouse=True)
 def _isolation(settings, tmp_path):
-    """Each test: fresh permission cache, own media folder, fresh throttle counters."""
+    """Each test: fresh permission cache, own media folder, fresh throttle counters, and a fast
+    password hasher (the ``world`` fixture hashes a password for each of its users)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     clear_permission_cache()
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
