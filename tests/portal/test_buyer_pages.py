@@ -243,6 +243,19 @@ def test_supplier_page_shows_profile_audits_and_score_trend(world, login, versio
     assert page.count('<circle class="dot"') == 2
 
 
+@pytest.mark.parametrize("accepted", [1, 3])
+def test_supplier_page_query_count_does_not_grow(
+    world, login, version, ruleset, accepted, django_assert_max_num_queries
+):
+    for _ in range(accepted):
+        accepted_audit(world, version=version, ruleset=ruleset)
+    rel = world.buyer_a.supplier_links.get(supplier=world.s1)
+    client = login(world.a_officer)
+    with django_assert_max_num_queries(12):
+        page = html(client.get(reverse("portal:buyer_supplier", args=[rel.pk])))
+    assert page.count('<circle class="dot"') == accepted
+
+
 def test_supplier_page_of_another_buyers_relationship_is_404(world, login):
     rel_b = world.buyer_b.supplier_links.get(supplier=world.s1)
     url = reverse("portal:buyer_supplier", args=[rel_b.pk])
@@ -503,7 +516,7 @@ def test_review_page_query_count_is_pinned(
 ):
     audit = submitted_audit(world, version=version, ruleset=ruleset)
     client = login(world.a_admin)
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(28):
         assert client.get(reverse("portal:buyer_audit", args=[audit.pk])).status_code == 200
 
 
