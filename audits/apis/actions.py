@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import FileResponse
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -47,8 +47,21 @@ class _ActionApi(APIView):
         return Response(ActionDetailOutputSerializer(action, context={"request": request}).data)
 
 
+LIST_PARAMETERS = [
+    OpenApiParameter("status", str, many=True, description="open, plan_submitted, ..."),
+    OpenApiParameter("severity", str, many=True, description="critical, major, minor"),
+    OpenApiParameter("supplier", int),
+    OpenApiParameter("buyer", int),
+    OpenApiParameter("audit", int),
+    OpenApiParameter("overdue", str, enum=["true", "false"]),
+    OpenApiParameter("suggested_verification", str, enum=["true", "false"]),
+    OpenApiParameter("due_before", str, description="YYYY-MM-DD, inclusive"),
+    OpenApiParameter("due_after", str, description="YYYY-MM-DD, inclusive"),
+]
+
+
 class ActionListApi(_ActionApi):
-    @extend_schema(responses=ActionListOutputSerializer(many=True))
+    @extend_schema(responses=ActionListOutputSerializer(many=True), parameters=LIST_PARAMETERS)
     def get(self, request):
         filters = request.query_params.copy()
         for key in ("page", "page_size", "lang"):
@@ -184,6 +197,7 @@ class ActionEvidenceApi(_ActionApi):
 class ActionEvidenceDownloadApi(_ActionApi):
     """The file, only to callers who may see the action (404 otherwise)."""
 
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request, action_id: int, evidence_id: int):
         evidence = action_evidence_get_for(
             user=request.user, action_id=action_id, evidence_id=evidence_id
