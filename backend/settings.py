@@ -231,7 +231,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "accounts.models.Language"},
+    # Several models have a "status" field; name each choice set so the schema is stable.
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "accounts.models.Language",
+        "AuditStatusEnum": "backend.api.enums.AUDIT_STATUS",
+        "CorrectiveActionStatusEnum": "backend.api.enums.CORRECTIVE_ACTION_STATUS",
+        "PublicationStatusEnum": "backend.api.enums.PUBLICATION_STATUS",
+        "CampaignStatusEnum": "backend.api.enums.CAMPAIGN_STATUS",
+        "ExportJobStatusEnum": "backend.api.enums.EXPORT_JOB_STATUS",
+    },
 }
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://fairlink")}

@@ -1,0 +1,10 @@
+"""Choice sets named in the OpenAPI schema (drf-spectacular ENUM_NAME_OVERRIDES)."""
+
+from audits.models import Audit, Campaign, CorrectiveAction, QuestionnaireVersion
+from scoring.models import ExportJob
+
+AUDIT_STATUS = Audit.Status.choices
+CORRECTIVE_ACTION_STATUS = CorrectiveAction.Status.choices
+PUBLICATION_STATUS = QuestionnaireVersion.Status.choices
+CAMPAIGN_STATUS = Campaign.Status.choices
+EXPORT_JOB_STATUS = ExportJob.Status.choices
