@@ -33,3 +33,22 @@
     }
   });
 })();
+
+// Supplier answer page: ticking "Not applicable" disables the question's value inputs, so the
+// answer form sends N/A alone. Listening in the capture phase runs this before htmx (which
+// listens on the form) collects the values. Without JavaScript both are sent and the server
+// explains the conflict.
+(function () {
+  "use strict";
+  function syncNa(box) {
+    if (!box.form) { return; }
+    var inputs = box.form.querySelectorAll("[name=value]");
+    Array.prototype.forEach.call(inputs, function (el) { el.disabled = box.checked; });
+  }
+  document.addEventListener("change", function (evt) {
+    if (evt.target.matches && evt.target.matches("input[data-na]")) { syncNa(evt.target); }
+  }, true);
+  document.addEventListener("htmx:load", function (evt) {
+    Array.prototype.forEach.call(evt.detail.elt.querySelectorAll("input[data-na]"), syncNa);
+  });
+})();
