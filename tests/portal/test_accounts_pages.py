@@ -22,9 +22,11 @@ def test_login_then_logout(client, world):
         reverse("portal:login"), {"username": world.s1_admin.email, "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert client.get(reverse("portal:home")).status_code == 200
+    assert client.get(reverse("portal:home"), follow=True).status_code == 200
     client.post(reverse("portal:logout"))
-    assert client.get(reverse("portal:home")).status_code == 302
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:login"))
 
 
 def test_wrong_password_shows_an_error(client, world):
@@ -61,5 +63,5 @@ def test_language_switch_is_remembered_on_the_account(client, world):
 def test_switching_to_an_organization_the_user_is_not_in_is_ignored(client, world):
     client.force_login(world.s1_admin)
     client.post(reverse("portal:switch_organization"), {"organization": world.buyer_a.pk})
-    response = client.get(reverse("portal:home"))
+    response = client.get(reverse("portal:home"), follow=True)
     assert response.context["active_organization"] == world.s1
