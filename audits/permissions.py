@@ -39,10 +39,14 @@ def _side_org(obj, side: str) -> Organization:
     return obj.buyer if side == "buyer" else obj.supplier
 
 
-def grant_audit_to_organizations(audit) -> None:
-    """Called by the issuing service: the buyer's admins/officers and the supplier's admins."""
-    for (side, role), perms in AUDIT_GROUP_PERMS.items():
-        grant(perms, audit, groups=[role_group(_side_org(audit, side), role)])
+def grant_audit_to_organizations(audit, *, side: str | None = None) -> None:
+    """Grant the audit to the role groups of one side ("buyer" or "supplier") or both.
+
+    The issuing service grants the buyer side on creation and the supplier side when the audit
+    is sent: a draft is the buyer's own business."""
+    for (group_side, role), perms in AUDIT_GROUP_PERMS.items():
+        if side is None or side == group_side:
+            grant(perms, audit, groups=[role_group(_side_org(audit, group_side), role)])
 
 
 def grant_action_to_organizations(action) -> None:
@@ -56,6 +60,8 @@ def grant_action_to_organizations(action) -> None:
 
 
 def grant_respondent(audit, user) -> None:
+    if audit.status == audit.Status.DRAFT:
+        return  # respondents named on a draft get their access when it is sent
     grant(RESPONDENT_PERMS, audit, users=[user])
     for action in audit.actions.all():
         grant(ACTION_RESPONDENT_PERMS, action, users=[user])

@@ -330,7 +330,7 @@ def _create_audit(
         message=message or "",
         issued_by=actor,
     )
-    audit_perms.grant_audit_to_organizations(audit)
+    audit_perms.grant_audit_to_organizations(audit, side="buyer")
     ActivityEvent.objects.create(
         actor=actor,
         verb="audit.created",
@@ -353,6 +353,9 @@ def _create_audit(
 
 def _send(audit: Audit, *, actor: User | None) -> None:
     _transition(audit, Status.SENT, actor=actor, check_perm=False)
+    audit_perms.grant_audit_to_organizations(audit, side="supplier")
+    for user in audit.respondents.all():
+        audit_perms.grant_respondent(audit, user)
     notify(supplier_recipients(audit), "issued", _mail_context(audit, message=audit.message))
 
 

@@ -33,13 +33,18 @@ def test_can_move_combines_state_and_role(world, issue):
 def test_draft_then_send(world, api, issue, django_capture_on_commit_callbacks):
     from django.core import mail
 
-    audit = issue(send=False)
+    audit = issue(send=False, respondents=[world.s1_respondent])
     assert audit.status == "draft"
-    assert api(world.s1_admin).get(f"/api/v1/audits/{audit.pk}/").status_code == 200
-    assert api(world.s1_admin).post(f"/api/v1/audits/{audit.pk}/send/").status_code == 403
+    # A draft is the buyer's own business: the supplier side does not see it at all.
+    for user in (world.s1_admin, world.s1_respondent):
+        assert api(user).get(f"/api/v1/audits/{audit.pk}/").status_code == 404
+        assert api(user).post(f"/api/v1/audits/{audit.pk}/send/").status_code == 404
+    assert api(world.a_reviewer).post(f"/api/v1/audits/{audit.pk}/send/").status_code == 404
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         r = api(world.a_officer).post(f"/api/v1/audits/{audit.pk}/send/")
     assert r.status_code == 200 and r.json()["status"] == "sent"
     assert mail.outbox
+    for user in (world.s1_admin, world.s1_respondent):
+        assert api(user).get(f"/api/v1/audits/{audit.pk}/").status_code == 200
     assert api(world.a_officer).post(f"/api/v1/audits/{audit.pk}/send/").status_code == 409
