@@ -13,8 +13,7 @@ import re
 
 import openpyxl
 import pytest
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
 from accounts.models import Membership
