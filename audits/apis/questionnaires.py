@@ -68,7 +68,7 @@ class QuestionnaireListApi(APIView):
     """GET: the template catalogue. POST: create a template (or a new draft) from a JSON
     document ``{"document": {...}, "owner": <buyer id>, "publish": false}``."""
 
-    @_schema()
+    @_schema(operation_id="questionnaires_list")
     def get(self, request):
         if not can_list_templates(request.user):
             raise PermissionDenied(_("Only buyers list questionnaire templates."))
@@ -139,7 +139,7 @@ class QuestionnaireDetailApi(APIView):
 
 
 class VersionListApi(APIView):
-    @_schema()
+    @_schema(operation_id="questionnaire_versions_list")
     def get(self, request, questionnaire_id: int):
         questionnaire = questionnaire_get_for(user=request.user, questionnaire_id=questionnaire_id)
         return Response([version_summary(v) for v in questionnaire.versions.order_by("-number")])
