@@ -19,6 +19,19 @@ from pathlib import Path
 
 import pytest
 
+from accounts.models import Membership
+from audits.services.audits import audit_issue
+from tests.factories import (
+    link_supplier,
+    make_buyer,
+    make_member,
+    make_ruleset,
+    make_supplier,
+    make_version,
+)
+
+from .pages import SETTLE_COUNTER, in_days
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("FAIRLINK_CHROMIUM", "/usr/bin/chromium")
@@ -72,6 +85,7 @@ def context(browser, live_server):
     )
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
+    context.add_init_script(SETTLE_COUNTER)
     yield context
     context.close()
 
@@ -79,6 +93,22 @@ def context(browser, live_server):
 @pytest.fixture
 def page(context):
     return context.new_page()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A page in a phone-sized, touch-enabled context."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="en-GB",
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(SETTLE_COUNTER)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture
@@ -95,3 +125,32 @@ def shot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def scene(db):
+    """A buyer with an officer, a small supplier with an admin and a respondent, and an audit
+    of the mini questionnaire (with its rule set) sent to the respondent."""
+    buyer = make_buyer(name="Acme Retail")
+    supplier = make_supplier(name="Shenzhen Bright Textiles", size_class="small")
+    link_supplier(buyer, supplier, buyer_ref="SUP-001")
+    officer = make_member(buyer, Membership.Role.OFFICER, full_name="Olivia Officer")
+    supplier_admin = make_member(supplier, Membership.Role.ADMIN, full_name="Wang Admin")
+    respondent = make_member(supplier, Membership.Role.RESPONDENT, full_name="Li Respondent")
+    audit = audit_issue(
+        supplier=supplier,
+        questionnaire_version=make_version(),
+        ruleset=make_ruleset(),
+        due_date=in_days(30),
+        actor=officer,
+        buyer=buyer,
+        respondents=[respondent],
+    )
+    return {
+        "buyer": buyer,
+        "supplier": supplier,
+        "officer": officer,
+        "supplier_admin": supplier_admin,
+        "respondent": respondent,
+        "audit": audit,
+    }

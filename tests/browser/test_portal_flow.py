@@ -8,141 +8,37 @@ clicking, typing and uploading in Chromium. htmx swaps are awaited through the p
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import openpyxl
 import pytest
-from django.utils import timezone, translation
-from playwright.sync_api import Page, expect
+from django.utils import translation
+from playwright.sync_api import expect
 
-from accounts.models import Membership
 from audits.models import Audit, CorrectiveAction
-from audits.services.audits import audit_issue
-from tests.factories import (
-    PASSWORD,
-    link_supplier,
-    make_buyer,
-    make_member,
-    make_ruleset,
-    make_supplier,
-    make_version,
+
+from .pages import (
+    HAN,
+    PDF_BYTES,
+    choose,
+    in_days,
+    log_in,
+    log_out,
+    open_section,
+    question,
+    settled,
+    type_answer,
+    wait_swap,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-Role = Membership.Role
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-HAN = re.compile(r"[\u4e00-\u9fff]")
-
-# Counts htmx settles on <html data-settled>, so a test can wait for the swap its own action
-# caused with an ``expect`` (the page's CSP forbids the eval that ``wait_for_function`` needs).
-SETTLE_COUNTER = """
-document.addEventListener("htmx:afterSettle", function () {
-  var root = document.documentElement;
-  root.dataset.settled = String(Number(root.dataset.settled || "0") + 1);
-});
-"""
-
-
-def _in_days(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
-
-
-@pytest.fixture
-def scene(db):
-    """A buyer with an officer, a small supplier with an admin and a respondent, and an audit
-    of the mini questionnaire (with its rule set) sent to the respondent."""
-    buyer = make_buyer(name="Acme Retail")
-    supplier = make_supplier(name="Shenzhen Bright Textiles", size_class="small")
-    link_supplier(buyer, supplier, buyer_ref="SUP-001")
-    officer = make_member(buyer, Role.OFFICER, full_name="Olivia Officer")
-    supplier_admin = make_member(supplier, Role.ADMIN, full_name="Wang Admin")
-    respondent = make_member(supplier, Role.RESPONDENT, full_name="Li Respondent")
-    audit = audit_issue(
-        supplier=supplier,
-        questionnaire_version=make_version(),
-        ruleset=make_ruleset(),
-        due_date=_in_days(30),
-        actor=officer,
-        buyer=buyer,
-        respondents=[respondent],
-    )
-    return {
-        "buyer": buyer,
-        "supplier": supplier,
-        "officer": officer,
-        "supplier_admin": supplier_admin,
-        "respondent": respondent,
-        "audit": audit,
-    }
-
-
-# ---------------------------------------------------------------------------------------------
-# Page helpers
-# ---------------------------------------------------------------------------------------------
-
-
-def log_in(page: Page, user) -> None:
-    page.goto("/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
-
-
-def settled(page: Page) -> str:
-    return page.locator("html").get_attribute("data-settled") or "0"
-
-
-def wait_swap(page: Page, before: str) -> None:
-    """Wait until htmx has settled at least one more swap than ``before`` (the attribute is
-    absent until the page's first swap)."""
-    html = page.locator("html")
-    expect(html).to_have_attribute("data-settled", re.compile(r"^[0-9]+$"))
-    expect(html).not_to_have_attribute("data-settled", before)
-
-
-def question(page: Page, code: str):
-    return page.locator(f"#q-{code}")
-
-
-def choose(page: Page, code: str, label: str) -> None:
-    """Tick a choice of a choice question and wait for the saved answer to come back."""
-    before = settled(page)
-    group = page.get_by_role("group", name=re.compile(rf"^{code}\b"))
-    group.get_by_label(label, exact=True).check()
-    wait_swap(page, before)
-    expect(question(page, code).get_by_role("status")).to_have_text("Saved")
-
-
-def type_answer(page: Page, code: str, value: str) -> None:
-    """Type into a number, text or date question and leave the field (which saves it)."""
-    before = settled(page)
-    field = page.get_by_label(re.compile(rf"^{code}\b"))
-    field.fill(value)
-    field.press("Tab")
-    wait_swap(page, before)
-    expect(question(page, code).get_by_role("status")).to_have_text("Saved")
-
-
-def open_section(page: Page, title: str) -> None:
-    page.get_by_role("navigation", name="Sections").get_by_role("link", name=title).click()
-    expect(page.get_by_role("heading", level=2, name=title)).to_be_visible()
-
 
 # ---------------------------------------------------------------------------------------------
 # The flow
 # ---------------------------------------------------------------------------------------------
 
 
-def test_audit_from_answers_to_register(context, page, scene, shot, tmp_path):
-    context.add_init_script(SETTLE_COUNTER)
+def test_audit_from_answers_to_register(page, scene, shot, tmp_path):
     audit: Audit = scene["audit"]
     supplier = scene["supplier"]
 
@@ -243,7 +139,7 @@ def test_audit_from_answers_to_register(context, page, scene, shot, tmp_path):
     finding.get_by_role("link", name=re.compile("Corrective action, due")).click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Worker ages are not checked")
-    target = _in_days(14)
+    target = in_days(14)
     page.get_by_label("Root cause").fill("New hires in peak season were not checked.")
     page.get_by_label("Actions planned").fill("Check the ID card of every new hire; keep copies.")
     page.get_by_label("Responsible person").fill("Wang Admin")
