@@ -30,8 +30,22 @@ SEVERITIES = {"critical", "major", "minor", "observation"}
 CODE_RE = re.compile(r"^[A-Z]+_[0-9]{2}$")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 QUESTION_KEYS = {
-    "code", "type", "text", "help", "choices", "required", "allow_na", "evidence", "visible_if",
-    "category", "refs", "min", "max", "integer", "unit", "max_length",
+    "code",
+    "type",
+    "text",
+    "help",
+    "choices",
+    "required",
+    "allow_na",
+    "evidence",
+    "visible_if",
+    "category",
+    "refs",
+    "min",
+    "max",
+    "integer",
+    "unit",
+    "max_length",
 }
 
 
@@ -51,7 +65,9 @@ def choice_values(q: dict) -> list:
 
 
 # Program.variables() also lists variables bound by comprehension macros (`COM_03.exists(v, ...)`).
-_MACRO_BOUND = re.compile(r"\.\s*(?:all|exists_one|exists|map|filter)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*,")
+_MACRO_BOUND = re.compile(
+    r"\.\s*(?:all|exists_one|exists|map|filter)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*,"
+)
 
 
 def cel_names(expr: str) -> set[str]:
@@ -75,6 +91,7 @@ def pair(request):
 
 # --------------------------------------------------------------------------- visibility helper
 
+
 def visible_codes(doc: dict, supplier: dict, answers: dict | None = None) -> set[str]:
     """Evaluate every visible_if in dependency order with hidden questions seen as null."""
     answers = answers or {}
@@ -86,12 +103,12 @@ def visible_codes(doc: dict, supplier: dict, answers: dict | None = None) -> set
     def resolve(code: str, stack: tuple = ()) -> bool:
         if code in visible:
             return visible[code]
-        assert code not in stack, f"visibility cycle: {stack + (code,)}"
+        assert code not in stack, f"visibility cycle: {(*stack, code)}"
         if code not in programs:
             visible[code] = True
             return True
         for dep in sorted(deps[code]):
-            resolve(dep, stack + (code,))
+            resolve(dep, (*stack, code))
         ctx = cel.Context()
         for other in qs:
             value = answers.get(other) if visible.get(other, False) else None
@@ -113,6 +130,7 @@ SUPPLIER = {"country": "CN", "industry": "13"}
 
 
 # --------------------------------------------------------------------------- questionnaires
+
 
 def test_question_counts():
     core = questions(load(QUESTIONNAIRES["sme-csr-core"]))
@@ -155,12 +173,17 @@ def test_questions_well_formed(pair):
         assert any(r.startswith("China SME CSR Guide: ") for r in refs), where
         assert any(re.match(r"GB/T 36000 / ISO 26000: [67](\.\d+)+$", r) for r in refs), where
         for r in refs:
-            assert re.match(r"^(China SME CSR Guide: .+|GB/T 36000 / ISO 26000: [67](\.\d+)+|UNGC P([1-9]|10)|RBA Code of Conduct: [A-E]\d{1,2})$", r), f"{where}: ref {r!r}"
+            assert re.match(
+                r"^(China SME CSR Guide: .+|GB/T 36000 / ISO 26000: [67](\.\d+)+|UNGC P([1-9]|10)|RBA Code of Conduct: [A-E]\d{1,2})$",
+                r,
+            ), f"{where}: ref {r!r}"
         if q["type"] in ("single_choice", "multi_choice"):
             values = [c["value"] for c in q["choices"]]
             assert len(values) >= 2 and len(values) == len(set(values)), where
             for c in q["choices"]:
-                assert isinstance(c["value"], str) and c["value"], f"{where}: value {c['value']!r} (quote yes/no!)"
+                assert isinstance(c["value"], str) and c["value"], (
+                    f"{where}: value {c['value']!r} (quote yes/no!)"
+                )
                 assert_bilingual(c["label"], f"{where}.{c['value']}")
         else:
             assert "choices" not in q, f"{where}: choices only for choice questions"
@@ -178,7 +201,7 @@ def test_questions_well_formed(pair):
 
 
 def test_visible_if_compiles_and_names_known_codes(pair):
-    code, doc, _ = pair
+    _code, doc, _ = pair
     known = {q["code"] for q in questions(doc)}
     order = [q["code"] for q in questions(doc)]
     for q in questions(doc):
@@ -187,7 +210,9 @@ def test_visible_if_compiles_and_names_known_codes(pair):
         expr = q["visible_if"]
         assert isinstance(expr, str) and expr.strip(), q["code"]
         names = cel_names(expr)
-        assert names <= known | {"supplier"}, f"{q['code']}: unknown names {names - known - {'supplier'}}"
+        assert names <= known | {"supplier"}, (
+            f"{q['code']}: unknown names {names - known - {'supplier'}}"
+        )
         assert q["code"] not in names, f"{q['code']} refers to itself"
         for dep in names & known:  # follow-ups come after the question they depend on
             assert order.index(dep) < order.index(q["code"]), f"{q['code']} before {dep}"
@@ -197,7 +222,9 @@ def test_core_conditionals_and_evidence():
     doc = load(QUESTIONNAIRES["sme-csr-core"])
     qs = questions(doc)
     assert sum(1 for q in qs if q.get("visible_if")) >= 8
-    answer_conditionals = [q for q in qs if q.get("visible_if") and cel_names(q["visible_if"]) - {"supplier"}]
+    answer_conditionals = [
+        q for q in qs if q.get("visible_if") and cel_names(q["visible_if"]) - {"supplier"}
+    ]
     assert len(answer_conditionals) >= 8
     required_evidence = [q["code"] for q in qs if q["evidence"] == "required"]
     assert 3 <= len(required_evidence) <= 6
@@ -215,17 +242,25 @@ def test_quick_questions_are_core_questions():
     core = {q["code"]: q for q in questions(load(QUESTIONNAIRES["sme-csr-core"]))}
     for q in questions(load(QUESTIONNAIRES["sme-csr-quick"])):
         c = core[q["code"]]
-        assert (q["type"], q["text"], q.get("choices"), q["category"]) == (c["type"], c["text"], c.get("choices"), c["category"])
+        assert (q["type"], q["text"], q.get("choices"), q["category"]) == (
+            c["type"],
+            c["text"],
+            c.get("choices"),
+            c["category"],
+        )
 
 
 # --------------------------------------------------------------------------- proportionality
+
 
 def test_micro_sees_at_most_25_questions():
     doc = load(QUESTIONNAIRES["sme-csr-core"])
     shown = visible_codes(doc, {**SUPPLIER, "size_class": "micro"})
     assert len(shown) <= 25, len(shown)
     # every category still has something to score for a micro enterprise
-    cats = {q["category"] for q in questions(doc) if q["code"] in shown and q["type"] in SCORED_TYPES}
+    cats = {
+        q["category"] for q in questions(doc) if q["code"] in shown and q["type"] in SCORED_TYPES
+    }
     assert cats == CATEGORIES
 
 
@@ -257,22 +292,34 @@ def test_follow_ups_appear_after_answers():
     doc = load(QUESTIONNAIRES["sme-csr-core"])
     medium = {**SUPPLIER, "size_class": "medium"}
     answers = {
-        "MGT_04": "yes", "MGT_08": "yes", "EMP_02": 17, "EMP_09": 55, "HS_08": "separate",
-        "ENV_02": "treated_onsite", "ENV_04": "treated", "ENV_06": "licensed", "ENV_08": "partial",
+        "MGT_04": "yes",
+        "MGT_08": "yes",
+        "EMP_02": 17,
+        "EMP_09": 55,
+        "HS_08": "separate",
+        "ENV_02": "treated_onsite",
+        "ENV_04": "treated",
+        "ENV_06": "licensed",
+        "ENV_08": "partial",
         "COM_03": ["donations", "volunteering"],
     }
     shown = visible_codes(doc, medium, answers)
     assert shown == {q["code"] for q in questions(doc)}
     # hiding cascades: for micro, ENV_04 is hidden so ENV_05 stays hidden even with an answer
-    micro = visible_codes(doc, {**SUPPLIER, "size_class": "micro"}, {**answers, "ENV_04": "treated"})
+    micro = visible_codes(
+        doc, {**SUPPLIER, "size_class": "micro"}, {**answers, "ENV_04": "treated"}
+    )
     assert "ENV_04" not in micro and "ENV_05" not in micro
     assert "HS_09" in micro and "EMP_03" in micro
     # no follow-up for the answers that do not need one
-    calm = visible_codes(doc, medium, {"EMP_02": 25, "EMP_09": 40, "HS_08": "none", "COM_03": ["none"]})
+    calm = visible_codes(
+        doc, medium, {"EMP_02": 25, "EMP_09": 40, "HS_08": "none", "COM_03": ["none"]}
+    )
     assert not {"EMP_03", "EMP_12", "HS_09", "HS_10", "COM_04"} & calm
 
 
 # --------------------------------------------------------------------------- rule sets
+
 
 def test_ruleset_header(pair):
     code, _, rules = pair
@@ -285,14 +332,16 @@ def test_ruleset_header(pair):
     assert all(w > 0 for w in rules["categories"].values())
     assert rules["sla_days"] == {"critical": 30, "major": 90, "minor": 180}
     assert rules["rating"]["bands"] == [
-        {"min": 80, "rating": "low"}, {"min": 60, "rating": "medium"},
-        {"min": 40, "rating": "high"}, {"min": 0, "rating": "critical"},
+        {"min": 80, "rating": "low"},
+        {"min": 60, "rating": "medium"},
+        {"min": 40, "rating": "high"},
+        {"min": 0, "rating": "critical"},
     ]
     assert rules["rating"]["severity_floor"] == {"critical": "high", "major": "medium"}
 
 
 def test_every_scored_question_has_a_valid_rule(pair):
-    code, doc, rules = pair
+    _code, doc, rules = pair
     qs = {q["code"]: q for q in questions(doc)}
     scores = rules["scores"]
     scored = {c for c, q in qs.items() if q["type"] in SCORED_TYPES}
@@ -307,10 +356,14 @@ def test_every_scored_question_has_a_valid_rule(pair):
             maxes = [b["max"] for b in bands[:-1]]
             assert all("max" in b for b in bands[:-1]) and "max" not in bands[-1], qcode
             assert maxes == sorted(maxes) and len(set(maxes)) == len(maxes), qcode
-            assert all(0 <= b["points"] for b in bands) and max(b["points"] for b in bands) > 0, qcode
+            assert all(b["points"] >= 0 for b in bands) and max(b["points"] for b in bands) > 0, (
+                qcode
+            )
         else:
             points = rule["points"]
-            assert set(points) == set(choice_values(q)), f"{qcode}: {sorted(points)} vs {choice_values(q)}"
+            assert set(points) == set(choice_values(q)), (
+                f"{qcode}: {sorted(points)} vs {choice_values(q)}"
+            )
             assert all(isinstance(v, (int, float)) and v >= 0 for v in points.values()), qcode
             assert max(points.values()) > 0, qcode
             if q["type"] == "multi_choice":
@@ -350,8 +403,14 @@ def test_findings(pair):
 def test_critical_topics_covered():
     rules = load(RULESETS["sme-csr-core"])
     critical = {f["code"] for f in rules["findings"] if f["severity"] == "critical"}
-    assert {"F_EMP_CHILD_LABOUR", "F_EMP_ID_RETENTION", "F_EMP_DEPOSITS_FEES", "F_HS_BLOCKED_EXITS",
-            "F_ENV_UNTREATED_WASTEWATER", "F_MKT_BRIBERY"} <= critical
+    assert {
+        "F_EMP_CHILD_LABOUR",
+        "F_EMP_ID_RETENTION",
+        "F_EMP_DEPOSITS_FEES",
+        "F_HS_BLOCKED_EXITS",
+        "F_ENV_UNTREATED_WASTEWATER",
+        "F_MKT_BRIBERY",
+    } <= critical
 
 
 def _fires(rules: dict, answers: dict, known: set[str]) -> set[str]:
@@ -374,9 +433,15 @@ def test_every_finding_is_reachable(pair):
     _, doc, rules = pair
     qs = {q["code"]: q for q in questions(doc)}
     candidates = {
-        c: (choice_values(q) if q["type"] in ("yes_no", "single_choice")
-            else [[v] for v in choice_values(q)] if q["type"] == "multi_choice"
-            else [q["min"], q["max"], 0, 1, 15, 17, 61, 99] if q["type"] == "number" else ["x"])
+        c: (
+            choice_values(q)
+            if q["type"] in ("yes_no", "single_choice")
+            else [[v] for v in choice_values(q)]
+            if q["type"] == "multi_choice"
+            else [q["min"], q["max"], 0, 1, 15, 17, 61, 99]
+            if q["type"] == "number"
+            else ["x"]
+        )
         for c, q in qs.items()
     }
     for f in rules["findings"]:
@@ -402,9 +467,20 @@ def test_good_answers_raise_no_finding_and_bad_ones_do():
             best[c] = max(rule["points"], key=rule["points"].get)
     best["EMP_02"] = 25
     assert _fires(rules, best, set(qs)) == set()
-    bad = {"EMP_02": 14, "EMP_04": "yes", "ENV_02": "untreated", "MKT_02": "improper", "HS_02": "no"}
-    assert {"F_EMP_CHILD_LABOUR", "F_EMP_ID_RETENTION", "F_ENV_UNTREATED_WASTEWATER",
-            "F_MKT_BRIBERY", "F_HS_BLOCKED_EXITS"} <= _fires(rules, bad, set(qs))
+    bad = {
+        "EMP_02": 14,
+        "EMP_04": "yes",
+        "ENV_02": "untreated",
+        "MKT_02": "improper",
+        "HS_02": "no",
+    }
+    assert {
+        "F_EMP_CHILD_LABOUR",
+        "F_EMP_ID_RETENTION",
+        "F_ENV_UNTREATED_WASTEWATER",
+        "F_MKT_BRIBERY",
+        "F_HS_BLOCKED_EXITS",
+    } <= _fires(rules, bad, set(qs))
 
 
 def test_yes_no_literals_survive_yaml():
@@ -412,23 +488,24 @@ def test_yes_no_literals_survive_yaml():
     for path in list(QUESTIONNAIRES.values()) + list(RULESETS.values()):
         doc = load(path)
 
-        def walk(node, trail):
+        def walk(node, trail, path=path):
             if isinstance(node, dict):
                 for k, v in node.items():
                     assert not isinstance(k, bool), f"{path.name}: boolean key at {trail}"
                     if k in ("required", "allow_na", "integer"):
                         continue
                     assert not isinstance(v, bool), f"{path.name}: boolean value at {trail}/{k}"
-                    walk(v, f"{trail}/{k}")
+                    walk(v, f"{trail}/{k}", path)
             elif isinstance(node, list):
                 for i, v in enumerate(node):
                     assert not isinstance(v, bool), f"{path.name}: boolean at {trail}[{i}]"
-                    walk(v, f"{trail}[{i}]")
+                    walk(v, f"{trail}[{i}]", path)
 
         walk(doc, "")
 
 
 # --------------------------------------------------------------------------- engine round-trip
+
 
 def _engine():
     engine = pytest.importorskip("scoring.engine")
