@@ -6,7 +6,6 @@ the services decide the rest (403 wrong side, 409 wrong state, 400 bad input).""
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -14,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audits.http import evidence_response
 from audits.selectors.actions import (
     action_detail_for,
     action_evidence_get_for,
@@ -202,14 +202,7 @@ class ActionEvidenceDownloadApi(_ActionApi):
         evidence = action_evidence_get_for(
             user=request.user, action_id=action_id, evidence_id=evidence_id
         )
-        response = FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return evidence_response(evidence)
 
 
 P = "corrective-actions/<int:action_id>/"

@@ -6,7 +6,6 @@ see), services decide the rest (403 wrong role, 409 wrong state, 400 bad input).
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.urls import path
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -18,6 +17,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audits.http import evidence_response
 from audits.selectors.audits import (
     AuditFilter,
     answers_for,
@@ -164,14 +164,7 @@ class AuditEvidenceDetailApi(_AuditApi):
     def get(self, request, audit_id: int, evidence_id: int):
         audit = audit_get_for(user=request.user, audit_id=audit_id)
         evidence = evidence_get_for(audit=audit, evidence_id=evidence_id)
-        response = FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return evidence_response(evidence)
 
     @extend_schema(responses={204: None})
     def delete(self, request, audit_id: int, evidence_id: int):

@@ -35,6 +35,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.languages import pick
 from audits.answers import has_answer
+from audits.http import evidence_response
 from audits.models import Audit, Category, CorrectiveAction, Question
 from audits.models.actions import Severity
 from audits.questionnaires.render import render_version
@@ -571,14 +572,7 @@ def evidence_remove(request: HttpRequest, audit_id: int, evidence_id: int) -> Ht
 def evidence_download(request: HttpRequest, audit_id: int, evidence_id: int) -> FileResponse:
     audit = _audit(request, audit_id)
     evidence = evidence_get_for(audit=audit, evidence_id=evidence_id)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_response(evidence)
 
 
 @supplier_page
@@ -910,14 +904,7 @@ def action_file_download(request: HttpRequest, action_id: int, evidence_id: int)
     evidence = action_evidence_get_for(
         user=request.user, action_id=action_id, evidence_id=evidence_id
     )
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_response(evidence)
 
 
 @supplier_page
