@@ -176,3 +176,11 @@ def has_org_perm(user, perm: str, organization: Organization) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.has_perm(perm, organization)
+
+
+def template_buyers(user) -> models.QuerySet[Organization]:
+    """Buyers whose templates and rule sets the user may read: those where they issue audits
+    or manage templates (officers and admins; reviewers and suppliers get none)."""
+    return organizations_with_perm(user, "accounts.issue_audits") | organizations_with_perm(
+        user, "accounts.manage_templates"
+    )

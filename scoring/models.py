@@ -31,13 +31,11 @@ class RuleSetQuerySet(models.QuerySet["RuleSet"]):
     def visible_to(self, user) -> RuleSetQuerySet:
         """The library plus the rule sets of buyers where the user issues audits or manages
         templates. Suppliers read the method through docs and their released scores."""
-        from accounts.permissions import organizations_with_perm
+        from accounts.permissions import template_buyers
 
         if not user.is_authenticated:
             return self.none()
-        buyers = organizations_with_perm(user, "accounts.issue_audits") | organizations_with_perm(
-            user, "accounts.manage_templates"
-        )
+        buyers = template_buyers(user)
         if not buyers.exists():
             return self.none()
         return self.filter(Q(owner__isnull=True) | Q(owner__in=buyers))

@@ -26,13 +26,11 @@ class QuestionnaireQuerySet(models.QuerySet["Questionnaire"]):
     def visible_to(self, user) -> QuestionnaireQuerySet:
         """The shared library plus the templates of buyers where the user manages templates
         or issues audits. Suppliers see none: they meet a version only through an audit."""
-        from accounts.permissions import organizations_with_perm
+        from accounts.permissions import template_buyers
 
         if not user.is_authenticated:
             return self.none()
-        buyers = organizations_with_perm(user, "accounts.issue_audits") | organizations_with_perm(
-            user, "accounts.manage_templates"
-        )
+        buyers = template_buyers(user)
         if not buyers.exists():
             return self.none()
         return self.filter(Q(owner__isnull=True) | Q(owner__in=buyers))
