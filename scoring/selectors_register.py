@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
@@ -299,18 +299,8 @@ def register_data(
         ["supplier_id", *(f"open_findings_{sev}" for sev in SEVERITIES)],
     )
     buyer_actions = CorrectiveAction.objects.filter(buyer_id=buyer.pk, supplier_id__in=suppliers)
-    overdue = Q(due_date__lt=today)
     action_counts = _frame(
-        buyer_actions.open()
-        .values("supplier_id")
-        .order_by()
-        .annotate(
-            open_actions=Count("pk"),
-            overdue_actions=Count("pk", filter=overdue),
-            overdue_critical=Count("pk", filter=overdue & Q(severity="critical")),
-            next_due_date=Min("due_date"),
-        )
-        .values_list(
+        buyer_actions.figures_by_supplier(today).values_list(
             "supplier_id", "open_actions", "overdue_actions", "overdue_critical", "next_due_date"
         ),
         ["supplier_id", "open_actions", "overdue_actions", "overdue_critical", "next_due_date"],

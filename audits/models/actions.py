@@ -76,6 +76,26 @@ class CorrectiveActionQuerySet(models.QuerySet["CorrectiveAction"]):
         today = today or timezone.localdate()
         return self.open().filter(due_date__lt=today)
 
+    def figures_by_supplier(self, today: datetime.date | None = None) -> models.QuerySet:
+        """One row per supplier of the open actions: ``open_actions``, ``overdue_actions``,
+        ``overdue_critical`` (a count; one is enough to flag the supplier in the register) and
+        ``next_due_date``. One query, whatever the number of actions."""
+        today = today or timezone.localdate()
+        overdue = models.Q(due_date__lt=today)
+        return (
+            self.open()
+            .order_by()
+            .values("supplier_id")
+            .annotate(
+                open_actions=models.Count("pk"),
+                overdue_actions=models.Count("pk", filter=overdue),
+                overdue_critical=models.Count(
+                    "pk", filter=overdue & models.Q(severity=Severity.CRITICAL)
+                ),
+                next_due_date=models.Min("due_date"),
+            )
+        )
+
 
 class CorrectiveAction(models.Model):
     class Status(models.TextChoices):

@@ -8,7 +8,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -116,25 +116,12 @@ def action_figures_by_supplier(
     """For the risk register: per supplier of ``buyer_id``, ``open_actions``,
     ``overdue_actions``, ``overdue_critical`` (an overdue critical action flags the supplier)
     and ``next_due_date`` (earliest due date of an open action). One query."""
-    today = today or timezone.localdate()
-    overdue = Q(due_date__lt=today)
-    rows = (
-        CorrectiveAction.objects.open()
-        .filter(buyer_id=buyer_id)
-        .order_by()
-        .values("supplier_id")
-        .annotate(
-            open_actions=Count("pk"),
-            overdue_actions=Count("pk", filter=overdue),
-            overdue_critical_actions=Count("pk", filter=overdue & Q(severity=Severity.CRITICAL)),
-            next_due_date=Min("due_date"),
-        )
-    )
+    rows = CorrectiveAction.objects.filter(buyer_id=buyer_id).figures_by_supplier(today)
     return {
         r["supplier_id"]: {
             "open_actions": r["open_actions"],
             "overdue_actions": r["overdue_actions"],
-            "overdue_critical": r["overdue_critical_actions"] > 0,
+            "overdue_critical": r["overdue_critical"] > 0,
             "next_due_date": r["next_due_date"],
         }
         for r in rows
