@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -138,3 +138,26 @@ def inherent_risk_map(orgs: Iterable[Organization]) -> dict[int, str | None]:
 def risk_priority(rating: str | None, inherent: str | None) -> str:
     """P1..P4 from the latest rating (None: not yet assessed) and the inherent risk."""
     return risk.priority(rating, inherent)
+
+
+def relationship_final_scores() -> QuerySet[Score]:
+    """Final scores of the accepted audits between a relationship's buyer and supplier, newest
+    acceptance first: the first is the supplier's current score in that buyer's eyes. Meant for
+    a ``Subquery`` over ``SupplierRelationship`` rows (it refers to their buyer and supplier)."""
+    return Score.objects.filter(
+        final=True,
+        audit__buyer_id=OuterRef("buyer_id"),
+        audit__supplier_id=OuterRef("supplier_id"),
+        audit__status=Audit.Status.ACCEPTED,
+    ).order_by("-audit__accepted_at", "-audit_id", "-created_at", "-pk")
+
+
+def with_latest_score(relationships: QuerySet) -> QuerySet:
+    """Annotate relationships with the current score: ``latest_rating``, ``latest_overall``,
+    ``latest_accepted_at`` (one query for the whole list)."""
+    scores = relationship_final_scores()
+    return relationships.annotate(
+        latest_rating=Subquery(scores.values("rating")[:1]),
+        latest_overall=Subquery(scores.values("overall")[:1]),
+        latest_accepted_at=Subquery(scores.values("audit__accepted_at")[:1]),
+    )

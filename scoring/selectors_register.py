@@ -47,7 +47,7 @@ from suppliers.models import SupplierRelationship
 from .models import RuleSet, Score
 from .register.columns import CATEGORIES, PRIORITIES, RATINGS, SEVERITIES
 from .register.tables import FILTER_KEYS
-from .selectors import inherent_risk_map, risk_priority
+from .selectors import inherent_risk_map, relationship_final_scores, risk_priority
 
 EXPORT_PERM = "accounts.export_register"
 ONLY_BUYER_STAFF = gettext_lazy(
@@ -186,12 +186,7 @@ def register_data(
     tz = timezone.get_default_timezone()
     rels = register_relationships(buyer=buyer, filters=filters)
 
-    final_scores = Score.objects.filter(
-        final=True,
-        audit__buyer_id=buyer.pk,
-        audit__supplier_id=OuterRef("supplier_id"),
-        audit__status=Audit.Status.ACCEPTED,
-    ).order_by("-audit__accepted_at", "-audit_id", "-created_at", "-pk")
+    final_scores = relationship_final_scores()
     rels = rels.annotate(
         latest_score_id=Subquery(final_scores.values("pk")[:1]),
         latest_audit_id=Subquery(final_scores.values("audit_id")[:1]),

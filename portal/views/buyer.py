@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -32,6 +32,7 @@ from audits.selectors.actions import action_list
 from audits.selectors.audits import audit_list_for
 from backend.errors import Conflict
 from scoring.models import Rating, Score
+from scoring.selectors import with_latest_score
 from suppliers.imports import suppliers_import
 from suppliers.models import SupplierRelationship
 from suppliers.selectors import relationship_get_for, relationship_list_for
@@ -108,23 +109,6 @@ def run(fn: Callable[[], Any]) -> tuple[Any, dict[str, list[str]] | None, str | 
         return None, error_dict(exc), None, 400
     except Conflict as exc:
         return None, None, str(exc.message), 409
-
-
-def with_latest_score(relationships: QuerySet[SupplierRelationship]) -> QuerySet:
-    """Annotate each relationship with its buyer's latest final score of the supplier
-    (``latest_rating``, ``latest_overall``, ``latest_accepted_at``): the register's
-    definition, an accepted audit's newest final score, newest acceptance first. One query."""
-    scores = Score.objects.filter(
-        final=True,
-        audit__buyer_id=OuterRef("buyer_id"),
-        audit__supplier_id=OuterRef("supplier_id"),
-        audit__status=Audit.Status.ACCEPTED,
-    ).order_by("-audit__accepted_at", "-audit_id", "-created_at", "-pk")
-    return relationships.annotate(
-        latest_rating=Subquery(scores.values("rating")[:1]),
-        latest_overall=Subquery(scores.values("overall")[:1]),
-        latest_accepted_at=Subquery(scores.values("audit__accepted_at")[:1]),
-    )
 
 
 def rating_label(value: str | None) -> str:
