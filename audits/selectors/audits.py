@@ -3,6 +3,10 @@ campaigns."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -121,3 +125,18 @@ def campaign_get_for(*, user, campaign_id: int) -> Campaign:
     if campaign is None:
         raise Http404
     return campaign
+
+
+def answer_rows_by_audit(audits: Iterable) -> dict[int, list[tuple[str, Any, bool]]]:
+    """``{audit id: [(question code, value, not_applicable)]}`` for audits the caller already
+    fetched through ``audit_list_for`` (so already authorized), in one query: the dashboard
+    shows every audit's progress without a query per audit."""
+    ids = [a.pk for a in audits]
+    rows: dict[int, list[tuple[str, Any, bool]]] = defaultdict(list)
+    if not ids:
+        return rows
+    for audit_id, code, value, na in Answer.objects.filter(audit_id__in=ids).values_list(
+        "audit_id", "question__code", "value", "not_applicable"
+    ):
+        rows[audit_id].append((code, value, na))
+    return rows

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -55,20 +54,3 @@ def apply_errors(form, exc: ValidationError) -> None:
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
-
-
-def answer_rows_by_audit(audits: Iterable) -> dict[int, list[tuple[str, Any, bool]]]:
-    """``{audit id: [(question code, value, not_applicable)]}`` for audits the caller already
-    fetched through ``audit_list_for`` (so already authorized), in one query: the dashboard
-    shows every audit's progress without a query per audit."""
-    from audits.models import Answer
-
-    ids = [a.pk for a in audits]
-    rows: dict[int, list[tuple[str, Any, bool]]] = defaultdict(list)
-    if not ids:
-        return rows
-    for audit_id, code, value, na in Answer.objects.filter(audit_id__in=ids).values_list(
-        "audit_id", "question__code", "value", "not_applicable"
-    ):
-        rows[audit_id].append((code, value, na))
-    return rows

@@ -46,6 +46,7 @@ from audits.selectors.actions import (
     action_thread,
 )
 from audits.selectors.audits import (
+    answer_rows_by_audit,
     audit_get_for,
     audit_list_for,
     events_for,
@@ -68,7 +69,6 @@ from scoring.engine import AnswerValue
 from scoring.selectors import findings_for, score_get_for
 
 from ._helpers import (
-    answer_rows_by_audit,
     apply_errors,
     content_language,
     error_map,
