@@ -35,6 +35,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.languages import pick
 from audits.answers import has_answer
+from audits.events import ACTION_EVENT_LABELS, event_label
 from audits.http import evidence_response
 from audits.models import Audit, Category, CorrectiveAction, Question
 from audits.models.actions import Severity
@@ -745,21 +746,6 @@ class CommentForm(forms.Form):
     )
 
 
-THREAD_VERBS = {
-    "action.opened": gettext_lazy("Opened"),
-    "action.plan_submitted": gettext_lazy("Plan submitted"),
-    "action.plan_accepted": gettext_lazy("Plan accepted"),
-    "action.plan_rejected": gettext_lazy("Plan returned for changes"),
-    "action.evidence_added": gettext_lazy("File added"),
-    "action.evidence_submitted": gettext_lazy("Evidence submitted"),
-    "action.verified": gettext_lazy("Verified"),
-    "action.evidence_rejected": gettext_lazy("Evidence returned for changes"),
-    "action.cancelled": gettext_lazy("Cancelled"),
-    "action.due_date_extended": gettext_lazy("Due date extended"),
-    "action.comment": gettext_lazy("Comment"),
-}
-
-
 def _action(request: HttpRequest, action_id: int) -> CorrectiveAction:
     return own(request, action_detail_for(user=request.user, action_id=action_id))
 
@@ -778,9 +764,9 @@ def _action_page(
     moves = set(action_services.allowed_moves(action=action, user=request.user))
     can_respond = request.user.has_perm(action_services.RESPOND, action)
     thread = [
-        {"event": e, "label": THREAD_VERBS.get(e.verb, e.verb)}
+        {"event": e, "label": event_label(e.verb)}
         for e in action_thread(user=request.user, action=action)
-        if e.comment or e.verb in THREAD_VERBS
+        if e.comment or e.verb in ACTION_EVENT_LABELS
     ]
     if plan_form is None:
         plan_form = PlanForm(
