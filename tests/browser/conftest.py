@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
 from accounts.models import Membership
 from audits.services.audits import audit_issue
@@ -59,13 +60,14 @@ def _chromium_missing() -> str | None:
 
 @pytest.fixture(scope="session")
 def browser():
+    # expect() waits 5 s by default; a loaded CI machine may need longer for the first
+    # acceptance (scoring) or register export of a run.
+    expect.set_options(timeout=TIMEOUT_MS)
     missing = _chromium_missing()
     if missing:
         if os.environ.get("CI"):
             pytest.fail(missing, pytrace=False)
         pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
