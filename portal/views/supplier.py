@@ -201,12 +201,21 @@ class AuditPage:
             raise Http404
         return self.sections[0]
 
+    def done(self, code: str) -> bool:
+        """Answered, with its file when the question requires evidence (as submit checks it):
+        a section is not shown complete while a required file is missing."""
+        answer = self.answers.get(code)
+        if not _answered(answer):
+            return False
+        needs_file = self.where[code][1].get("evidence") == "required"
+        return not needs_file or answer.not_applicable or bool(self.evidence.get(code))
+
     def progress(self, current: dict | None = None) -> dict:
         sections = []
         answered_all = total_all = 0
         for s in self.sections:
             codes = [q["code"] for q in s["questions"] if q["code"] in self.visible]
-            answered = sum(1 for c in codes if _answered(self.answers.get(c)))
+            answered = sum(1 for c in codes if self.done(c))
             answered_all += answered
             total_all += len(codes)
             sections.append(

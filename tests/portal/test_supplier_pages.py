@@ -11,6 +11,7 @@ from accounts.models import Membership
 from audits.models import Answer, Audit, CorrectiveAction, Evidence
 from audits.services.actions import action_accept_plan, action_comment
 from audits.services.audits import answers_save
+from audits.services.evidence import evidence_upload
 from tests.factories import make_member, make_ruleset, make_version
 
 from .supplier_helpers import (
@@ -622,3 +623,21 @@ def test_htmx_form_success_redirects_the_whole_page(world, version, ruleset, as_
     )
     assert response.status_code == 200
     assert response["HX-Redirect"] == reverse("portal:supplier_action", args=[action.pk])
+
+
+def test_a_section_is_not_complete_while_a_required_file_is_missing(world, audit, as_user):
+    # given MGT_01 (evidence required) answered but no file uploaded
+    answers_save(
+        audit=audit, answers=[{"question": "MGT_01", "value": "yes"}], actor=world.s1_admin
+    )
+    client = as_user(world.s1_respondent)
+
+    def management():
+        progress = client.get(page_url(audit)).context["progress"]
+        return next(s for s in progress["sections"] if s["code"] == "MGT")
+
+    # then the management section still counts it as open, as submit would
+    assert (management()["answered"], management()["complete"]) == (0, False)
+    # when the file is uploaded, then the section is complete
+    evidence_upload(audit=audit, question_code="MGT_01", file=pdf(), actor=world.s1_admin)
+    assert (management()["answered"], management()["complete"]) == (1, True)
