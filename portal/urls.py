@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, dashboards
+from .views import accounts, dashboards, links
 
 app_name = "portal"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("password/set/<uidb64>/<token>/", accounts.password_set_view, name="password_set"),
     path("language/", accounts.set_language, name="set_language"),
     path("organization/", accounts.switch_organization, name="switch_organization"),
+    # Links in mails: resolved to the reader's side.
+    path("audits/<int:audit_id>/", links.audit_link, name="audit_link"),
+    path("actions/", links.actions_link, name="actions_link"),
+    path("actions/<int:action_id>/", links.action_link, name="action_link"),
 ]
 
 # Buyer pages (portal/views/buyer*.py).
