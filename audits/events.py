@@ -21,6 +21,7 @@ AUDIT_EVENT_LABELS = {
     "answers.prefilled": _("Answers copied from an earlier submission"),
     "evidence.uploaded": _("File uploaded"),
     "evidence.deleted": _("File removed"),
+    "score_preliminary": _("Preliminary score recorded"),
     "score_final": _("Final score recorded"),
     "score_released": _("Score released to the supplier"),
     "score_rescored": _("Re-scored"),

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 
 class Conflict(Exception):
     """The request conflicts with the current state of the object (HTTP 409)."""
@@ -28,4 +30,8 @@ class InvalidTransition(Conflict):
         self.entity = entity
         self.from_status = from_status
         self.to_status = to_status
-        super().__init__(message or f"A {entity} cannot go from '{from_status}' to '{to_status}'.")
+        super().__init__(
+            message
+            or gettext("This %(entity)s cannot go from “%(from)s” to “%(to)s”.")
+            % {"entity": entity, "from": from_status, "to": to_status}
+        )
