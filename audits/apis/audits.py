@@ -45,6 +45,7 @@ from audits.serializers.audits import (
     ReasonSerializer,
     UsersSerializer,
 )
+from audits.services import assignments
 from audits.services import audits as services
 from audits.services.evidence import evidence_delete, evidence_upload
 from backend.api.pagination import PageNumberPagination
@@ -235,8 +236,8 @@ class AuditPrefillApi(_AuditApi):
 class _AssignApi(_AuditApi):
     """POST adds users, DELETE removes them: ``{"users": [ids]}``."""
 
-    assign = staticmethod(services.audit_assign_respondents)
-    unassign = staticmethod(services.audit_unassign_respondents)
+    assign = staticmethod(assignments.audit_assign_respondents)
+    unassign = staticmethod(assignments.audit_unassign_respondents)
 
     @extend_schema(request=UsersSerializer, responses=AuditDetailSerializer)
     def post(self, request, audit_id: int):
@@ -258,8 +259,8 @@ class AuditRespondentsApi(_AssignApi):
 
 
 class AuditReviewersApi(_AssignApi):
-    assign = staticmethod(services.audit_assign_reviewers)
-    unassign = staticmethod(services.audit_unassign_reviewers)
+    assign = staticmethod(assignments.audit_assign_reviewers)
+    unassign = staticmethod(assignments.audit_unassign_reviewers)
 
 
 class CampaignListApi(GenericAPIView):

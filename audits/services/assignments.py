@@ -1,12 +1,141 @@
-"""Assigning respondents (supplier side) and reviewers (buyer side) to an audit."""
+"""Assigning respondents (supplier side) and reviewers (buyer side) to an audit.
+
+Both kinds work the same way, so one table says what differs: who may assign, which members
+qualify, which permissions an assignment grants, and whether the event is buyer-internal."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from accounts.models import Organization, User
-from audits.models import Audit
-from audits.permissions import revoke_respondent, revoke_reviewer
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Membership, Organization, User
+from audits import permissions as audit_perms
+from audits.mail import notify
+from audits.models import ActivityEvent, Audit
+from backend.errors import Conflict
+
+Role = Membership.Role
+
+
+@dataclass(frozen=True)
+class _Kind:
+    field: str  # the Audit many-to-many
+    side: str  # which organization of the audit its members come from
+    perm: str  # needed to assign or unassign
+    roles: tuple[str, ...]
+    grant: Callable
+    revoke: Callable
+    internal: bool  # reviewer assignments are the buyer's business
+    refused: str  # the 403 message
+
+
+RESPONDENTS = _Kind(
+    field="respondents",
+    side="supplier",
+    perm="audits.assign_respondents",
+    roles=(Role.ADMIN, Role.RESPONDENT),
+    grant=audit_perms.grant_respondent,
+    revoke=audit_perms.revoke_respondent,
+    internal=False,
+    refused=gettext_lazy("Only the supplier's administrators assign respondents."),
+)
+REVIEWERS = _Kind(
+    field="reviewers",
+    side="buyer",
+    perm="audits.assign_reviewers",
+    roles=(Role.ADMIN, Role.OFFICER, Role.REVIEWER),
+    grant=audit_perms.grant_reviewer,
+    revoke=audit_perms.revoke_reviewer,
+    internal=True,
+    refused=gettext_lazy("Only the buyer's administrators assign reviewers."),
+)
+
+
+def _require(kind: _Kind, audit: Audit, actor: User | None) -> None:
+    if actor is not None and not actor.has_perm(kind.perm, audit):
+        raise PermissionDenied(str(kind.refused))
+
+
+def _assign(kind: _Kind, *, audit: Audit, users: Sequence[User], actor: User | None) -> list:
+    from audits.services.audits import _check_members
+
+    _require(kind, audit, actor)
+    if audit.status == Audit.Status.CANCELLED:
+        raise Conflict(_("A cancelled audit takes no assignments."), code="audit_cancelled")
+    organization = audit.supplier if kind.side == "supplier" else audit.buyer
+    users = _check_members(organization, users, "users", list(kind.roles))
+    related = getattr(audit, kind.field)
+    current = set(related.values_list("pk", flat=True))
+    new = [u for u in users if u.pk not in current]
+    if new:
+        related.add(*new)
+        for user in new:
+            kind.grant(audit, user)
+        ActivityEvent.objects.create(
+            actor=actor,
+            verb=f"audit.{kind.field}_assigned",
+            audit=audit,
+            internal=kind.internal,
+            data={"users": [u.email for u in new]},
+        )
+    return new
+
+
+def _unassign(kind: _Kind, *, audit: Audit, users: Sequence[User], actor: User | None) -> None:
+    _require(kind, audit, actor)
+    related = getattr(audit, kind.field)
+    current = set(related.values_list("pk", flat=True))
+    gone = [u for u in users if u.pk in current]
+    for user in gone:
+        related.remove(user)
+        kind.revoke(audit, user)
+    if gone:
+        ActivityEvent.objects.create(
+            actor=actor,
+            verb=f"audit.{kind.field}_unassigned",
+            audit=audit,
+            internal=kind.internal,
+            data={"users": [u.email for u in gone]},
+        )
+
+
+@transaction.atomic
+def audit_assign_respondents(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
+    """Supplier admins assign respondents (members of the supplier); each gets view and
+    respond permissions on the audit and its corrective actions, and the invitation mail."""
+    from audits.services.audits import _mail_context
+
+    new = _assign(RESPONDENTS, audit=audit, users=users, actor=actor)
+    if new and audit.is_editable:
+        notify(new, "issued", _mail_context(audit, message=audit.message))
+    return audit
+
+
+@transaction.atomic
+def audit_unassign_respondents(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
+    """Remove respondents and the permissions their assignment granted."""
+    _unassign(RESPONDENTS, audit=audit, users=users, actor=actor)
+    return audit
+
+
+@transaction.atomic
+def audit_assign_reviewers(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
+    """Buyer admins assign reviewers (members of the buyer); each gets view and review
+    permissions on the audit and its corrective actions."""
+    _assign(REVIEWERS, audit=audit, users=users, actor=actor)
+    return audit
+
+
+@transaction.atomic
+def audit_unassign_reviewers(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
+    """Remove reviewers and the permissions their assignment granted."""
+    _unassign(REVIEWERS, audit=audit, users=users, actor=actor)
+    return audit
 
 
 @transaction.atomic
@@ -15,22 +144,7 @@ def revoke_user_assignments(*, user: User, organization: Organization) -> None:
     removal): both the assignment and the object permissions it granted."""
     for audit in Audit.objects.filter(supplier=organization, respondents=user):
         audit.respondents.remove(user)
-        revoke_respondent(audit, user)
+        audit_perms.revoke_respondent(audit, user)
     for audit in Audit.objects.filter(buyer=organization, reviewers=user):
         audit.reviewers.remove(user)
-        revoke_reviewer(audit, user)
-
-
-def __getattr__(name: str):
-    # The assignment services live with the rest of the lifecycle (they share its checks);
-    # they are reachable from here too, lazily, to avoid an import cycle.
-    if name in {
-        "audit_assign_respondents",
-        "audit_unassign_respondents",
-        "audit_assign_reviewers",
-        "audit_unassign_reviewers",
-    }:
-        from audits.services import audits
-
-        return getattr(audits, name)
-    raise AttributeError(name)
+        audit_perms.revoke_reviewer(audit, user)

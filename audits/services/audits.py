@@ -571,105 +571,6 @@ def campaign_process(*, campaign_id: int) -> Campaign:
 
 
 # ---------------------------------------------------------------------------------------------
-# Assignments
-# ---------------------------------------------------------------------------------------------
-
-
-def _check_assignable(audit: Audit) -> None:
-    if audit.status == Status.CANCELLED:
-        raise Conflict(_("A cancelled audit takes no assignments."), code="audit_cancelled")
-
-
-@transaction.atomic
-def audit_assign_respondents(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
-    """Supplier admins assign respondents (members of the supplier); each gets view and
-    respond permissions on the audit and its corrective actions."""
-    if actor is not None and not actor.has_perm("audits.assign_respondents", audit):
-        raise PermissionDenied(_("Only the supplier's administrators assign respondents."))
-    _check_assignable(audit)
-    users = _check_members(audit.supplier, users, "users", [Role.ADMIN, Role.RESPONDENT])
-    current = set(audit.respondents.values_list("pk", flat=True))
-    new = [u for u in users if u.pk not in current]
-    if new:
-        audit.respondents.add(*new)
-        for user in new:
-            audit_perms.grant_respondent(audit, user)
-        ActivityEvent.objects.create(
-            actor=actor,
-            verb="audit.respondents_assigned",
-            audit=audit,
-            data={"users": [u.email for u in new]},
-        )
-        if audit.is_editable:
-            notify(new, "issued", _mail_context(audit, message=audit.message))
-    return audit
-
-
-@transaction.atomic
-def audit_unassign_respondents(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
-    """Remove respondents and the permissions their assignment granted."""
-    if actor is not None and not actor.has_perm("audits.assign_respondents", audit):
-        raise PermissionDenied(_("Only the supplier's administrators assign respondents."))
-    current = set(audit.respondents.values_list("pk", flat=True))
-    gone = [u for u in users if u.pk in current]
-    for user in gone:
-        audit.respondents.remove(user)
-        audit_perms.revoke_respondent(audit, user)
-    if gone:
-        ActivityEvent.objects.create(
-            actor=actor,
-            verb="audit.respondents_unassigned",
-            audit=audit,
-            data={"users": [u.email for u in gone]},
-        )
-    return audit
-
-
-@transaction.atomic
-def audit_assign_reviewers(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
-    """Buyer admins assign reviewers (members of the buyer); each gets view and review
-    permissions on the audit and its corrective actions."""
-    if actor is not None and not actor.has_perm("audits.assign_reviewers", audit):
-        raise PermissionDenied(_("Only the buyer's administrators assign reviewers."))
-    _check_assignable(audit)
-    users = _check_members(audit.buyer, users, "users", [Role.ADMIN, Role.OFFICER, Role.REVIEWER])
-    current = set(audit.reviewers.values_list("pk", flat=True))
-    new = [u for u in users if u.pk not in current]
-    if new:
-        audit.reviewers.add(*new)
-        for user in new:
-            audit_perms.grant_reviewer(audit, user)
-        ActivityEvent.objects.create(
-            actor=actor,
-            verb="audit.reviewers_assigned",
-            audit=audit,
-            internal=True,
-            data={"users": [u.email for u in new]},
-        )
-    return audit
-
-
-@transaction.atomic
-def audit_unassign_reviewers(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
-    if actor is not None and not actor.has_perm("audits.assign_reviewers", audit):
-        raise PermissionDenied(_("Only the buyer's administrators assign reviewers."))
-    current = set(audit.reviewers.values_list("pk", flat=True))
-    gone = [u for u in users if u.pk in current]
-    for user in gone:
-        audit.reviewers.remove(user)
-        audit_perms.revoke_reviewer(audit, user)
-    if gone:
-        ActivityEvent.objects.create(
-            actor=actor,
-            verb="audit.reviewers_unassigned",
-            audit=audit,
-            internal=True,
-            data={"users": [u.email for u in gone]},
-        )
-    return audit
-
-
-# ---------------------------------------------------------------------------------------------
 # Answers
 # ---------------------------------------------------------------------------------------------
 
@@ -997,16 +898,12 @@ __all__ = [
     "Move",
     "answers_save",
     "audit_accept",
-    "audit_assign_respondents",
-    "audit_assign_reviewers",
     "audit_cancel",
     "audit_issue",
     "audit_prefill",
     "audit_return",
     "audit_send",
     "audit_submit",
-    "audit_unassign_respondents",
-    "audit_unassign_reviewers",
     "campaign_create",
     "campaign_process",
     "can_move",

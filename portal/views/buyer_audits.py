@@ -28,9 +28,9 @@ from audits.selectors.audits import (
     events_for,
     evidence_for,
 )
+from audits.services.assignments import audit_assign_reviewers
 from audits.services.audits import (
     audit_accept,
-    audit_assign_reviewers,
     audit_cancel,
     audit_issue,
     audit_return,

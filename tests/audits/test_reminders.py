@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from audits.models import Audit, ReminderLog
-from audits.services.audits import audit_assign_respondents
+from audits.services.assignments import audit_assign_respondents
 from audits.services.reminders import send_reminders
 
 TODAY = datetime.date(2026, 3, 10)
