@@ -35,6 +35,7 @@ from audits.serializers.actions import (
     ThreadCommentInputSerializer,
 )
 from audits.services import actions as services
+from backend.api.inputs import validated_input
 from backend.api.pagination import PageNumberPagination
 
 
@@ -83,15 +84,9 @@ class ActionSubmitPlanApi(_ActionApi):
     @extend_schema(request=SubmitPlanInputSerializer, responses=ActionDetailOutputSerializer)
     def post(self, request, action_id: int):
         action = action_get_for(user=request.user, action_id=action_id)
-        data = _valid(SubmitPlanInputSerializer, request)
+        data = validated_input(SubmitPlanInputSerializer, request)
         services.action_submit_plan(action=action, actor=request.user, **data)
         return self._detail(request, action_id)
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _comment_move(service, doc: str):
@@ -99,7 +94,7 @@ def _comment_move(service, doc: str):
         @extend_schema(request=CommentInputSerializer, responses=ActionDetailOutputSerializer)
         def post(self, request, action_id: int):
             action = action_get_for(user=request.user, action_id=action_id)
-            data = _valid(CommentInputSerializer, request)
+            data = validated_input(CommentInputSerializer, request)
             service(action=action, actor=request.user, comment=data["comment"])
             return self._detail(request, action_id)
 
@@ -143,7 +138,7 @@ class ActionCancelApi(_ActionApi):
     @extend_schema(request=CancelInputSerializer, responses=ActionDetailOutputSerializer)
     def post(self, request, action_id: int):
         action = action_get_for(user=request.user, action_id=action_id)
-        data = _valid(CancelInputSerializer, request)
+        data = validated_input(CancelInputSerializer, request)
         services.action_cancel(action=action, actor=request.user, reason=data["reason"])
         return self._detail(request, action_id)
 
@@ -152,7 +147,7 @@ class ActionExtendApi(_ActionApi):
     @extend_schema(request=ExtendInputSerializer, responses=ActionDetailOutputSerializer)
     def post(self, request, action_id: int):
         action = action_get_for(user=request.user, action_id=action_id)
-        data = _valid(ExtendInputSerializer, request)
+        data = validated_input(ExtendInputSerializer, request)
         services.action_extend_due_date(
             action=action, actor=request.user, due_date=data["due_date"], reason=data["reason"]
         )
@@ -169,7 +164,7 @@ class ActionCommentsApi(_ActionApi):
     @extend_schema(request=ThreadCommentInputSerializer, responses=EventOutputSerializer)
     def post(self, request, action_id: int):
         action = action_get_for(user=request.user, action_id=action_id)
-        data = _valid(ThreadCommentInputSerializer, request)
+        data = validated_input(ThreadCommentInputSerializer, request)
         event = services.action_comment(
             action=action, actor=request.user, text=data["text"], internal=data["internal"]
         )

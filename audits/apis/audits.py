@@ -48,13 +48,8 @@ from audits.serializers.audits import (
 from audits.services import assignments
 from audits.services import audits as services
 from audits.services.evidence import evidence_delete, evidence_upload
+from backend.api.inputs import validated_input
 from backend.api.pagination import PageNumberPagination
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _detail_response(request, audit_id: int, *, code: int = status.HTTP_200_OK) -> Response:
@@ -92,7 +87,7 @@ class AuditListApi(GenericAPIView):
 
     @extend_schema(request=AuditIssueSerializer, responses={201: AuditDetailSerializer})
     def post(self, request):
-        data = _valid(AuditIssueSerializer, request)
+        data = validated_input(AuditIssueSerializer, request)
         audit = services.audit_issue(
             actor=request.user,
             buyer=data.get("buyer"),
@@ -134,7 +129,7 @@ class AuditAnswersApi(_AuditApi):
     @extend_schema(request=AnswersInputSerializer, responses=AnswersOutputSerializer)
     def patch(self, request, audit_id: int):
         audit = audit_get_for(user=request.user, audit_id=audit_id)
-        data = _valid(AnswersInputSerializer, request)
+        data = validated_input(AnswersInputSerializer, request)
         services.answers_save(audit=audit, answers=data["answers"], actor=request.user)
         audit.refresh_from_db()
         return self._answers(audit)
@@ -151,7 +146,7 @@ class AuditEvidenceListApi(_AuditApi):
     @extend_schema(request=EvidenceUploadSerializer, responses={201: EvidenceSerializer})
     def post(self, request, audit_id: int):
         audit = audit_get_for(user=request.user, audit_id=audit_id)
-        data = _valid(EvidenceUploadSerializer, request)
+        data = validated_input(EvidenceUploadSerializer, request)
         evidence = evidence_upload(
             audit=audit, question_code=data["question"], file=data["file"], actor=request.user
         )
@@ -187,7 +182,7 @@ class AuditReturnApi(_AuditApi):
     @extend_schema(request=CommentSerializer, responses=AuditDetailSerializer)
     def post(self, request, audit_id: int):
         audit = audit_get_for(user=request.user, audit_id=audit_id)
-        data = _valid(CommentSerializer, request)
+        data = validated_input(CommentSerializer, request)
         services.audit_return(audit=audit, comment=data["comment"], actor=request.user)
         return self._detail(request, audit_id)
 
@@ -196,7 +191,7 @@ class AuditAcceptApi(_AuditApi):
     @extend_schema(request=CommentSerializer, responses=AuditDetailSerializer)
     def post(self, request, audit_id: int):
         audit = audit_get_for(user=request.user, audit_id=audit_id)
-        data = _valid(CommentSerializer, request)
+        data = validated_input(CommentSerializer, request)
         services.audit_accept(audit=audit, comment=data["comment"], actor=request.user)
         return self._detail(request, audit_id)
 
@@ -205,7 +200,7 @@ class AuditCancelApi(_AuditApi):
     @extend_schema(request=ReasonSerializer, responses=AuditDetailSerializer)
     def post(self, request, audit_id: int):
         audit = audit_get_for(user=request.user, audit_id=audit_id)
-        data = _valid(ReasonSerializer, request)
+        data = validated_input(ReasonSerializer, request)
         services.audit_cancel(audit=audit, reason=data["reason"], actor=request.user)
         return self._detail(request, audit_id)
 
@@ -242,14 +237,14 @@ class _AssignApi(_AuditApi):
     @extend_schema(request=UsersSerializer, responses=AuditDetailSerializer)
     def post(self, request, audit_id: int):
         audit = audit_get_for(user=request.user, audit_id=audit_id)
-        data = _valid(UsersSerializer, request)
+        data = validated_input(UsersSerializer, request)
         self.assign(audit=audit, users=data["users"], actor=request.user)
         return self._detail(request, audit_id)
 
     @extend_schema(request=UsersSerializer, responses=AuditDetailSerializer)
     def delete(self, request, audit_id: int):
         audit = audit_get_for(user=request.user, audit_id=audit_id)
-        data = _valid(UsersSerializer, request)
+        data = validated_input(UsersSerializer, request)
         self.unassign(audit=audit, users=data["users"], actor=request.user)
         return self._detail(request, audit_id)
 
@@ -282,7 +277,7 @@ class CampaignListApi(GenericAPIView):
 
     @extend_schema(request=CampaignCreateSerializer, responses={202: CampaignSerializer})
     def post(self, request):
-        data = _valid(CampaignCreateSerializer, request)
+        data = validated_input(CampaignCreateSerializer, request)
         campaign = services.campaign_create(
             actor=request.user,
             buyer=data.get("buyer"),
