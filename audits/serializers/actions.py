@@ -8,7 +8,8 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.languages import pick, request_language
-from audits.models import ActivityEvent, CorrectiveAction, Evidence
+from audits.models import CorrectiveAction, Evidence
+from audits.serializers.audits import EventSerializer
 
 
 def _lang(context) -> str:
@@ -128,27 +129,11 @@ class ActionDetailOutputSerializer(ActionListOutputSerializer):
         return allowed_moves(action=obj, user=request.user) if request else []
 
 
-class EventOutputSerializer(serializers.ModelSerializer):
-    actor = serializers.SerializerMethodField()
+class EventOutputSerializer(EventSerializer):
+    """An event of the action thread; ``internal`` marks buyer notes (never sent to suppliers)."""
 
-    class Meta:
-        model = ActivityEvent
-        fields = [
-            "id",
-            "verb",
-            "actor",
-            "from_status",
-            "to_status",
-            "comment",
-            "internal",
-            "data",
-            "created_at",
-        ]
-
-    def get_actor(self, obj: ActivityEvent) -> dict | None:
-        if obj.actor is None:
-            return None
-        return {"id": obj.actor_id, "name": str(obj.actor)}
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "internal"]
 
 
 class SubmitPlanInputSerializer(serializers.Serializer):
