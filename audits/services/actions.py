@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -517,25 +516,12 @@ def action_evidence_add(*, action: CorrectiveAction, actor, file) -> Evidence:
 
 
 def _store_evidence(*, action: CorrectiveAction, actor, file) -> Evidence:
-    # The one upload validator of the project (size, type by content, sha256).
-    from audits.services.evidence import EXTENSIONS, validate_upload
+    # The one upload path of the project (size, type by content, sha256, random name).
+    from audits.services.evidence import evidence_store
 
-    if file is None:
-        raise ValidationError({"file": [_("Choose a file to upload.")]})
-    content_type, size, sha256 = validate_upload(file)
-    evidence = Evidence(
-        audit_id=action.audit_id,
-        corrective_action=action,
-        original_name=(getattr(file, "name", "") or "evidence").rsplit("/", 1)[-1][:255],
-        content_type=content_type,
-        size=size,
-        sha256=sha256,
-        uploaded_by=actor,
+    return evidence_store(
+        file=file, actor=actor, audit_id=action.audit_id, corrective_action=action
     )
-    # Random stored name (``evidence_upload_to``); only the extension follows the detected type.
-    evidence.file.save(f"upload.{EXTENSIONS[content_type]}", File(file), save=False)
-    evidence.save()
-    return evidence
 
 
 @transaction.atomic

@@ -122,6 +122,28 @@ def _require_respond(actor: User | None, audit: Audit) -> None:
         raise PermissionDenied(_("Only the supplier's respondents manage evidence."))
 
 
+def evidence_store(*, file, actor: User | None, audit_id: int, **target) -> Evidence:
+    """Validate ``file`` (size, type by content) and store it as an Evidence row of the audit,
+    attached to ``target`` (``question=`` or ``corrective_action=``). The stored name is random
+    (``evidence_upload_to``); only the extension follows the detected type, never the upload's
+    name, which is kept for downloads. Callers check permissions and state first."""
+    if file is None:
+        raise ValidationError({"file": [_("Choose a file to upload.")]})
+    content_type, size, sha256 = validate_upload(file)
+    evidence = Evidence(
+        audit_id=audit_id,
+        original_name=(getattr(file, "name", "") or "evidence").rsplit("/", 1)[-1][:255],
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        uploaded_by=actor,
+        **target,
+    )
+    evidence.file.save(f"upload.{EXTENSIONS[content_type]}", File(file), save=False)
+    evidence.save()
+    return evidence
+
+
 @transaction.atomic
 def evidence_upload(*, audit: Audit, question_code: str, file, actor: User | None) -> Evidence:
     """Attach ``file`` to a question of ``audit`` (whose evidence is optional or required)."""
@@ -140,28 +162,17 @@ def evidence_upload(*, audit: Audit, question_code: str, file, actor: User | Non
         raise ValidationError(
             {"question": [_("Question %(code)s takes no evidence.") % {"code": question_code}]}
         )
-    if file is None:
-        raise ValidationError({"file": [_("Choose a file to upload.")]})
-    content_type, size, sha256 = validate_upload(file)
-    original = (getattr(file, "name", "") or "evidence").rsplit("/", 1)[-1][:255]
-    evidence = Evidence(
-        audit=audit,
-        question=question,
-        original_name=original,
-        content_type=content_type,
-        size=size,
-        sha256=sha256,
-        uploaded_by=actor,
-    )
-    # The stored name is random (``evidence_upload_to``); only the extension follows the
-    # detected type, never the uploaded name.
-    evidence.file.save(f"upload.{EXTENSIONS[content_type]}", File(file), save=False)
-    evidence.save()
+    evidence = evidence_store(file=file, actor=actor, audit_id=audit.pk, question=question)
     ActivityEvent.objects.create(
         actor=actor,
         verb="evidence.uploaded",
         audit=audit,
-        data={"question": question.code, "name": original, "sha256": sha256, "size": size},
+        data={
+            "question": question.code,
+            "name": evidence.original_name,
+            "sha256": evidence.sha256,
+            "size": evidence.size,
+        },
     )
     return evidence
 
