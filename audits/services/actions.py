@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,7 @@ from audits.models import (
     ReminderLog,
 )
 from audits.models.actions import Severity
+from audits.services.reminders import claim_reminder, reminder_reason
 from backend.errors import InvalidTransition
 
 Status = CorrectiveAction.Status
@@ -643,13 +644,6 @@ def action_comment(
 # --- reminders --------------------------------------------------------------------------------
 
 
-def _reminder_reason(action: CorrectiveAction, today: datetime.date) -> str | None:
-    if action.due_date < today:
-        return "overdue"
-    days = (action.due_date - today).days
-    return {7: "due_7d", 1: "due_1d"}.get(days)
-
-
 def _whose_move(action: CorrectiveAction) -> str:
     # A plan or evidence waiting for review is the buyer's to move; everything else the
     # supplier's.
@@ -677,22 +671,17 @@ def send_action_reminders(*, today) -> int:
     )
     sent = 0
     for action in candidates:
-        reason = _reminder_reason(action, today)
+        reason = reminder_reason(action.due_date, today)
         if reason is None:
             continue
-        with transaction.atomic():
-            recipients = _recipients(action, _whose_move(action))
-            try:
-                with transaction.atomic():
-                    ReminderLog.objects.create(
-                        kind=ReminderLog.Kind.ACTION,
-                        object_id=action.pk,
-                        reason=reason,
-                        sent_on=today,
-                        recipients=len(recipients),
-                    )
-            except IntegrityError:
-                continue  # another run got there first today
+        recipients = _recipients(action, _whose_move(action))
+        if claim_reminder(
+            kind=ReminderLog.Kind.ACTION,
+            object_id=action.pk,
+            reason=reason,
+            today=today,
+            recipients=len(recipients),
+        ):
             sent += notify(
                 recipients,
                 "action_reminder",

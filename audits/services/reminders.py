@@ -12,20 +12,30 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from audits.mail import notify
 from audits.models import Audit, ReminderLog
+from audits.services.audits import questionnaire_titles
 
 REASONS = {7: "due_7d", 1: "due_1d"}
 
 
-def questionnaire_titles(title: dict) -> dict[str, str]:
-    from audits.services.audits import questionnaire_titles as titles
-
-    return titles(title)
-
-
-def reminder_reason(audit: Audit, today: datetime.date) -> str | None:
-    if audit.due_date < today:
+def reminder_reason(due_date: datetime.date, today: datetime.date) -> str | None:
+    """Why an item due on ``due_date`` gets a reminder today, or None."""
+    if due_date < today:
         return "overdue"
-    return REASONS.get((audit.due_date - today).days)
+    return REASONS.get((due_date - today).days)
+
+
+def claim_reminder(
+    *, kind: str, object_id: int, reason: str, today: datetime.date, recipients: int
+) -> bool:
+    """Log today's reminder for one item; False when a run already did (at most one a day)."""
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(
+                kind=kind, object_id=object_id, reason=reason, sent_on=today, recipients=recipients
+            )
+    except IntegrityError:
+        return False  # a parallel or earlier run logged this item today: it sends the mail
+    return True
 
 
 def _recipients(audit: Audit, admins: dict[int, list[User]]) -> list[User]:
@@ -60,36 +70,32 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
         admins.setdefault(membership.organization_id, []).append(membership.user)
     sent = 0
     for audit in audits:
-        reason = reminder_reason(audit, today)
+        reason = reminder_reason(audit.due_date, today)
         if reason is None:
             continue
         recipients = _recipients(audit, admins)
-        try:
-            with transaction.atomic():
-                ReminderLog.objects.create(
-                    kind=ReminderLog.Kind.AUDIT,
-                    object_id=audit.pk,
-                    reason=reason,
-                    sent_on=today,
-                    recipients=len(recipients),
-                )
-                sent += notify(
-                    recipients,
-                    "audit_reminder",
-                    {
-                        "audit_id": audit.pk,
-                        "audit_title": audit.title,
-                        "buyer_name": audit.buyer.name,
-                        "supplier_name": audit.supplier.name,
-                        "questionnaire": questionnaire_titles(audit.questionnaire_version.title),
-                        "due_date": audit.due_date,
-                        "reason": reason,
-                        "days_overdue": (today - audit.due_date).days,
-                    },
-                )
-        except IntegrityError:
-            # A parallel run logged this audit today first: it sends the mail.
+        if not claim_reminder(
+            kind=ReminderLog.Kind.AUDIT,
+            object_id=audit.pk,
+            reason=reason,
+            today=today,
+            recipients=len(recipients),
+        ):
             continue
+        sent += notify(
+            recipients,
+            "audit_reminder",
+            {
+                "audit_id": audit.pk,
+                "audit_title": audit.title,
+                "buyer_name": audit.buyer.name,
+                "supplier_name": audit.supplier.name,
+                "questionnaire": questionnaire_titles(audit.questionnaire_version.title),
+                "due_date": audit.due_date,
+                "reason": reason,
+                "days_overdue": (today - audit.due_date).days,
+            },
+        )
     from audits.services.actions import send_action_reminders
 
     sent += send_action_reminders(today=today) or 0
