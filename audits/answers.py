@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from audits.models import Question
+from questionnaires.models import Question
 
 TEXT_MAX_LENGTH = 5000
 _EMPTY = (None, "")

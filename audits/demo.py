@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organization, User
 from audits.answers import AnswerError, clean_answer
-from audits.models import Audit, Question, Questionnaire, QuestionnaireVersion
+from audits.models import Audit
 from audits.services import audits as services
 from audits.services.evidence import evidence_upload
+from questionnaires.models import Question, Questionnaire, QuestionnaireVersion
 from suppliers.models import SupplierRelationship
 
 LIBRARY_CODE = "sme-csr-core"

@@ -1,3 +1,3 @@
-from .apis import actions, audits, questionnaires
+from .apis import actions, audits
 
-urlpatterns = [*questionnaires.urlpatterns, *audits.urlpatterns, *actions.urlpatterns]
+urlpatterns = [*audits.urlpatterns, *actions.urlpatterns]

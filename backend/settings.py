@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "accounts",
     "suppliers",
+    "questionnaires",
     "audits",
     "scoring",
     "portal",

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 api_v1 = [
     path("", include("accounts.urls")),
     path("", include("suppliers.urls")),
+    path("", include("questionnaires.urls")),
     path("", include("audits.urls")),
     path("", include("scoring.urls")),
 ]

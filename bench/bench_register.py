@@ -67,7 +67,8 @@ def generate(db_path: str, suppliers: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from accounts.models import Organization
-    from audits.models import Audit, CorrectiveAction, Finding, Questionnaire, QuestionnaireVersion
+    from audits.models import Audit, CorrectiveAction, Finding
+    from questionnaires.models import Questionnaire, QuestionnaireVersion
     from scoring.models import RuleSet, Score
     from suppliers.models import SupplierRelationship
 

@@ -76,7 +76,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     rng = random.Random(args.seed)
 
-    q_file = ROOT / "audits" / "library" / "sme-csr-core.yaml"
+    q_file = ROOT / "questionnaires" / "library" / "sme-csr-core.yaml"
     r_file = ROOT / "scoring" / "library" / "sme-csr-core-rules.yaml"
     if q_file.exists() and r_file.exists():
         source = "library"

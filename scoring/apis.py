@@ -14,8 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.languages import request_language
-from audits.models import Category, Finding
+from audits.models import Finding
 from audits.models.actions import Severity
+from questionnaires.models import Category
 
 from . import selectors, services
 from .models import RuleSet

@@ -47,7 +47,7 @@ def clear_cache() -> None:
 def compiled_questionnaire(version) -> tuple[CompiledQuestionnaire, dict[int, str]]:
     """The compiled questionnaire of ``version`` (the questionnaire app's one conversion from
     ``Question`` rows, cached there) and its question id -> code map (cached here)."""
-    from audits.questionnaires.spec import compiled_for_version
+    from questionnaires.spec import compiled_for_version
 
     compiled = compiled_for_version(version)
     key = _version_key(version)
@@ -82,7 +82,7 @@ def compiled_ruleset(ruleset, version) -> CompiledRuleSet:
 
 def supplier_profile(organization) -> SupplierProfile:
     """What expressions read as ``supplier.*`` (the questionnaire app's definition)."""
-    from audits.questionnaires.spec import supplier_profile as profile
+    from questionnaires.spec import supplier_profile as profile
 
     return profile(organization)
 

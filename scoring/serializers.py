@@ -7,8 +7,9 @@ from django.utils import translation
 from rest_framework import serializers
 
 from accounts.languages import pick, to_django_language
-from audits.models import Category, Finding
+from audits.models import Finding
 from audits.models.actions import Severity
+from questionnaires.models import Category
 
 from .models import Rating, RuleSet, Score
 

@@ -29,8 +29,9 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts.permissions import has_org_perm
-from audits.models import ActivityEvent, Answer, Audit, Finding, QuestionnaireVersion
+from audits.models import ActivityEvent, Answer, Audit, Finding
 from backend.errors import Conflict, InvalidTransition
+from questionnaires.models import QuestionnaireVersion
 from scoring.engine import (
     ScoreResult,
     SpecError,

@@ -94,7 +94,7 @@ def make_version(doc: dict | None = None, *, owner=None, status="published"):
     """
     from django.utils import timezone
 
-    from audits.models import Question, Questionnaire, QuestionnaireVersion, Section
+    from questionnaires.models import Question, Questionnaire, QuestionnaireVersion, Section
 
     doc = doc or load_doc("mini.yaml")
     questionnaire, _ = Questionnaire.objects.get_or_create(

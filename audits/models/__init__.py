@@ -14,7 +14,6 @@ from .audits import (
     Evidence,
     ReminderLog,
 )
-from .questionnaires import Category, Question, Questionnaire, QuestionnaireVersion, Section
 
 __all__ = [
     "ActivityEvent",
@@ -23,15 +22,10 @@ __all__ = [
     "AuditGroupObjectPermission",
     "AuditUserObjectPermission",
     "Campaign",
-    "Category",
     "CorrectiveAction",
     "CorrectiveActionGroupObjectPermission",
     "CorrectiveActionUserObjectPermission",
     "Evidence",
     "Finding",
-    "Question",
-    "Questionnaire",
-    "QuestionnaireVersion",
     "ReminderLog",
-    "Section",
 ]

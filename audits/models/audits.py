@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Organization
-
-from .questionnaires import Question, QuestionnaireVersion
+from questionnaires.models import Question, QuestionnaireVersion
 
 
 class AuditQuerySet(models.QuerySet["Audit"]):

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Organization, User
-from audits.models import ActivityEvent, Answer, Audit, Campaign, Evidence, QuestionnaireVersion
+from audits.models import ActivityEvent, Answer, Audit, Campaign, Evidence
+from questionnaires.models import QuestionnaireVersion
 from scoring.models import RuleSet
 
 

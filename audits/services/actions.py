@@ -29,14 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.languages import pick
 from accounts.models import Membership, User
 from audits.mail import notify
-from audits.models import (
-    ActivityEvent,
-    Audit,
-    CorrectiveAction,
-    Evidence,
-    Finding,
-    ReminderLog,
-)
+from audits.models import ActivityEvent, Audit, CorrectiveAction, Evidence, Finding, ReminderLog
 from audits.models.actions import Severity
 from audits.services.reminders import claim_reminder, reminder_reason
 from backend.errors import InvalidTransition

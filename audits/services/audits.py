@@ -27,17 +27,10 @@ from accounts.permissions import has_org_perm, organizations_with_perm
 from audits import permissions as audit_perms
 from audits.answers import AnswerError, clean_answer, has_answer
 from audits.mail import notify
-from audits.models import (
-    ActivityEvent,
-    Answer,
-    Audit,
-    Campaign,
-    Evidence,
-    Question,
-    QuestionnaireVersion,
-)
-from audits.questionnaires.spec import compiled_for_version, supplier_profile
+from audits.models import ActivityEvent, Answer, Audit, Campaign, Evidence
 from backend.errors import Conflict, InvalidTransition
+from questionnaires.models import Question, QuestionnaireVersion
+from questionnaires.spec import compiled_for_version, supplier_profile
 from scoring.engine import AnswerValue
 from suppliers.models import SupplierRelationship
 

@@ -18,8 +18,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audits.models import ActivityEvent, Audit, Evidence, Question
+from audits.models import ActivityEvent, Audit, Evidence
 from backend.errors import Conflict
+from questionnaires.models import Question
 
 PDF = "application/pdf"
 PNG = "image/png"

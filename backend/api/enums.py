@@ -1,6 +1,7 @@
 """Choice sets named in the OpenAPI schema (drf-spectacular ENUM_NAME_OVERRIDES)."""
 
-from audits.models import Audit, Campaign, CorrectiveAction, QuestionnaireVersion
+from audits.models import Audit, Campaign, CorrectiveAction
+from questionnaires.models import QuestionnaireVersion
 from scoring.models import ExportJob
 
 AUDIT_STATUS = Audit.Status.choices

@@ -19,7 +19,7 @@ def _choice_label(choices, value):
 
 @register.filter
 def category_label(value: str) -> str:
-    from audits.models import Category
+    from questionnaires.models import Category
 
     return _choice_label(Category, value)
 

@@ -27,10 +27,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.languages import pick, request_language
 from accounts.permissions import has_org_perm
-from audits.models import Audit, Category
+from audits.models import Audit
 from audits.selectors.actions import action_list
 from audits.selectors.audits import audit_list_for
 from backend.errors import Conflict
+from questionnaires.models import Category
 from scoring.models import Rating, Score
 from scoring.selectors import with_latest_score
 from suppliers.imports import suppliers_import

@@ -19,7 +19,6 @@ from accounts.languages import pick, request_language
 from accounts.permissions import has_org_perm
 from audits.models import Audit, Campaign
 from audits.models.actions import Severity
-from audits.questionnaires.render import render_version
 from audits.selectors.audits import (
     answers_for,
     audit_get_for,
@@ -38,6 +37,7 @@ from audits.services.audits import (
     can_move,
 )
 from backend.errors import Conflict
+from questionnaires.render import render_version
 from scoring.selectors import score_get_for
 
 from .buyer import (

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import pick
 from accounts.models import Membership, Organization, User
-from audits.models import QuestionnaireVersion
-from audits.selectors.questionnaires import questionnaire_list
+from questionnaires.models import QuestionnaireVersion
+from questionnaires.selectors import questionnaire_list
 from scoring.models import RuleSet
 from scoring.selectors import rulesets_for
 from suppliers.models import SupplierRelationship

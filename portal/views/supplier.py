@@ -37,9 +37,8 @@ from accounts.languages import pick
 from audits.answers import has_answer
 from audits.events import ACTION_EVENT_LABELS, event_label
 from audits.http import evidence_response
-from audits.models import Audit, Category, CorrectiveAction, Question
+from audits.models import Audit, CorrectiveAction
 from audits.models.actions import Severity
-from audits.questionnaires.render import render_version
 from audits.selectors.actions import (
     action_detail_for,
     action_evidence_get_for,
@@ -66,6 +65,8 @@ from audits.services.audits import (
 )
 from audits.services.evidence import ALLOWED_TYPES, evidence_delete, evidence_upload
 from backend.errors import Conflict
+from questionnaires.models import Category, Question
+from questionnaires.render import render_version
 from scoring.engine import AnswerValue
 from scoring.selectors import findings_for, score_get_for
 

@@ -230,11 +230,8 @@ def test_questionnaire_spec_from_doc_reports_missing_fields():
     ]
 
 
-@pytest.mark.skipif(
-    not (ROOT / "audits/library/sme-csr-core.yaml").exists(), reason="library not written yet"
-)
 def test_library_questionnaire_compiles():
-    path = ROOT / "audits/library/sme-csr-core.yaml"
+    path = ROOT / "questionnaires/library/sme-csr-core.yaml"
     spec = questionnaire_spec_from_doc(yaml.safe_load(path.read_text(encoding="utf-8")))
 
     compiled = compile_questionnaire(spec)

@@ -10,12 +10,13 @@ import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from audits.models import Audit, Question, Questionnaire, QuestionnaireVersion
+from audits.models import Audit
 from audits.permissions import grant_audit_to_organizations
-from audits.questionnaires.documents import parse_document
-from audits.questionnaires.xlsx_io import read_xlsx, write_xlsx
-from audits.questionnaires.yaml_io import read_yaml
-from audits.services.questionnaires import questionnaire_import
+from questionnaires.documents import parse_document
+from questionnaires.models import Question, Questionnaire, QuestionnaireVersion
+from questionnaires.services import questionnaire_import
+from questionnaires.xlsx_io import read_xlsx, write_xlsx
+from questionnaires.yaml_io import read_yaml
 from tests.factories import DATA, load_doc, make_version
 
 BASE = "/api/v1/questionnaires/"
@@ -31,7 +32,7 @@ def own(world, status="published"):
         document=parse_document(load_doc("mini.yaml")), owner=world.buyer_a
     )
     if status == "published":
-        from audits.services.questionnaires import version_publish
+        from questionnaires.services import version_publish
 
         version = version_publish(version=version)
     return version

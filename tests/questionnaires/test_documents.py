@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from audits.questionnaires.documents import DocumentError, document_hash, parse_document
-from audits.questionnaires.xlsx_io import read_xlsx, write_xlsx
-from audits.questionnaires.yaml_io import read_yaml, write_yaml
+from questionnaires.documents import DocumentError, document_hash, parse_document
+from questionnaires.xlsx_io import read_xlsx, write_xlsx
+from questionnaires.yaml_io import read_yaml, write_yaml
 from tests.factories import DATA, load_doc
 
-LIBRARY = DATA.parent.parent / "audits" / "library"
+LIBRARY = DATA.parent.parent / "questionnaires" / "library"
 
 
 def problems(raw) -> dict[str, str]:

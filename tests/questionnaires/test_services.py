@@ -9,12 +9,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from audits.models import ActivityEvent, Question, Questionnaire, QuestionnaireVersion
-from audits.questionnaires.documents import parse_document
-from audits.questionnaires.render import render_version
-from audits.questionnaires.spec import compiled_for_version, supplier_profile
-from audits.questionnaires.storage import document_from_version
-from audits.services.questionnaires import (
+from audits.models import ActivityEvent
+from backend.errors import Conflict
+from questionnaires.documents import parse_document
+from questionnaires.models import Question, Questionnaire, QuestionnaireVersion
+from questionnaires.render import render_version
+from questionnaires.services import (
     library_load,
     question_update,
     questionnaire_import,
@@ -23,11 +23,12 @@ from audits.services.questionnaires import (
     version_retire,
     version_update_draft,
 )
-from backend.errors import Conflict
+from questionnaires.spec import compiled_for_version, supplier_profile
+from questionnaires.storage import document_from_version
 from scoring.engine import SupplierProfile
 from tests.factories import DATA, load_doc, make_buyer, make_supplier
 
-LIBRARY = DATA.parent.parent / "audits" / "library"
+LIBRARY = DATA.parent.parent / "questionnaires" / "library"
 Status = QuestionnaireVersion.Status
 
 

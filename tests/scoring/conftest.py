@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from audits import permissions as audit_perms
-from audits.models import Answer, Audit, Question
+from audits.models import Answer, Audit
+from questionnaires.models import Question
 from scoring import inputs
 from tests.factories import make_ruleset, make_version
 

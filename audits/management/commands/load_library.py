@@ -1,4 +1,4 @@
-"""Load the shared questionnaire library (audits/library/*.yaml) and its rule sets
+"""Load the shared questionnaire library (questionnaires/library/*.yaml) and its rule sets
 (scoring/library/*.yaml). Safe to run any number of times: unchanged files change nothing."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from audits.services.questionnaires import LIBRARY_DIR, library_load
+from questionnaires.services import LIBRARY_DIR, library_load
 
 RULES_DIR = Path(settings.BASE_DIR) / "scoring" / "library"
 

@@ -24,7 +24,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from accounts.languages import CONTENT_LANGUAGES
-from audits.models.questionnaires import Category
+from questionnaires.models import Category
 from scoring.engine import QuestionnaireSpec, QuestionSpec, SpecError, compile_questionnaire
 
 QUESTION_TYPES = ("yes_no", "single_choice", "multi_choice", "number", "text", "date")

@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 
 from accounts.models import Organization
-from audits.models import Question, QuestionnaireVersion
+from questionnaires.models import Question, QuestionnaireVersion
 from scoring.engine import (
     CompiledQuestionnaire,
     QuestionnaireSpec,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from accounts.languages import pick, to_content_language
-from audits.models import Question, QuestionnaireVersion
+from questionnaires.models import Question, QuestionnaireVersion
 
 from .documents import plain_number
 

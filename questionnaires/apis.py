@@ -20,25 +20,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.languages import request_language
-from audits.questionnaires.render import render_version
-from audits.questionnaires.storage import document_from_version
-from audits.questionnaires.xlsx_io import XLSX_CONTENT_TYPE, write_xlsx
-from audits.questionnaires.yaml_io import write_yaml
-from audits.selectors.questionnaires import (
+from backend.api.pagination import PageNumberPagination
+from questionnaires.render import render_version
+from questionnaires.selectors import (
     can_list_templates,
     questionnaire_get_for,
     questionnaire_list,
     template_owner_for,
     version_get_for,
 )
-from audits.serializers.questionnaires import (
+from questionnaires.serializers import (
     DocumentInputSerializer,
     DraftInputSerializer,
     ImportInputSerializer,
     questionnaire_summary,
     version_summary,
 )
-from audits.services.questionnaires import (
+from questionnaires.services import (
     question_update,
     questionnaire_import,
     read_document,
@@ -47,7 +45,9 @@ from audits.services.questionnaires import (
     version_retire,
     version_update_draft,
 )
-from backend.api.pagination import PageNumberPagination
+from questionnaires.storage import document_from_version
+from questionnaires.xlsx_io import XLSX_CONTENT_TYPE, write_xlsx
+from questionnaires.yaml_io import write_yaml
 
 TAGS = ["questionnaires"]
 OBJ = OpenApiTypes.OBJECT

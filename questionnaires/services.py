@@ -1,6 +1,6 @@
 """Questionnaire templates: import, draft edits, publish, retire, new version, library load.
 
-Every write validates the whole document first (``audits.questionnaires.documents``), so a
+Every write validates the whole document first (``questionnaires.documents``), so a
 stored version is always valid; a rejected document changes nothing (400 with every problem
 located). A published or retired version is immutable: changing it is a 409.
 
@@ -20,21 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
-from audits.models import ActivityEvent, Questionnaire, QuestionnaireVersion
-from audits.questionnaires.documents import (
-    ALL_QUESTION_KEYS,
-    DocumentError,
-    document_hash,
-    parse_document,
-)
-from audits.questionnaires.storage import document_from_version, write_version_content
-from audits.questionnaires.xlsx_io import read_xlsx
-from audits.questionnaires.yaml_io import read_yaml
+from audits.models import ActivityEvent
 from backend.errors import Conflict, InvalidTransition
+from questionnaires.documents import ALL_QUESTION_KEYS, DocumentError, document_hash, parse_document
+from questionnaires.models import Questionnaire, QuestionnaireVersion
+from questionnaires.storage import document_from_version, write_version_content
+from questionnaires.xlsx_io import read_xlsx
+from questionnaires.yaml_io import read_yaml
 
 Status = QuestionnaireVersion.Status
 
-LIBRARY_DIR = Path(__file__).resolve().parent.parent / "library"
+LIBRARY_DIR = Path(__file__).resolve().parent / "library"
 
 # The one transition table of a questionnaire version: action -> (from states, to state).
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -236,7 +232,7 @@ def version_publish(
     *, version: QuestionnaireVersion, actor: User | None = None
 ) -> QuestionnaireVersion:
     """draft -> published: from now on the version is immutable and may be used by audits."""
-    from audits.questionnaires.spec import compiled_for_version
+    from questionnaires.spec import compiled_for_version
 
     version = _lock_version(version)
     from_status = version.status
@@ -306,7 +302,7 @@ class LibraryResult:
 def library_load(
     *, directory: Path | None = None, actor: User | None = None
 ) -> list[LibraryResult]:
-    """Load every ``*.yaml`` template of the shared library (``audits/library/``).
+    """Load every ``*.yaml`` template of the shared library (``questionnaires/library/``).
 
     Idempotent: a file whose canonical content matches the latest library version of its code
     changes nothing; a changed file becomes a new published version (number + 1) and the

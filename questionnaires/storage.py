@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from audits.models import Question, QuestionnaireVersion, Section
+from questionnaires.models import Question, QuestionnaireVersion, Section
 
 from .documents import CHOICE_TYPES, plain_number
 

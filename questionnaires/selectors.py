@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from accounts.permissions import has_org_perm, organizations_with_perm
-from audits.models import Audit, Questionnaire, QuestionnaireVersion
+from audits.models import Audit
+from questionnaires.models import Questionnaire, QuestionnaireVersion
 
 MANAGE = "accounts.manage_templates"
 VIEW_PERMS = ("accounts.issue_audits", MANAGE)
