@@ -25,7 +25,6 @@ from .selectors import membership_get_for, organization_get_for, user_membership
 from .services import (
     membership_add,
     membership_change_role,
-    membership_remove,
     organization_update,
     user_update_profile,
 )
@@ -38,7 +37,7 @@ ERRORS = {
 }
 
 
-def _errors(*codes: int) -> dict:
+def error_responses(*codes: int) -> dict:
     return {code: ERRORS[code] for code in codes}
 
 
@@ -56,7 +55,7 @@ class TokenApi(APIView):
     @extend_schema(
         operation_id="auth_token_create",
         request=s.TokenRequestSerializer,
-        responses={200: s.TokenResponseSerializer, **_errors(400, 401)},
+        responses={200: s.TokenResponseSerializer, **error_responses(400, 401)},
         auth=[],
         tags=["auth"],
     )
@@ -75,13 +74,13 @@ class TokenApi(APIView):
 
 
 class MeApi(APIView):
-    @extend_schema(responses={200: s.MeSerializer, **_errors(401)}, tags=["me"])
+    @extend_schema(responses={200: s.MeSerializer, **error_responses(401)}, tags=["me"])
     def get(self, request: Request) -> Response:
         return Response(self._payload(request))
 
     @extend_schema(
         request=s.MeUpdateSerializer,
-        responses={200: s.MeSerializer, **_errors(400, 401)},
+        responses={200: s.MeSerializer, **error_responses(400, 401)},
         tags=["me"],
     )
     def patch(self, request: Request) -> Response:
@@ -113,7 +112,9 @@ class OrganizationViewMixin:
         return context
 
 
-@extend_schema(tags=["organizations"], responses={200: s.OrganizationSerializer, **_errors(401)})
+@extend_schema(
+    tags=["organizations"], responses={200: s.OrganizationSerializer, **error_responses(401)}
+)
 class OrganizationListApi(OrganizationViewMixin, generics.ListAPIView):
     """The organizations the caller belongs to."""
 
@@ -126,13 +127,13 @@ class OrganizationDetailApi(OrganizationViewMixin, generics.GenericAPIView):
 
     object_perms = {"PATCH": "accounts.change_organization", "*": None}
 
-    @extend_schema(responses={200: s.OrganizationSerializer, **_errors(401, 404)})
+    @extend_schema(responses={200: s.OrganizationSerializer, **error_responses(401, 404)})
     def get(self, request: Request, pk: int) -> Response:
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(
         request=s.OrganizationUpdateSerializer,
-        responses={200: s.OrganizationSerializer, **_errors(400, 401, 403, 404)},
+        responses={200: s.OrganizationSerializer, **error_responses(400, 401, 403, 404)},
     )
     def patch(self, request: Request, pk: int) -> Response:
         organization = self.get_object()
@@ -165,13 +166,13 @@ class MemberListApi(MemberViewMixin, generics.ListAPIView):
 
     filterset_fields = ["role"]
 
-    @extend_schema(responses={200: s.MemberSerializer(many=True), **_errors(401, 404)})
+    @extend_schema(responses={200: s.MemberSerializer(many=True), **error_responses(401, 404)})
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=s.MemberCreateSerializer,
-        responses={201: s.MemberSerializer, **_errors(400, 401, 403, 404)},
+        responses={201: s.MemberSerializer, **error_responses(400, 401, 403, 404)},
         description=str(_("Adds a member; a new user receives an email to set a password.")),
     )
     def post(self, request: Request, organization_id: int) -> Response:
@@ -196,13 +197,13 @@ class MemberDetailApi(MemberViewMixin, generics.GenericAPIView):
             perm=perm,
         )
 
-    @extend_schema(responses={200: s.MemberSerializer, **_errors(401, 404)})
+    @extend_schema(responses={200: s.MemberSerializer, **error_responses(401, 404)})
     def get(self, request: Request, organization_id: int, pk: int) -> Response:
         return Response(s.MemberSerializer(self._membership()).data)
 
     @extend_schema(
         request=s.MemberUpdateSerializer,
-        responses={200: s.MemberSerializer, **_errors(400, 401, 403, 404)},
+        responses={200: s.MemberSerializer, **error_responses(400, 401, 403, 404)},
     )
     def patch(self, request: Request, organization_id: int, pk: int) -> Response:
         membership = self._membership("accounts.manage_members")
@@ -212,10 +213,3 @@ class MemberDetailApi(MemberViewMixin, generics.GenericAPIView):
             membership=membership, role=data.validated_data["role"], actor=request.user
         )
         return Response(s.MemberSerializer(membership).data)
-
-    @extend_schema(responses={204: None, **_errors(400, 401, 403, 404)})
-    def delete(self, request: Request, organization_id: int, pk: int) -> Response:
-        membership_remove(
-            membership=self._membership("accounts.manage_members"), actor=request.user
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -16,6 +16,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from activity.events import Verb, organization_event
+
 from .industries import validate_industry
 from .languages import to_django_language
 from .models import Language, Membership, Organization, User
@@ -23,9 +25,7 @@ from .permissions import ROLES_BY_KIND, has_org_perm, role_group, role_groups
 
 
 def _log(*, actor: User | None, organization: Organization, verb: str, data: dict) -> None:
-    from audits.models import ActivityEvent
-
-    ActivityEvent.objects.create(actor=actor, organization=organization, verb=verb, data=data)
+    organization_event(Verb(verb), actor=actor, organization=organization, data=data)
 
 
 def validate_country(value: object) -> str:
@@ -305,15 +305,12 @@ def _ensure_admin_remains(membership: Membership, *, new_role: str | None) -> No
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User | None) -> None:
-    """Remove a member; the user loses the role's access on the next request, including the
-    per-object grants made to them in this organization (assignments)."""
+    """Remove a member; the user loses the role's access on the next request. The per-object
+    grants made to them (assignments) are revoked by ``flows.services.membership_remove``."""
     organization = membership.organization
     _require_manager(actor, organization)
     _ensure_admin_remains(membership, new_role=None)
     user = membership.user
     user.groups.remove(role_group(organization, membership.role))
-    from audits.services.assignments import revoke_user_assignments
-
-    revoke_user_assignments(user=user, organization=organization)
     membership.delete()
     _log(actor=actor, organization=organization, verb="member.removed", data={"email": user.email})

@@ -16,9 +16,4 @@ urlpatterns = [
         apis.MemberListApi.as_view(),
         name="api-members",
     ),
-    path(
-        "organizations/<int:organization_id>/members/<int:pk>/",
-        apis.MemberDetailApi.as_view(),
-        name="api-member",
-    ),
 ]

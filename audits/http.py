@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.http import FileResponse
 
-from audits.models import Evidence
+from audits.models import StoredFile
 
 
-def evidence_response(evidence: Evidence) -> FileResponse:
+def evidence_response(evidence: StoredFile) -> FileResponse:
     """Stream an evidence file as a download under its original name.
 
     Callers fetch ``evidence`` through a permission-checked selector first; the stored name is

@@ -1,3 +1,3 @@
-from .apis import actions, audits
+from .apis import audits
 
-urlpatterns = [*audits.urlpatterns, *actions.urlpatterns]
+urlpatterns = audits.urlpatterns

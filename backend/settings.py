@@ -53,11 +53,16 @@ INSTALLED_APPS = [
     "guardian",
     "django_countries",
     "django_htmx",
+    "activity",
     "accounts",
     "suppliers",
     "questionnaires",
+    "rulesets",
     "audits",
     "scoring",
+    "actions",
+    "register",
+    "flows",
     "portal",
 ]
 
@@ -191,7 +196,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(days=1),
     },
     "purge-expired-exports": {
-        "task": "scoring.tasks.purge_expired_exports_task",
+        "task": "register.tasks.purge_expired_exports_task",
         "schedule": timedelta(hours=1),
     },
 }

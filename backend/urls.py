@@ -8,7 +8,11 @@ api_v1 = [
     path("", include("suppliers.urls")),
     path("", include("questionnaires.urls")),
     path("", include("audits.urls")),
+    path("", include("actions.urls")),
     path("", include("scoring.urls")),
+    path("", include("rulesets.urls")),
+    path("", include("register.urls")),
+    path("", include("flows.urls")),
 ]
 
 urlpatterns = [

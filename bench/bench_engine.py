@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_engine.py [--n 5000] [--seed 7] [--source auto|library|synthetic]
 
-Loads ``questionnaires/library/sme-csr-core.yaml`` and ``scoring/library/sme-csr-core-rules.yaml`` when
+Loads ``questionnaires/library/sme-csr-core.yaml`` and ``rulesets/library/sme-csr-core-rules.yaml`` when
 both exist (``"source": "library"``), otherwise generates a questionnaire of 60 questions and a
 rule set of 15 findings of the same shape (``"source": "synthetic"``). Generates N seeded random
 complete answer sets and measures, on one core, audits per second of
@@ -49,7 +49,7 @@ from scoring.engine import (  # noqa: E402
 from scoring.engine.specs import RATINGS  # noqa: E402
 
 QUESTIONNAIRE_FILE = ROOT / "questionnaires" / "library" / "sme-csr-core.yaml"
-RULES_FILE = ROOT / "scoring" / "library" / "sme-csr-core-rules.yaml"
+RULES_FILE = ROOT / "rulesets" / "library" / "sme-csr-core-rules.yaml"
 SIZES = ("micro", "small", "medium", "large")
 COUNTRIES = ("CN", "VN", "BD", "IN", "DE")
 INDUSTRIES = ("C13", "C14", "C26", "C22")

@@ -67,16 +67,18 @@ def generate(db_path: str, suppliers: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from accounts.models import Organization
-    from audits.models import Audit, CorrectiveAction, Finding
+    from actions.models import CorrectiveAction
+    from audits.models import Audit
     from questionnaires.models import Questionnaire, QuestionnaireVersion
-    from scoring.models import RuleSet, Score
+    from rulesets.models import RuleSet
+    from scoring.models import Finding, Score
     from suppliers.models import SupplierRelationship
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     migrated = time.perf_counter()
     rng = np.random.default_rng(SEED)
-    doc = yaml.safe_load((ROOT / "scoring/library/sme-csr-core-rules.yaml").read_text("utf-8"))
+    doc = yaml.safe_load((ROOT / "rulesets/library/sme-csr-core-rules.yaml").read_text("utf-8"))
     now = timezone.now()
     today = timezone.localdate()
     batch = 2000
@@ -253,7 +255,7 @@ def _child(name: str, db_path: str, buyer_id: int, queue: Any) -> None:
     from django.utils import timezone
 
     from accounts.models import Organization
-    from scoring.exports import register_build, register_write
+    from register.services import register_build, register_write
 
     buyer = Organization.objects.get(pk=buyer_id)
     result: dict[str, Any] = {}

@@ -33,15 +33,9 @@ import pandas as pd
 # Run as a script from anywhere: make the project root importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scoring.register import (
-    ACTION_COLUMNS,
-    FINDING_COLUMNS,
-    REGISTER_COLUMNS,
-    RegisterTables,
-    build_tables,
-    write_xlsx,
-)
-from scoring.register.tables import column_values
+from register.columns import ACTION_COLUMNS, FINDING_COLUMNS, REGISTER_COLUMNS
+from register.tables import RegisterTables, build_tables, column_values
+from register.writers import write_xlsx
 
 SEED = 20250304
 METHOD = {

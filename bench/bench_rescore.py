@@ -68,16 +68,17 @@ def main() -> None:
 
     from accounts.models import Organization
     from audits.models import Answer, Audit
-    from scoring import inputs
+    from rulesets import compiled as inputs
+    from rulesets.services import ruleset_import
     from scoring.models import Score
-    from scoring.services import rescore_bulk, ruleset_import
+    from scoring.services import rescore_bulk
     from tests.factories import load_doc, make_version
 
     call_command("migrate", verbosity=0)
     rng = random.Random(args.seed)
 
     q_file = ROOT / "questionnaires" / "library" / "sme-csr-core.yaml"
-    r_file = ROOT / "scoring" / "library" / "sme-csr-core-rules.yaml"
+    r_file = ROOT / "rulesets" / "library" / "sme-csr-core-rules.yaml"
     if q_file.exists() and r_file.exists():
         source = "library"
         q_doc = yaml.safe_load(q_file.read_text(encoding="utf-8"))

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
-from audits.models import ActivityEvent
+from activity.models import ActivityEvent
 from backend.errors import Conflict, InvalidTransition
 from questionnaires.documents import ALL_QUESTION_KEYS, DocumentError, document_hash, parse_document
 from questionnaires.models import Questionnaire, QuestionnaireVersion

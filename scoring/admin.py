@@ -3,59 +3,18 @@ from CSV (a changelist "Import CSV" page)."""
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import CountryRisk, IndustryRisk, RuleSet, Score
+from rulesets.admin import ReadOnlyAdmin, _pretty
+
+from .models import CountryRisk, IndustryRisk, Score
 from .services import risk_tables_load_csv
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-def _pretty(data) -> str:
-    return format_html("<pre>{}</pre>", json.dumps(data, indent=2, ensure_ascii=False))
-
-
-@admin.register(RuleSet)
-class RuleSetAdmin(ReadOnlyAdmin):
-    """Rule sets change only through import and publish (a published one is immutable)."""
-
-    list_display = ["code", "version", "owner", "questionnaire_code", "status", "published_at"]
-    list_filter = ["status", ("owner", admin.EmptyFieldListFilter)]
-    search_fields = ["code", "questionnaire_code"]
-    fields = [
-        "code",
-        "version",
-        "owner",
-        "questionnaire_code",
-        "status",
-        "source_hash",
-        "created_at",
-        "published_at",
-        "document_view",
-    ]
-    readonly_fields = fields
-
-    @admin.display(description=_("document"))
-    def document_view(self, obj):
-        return _pretty(obj.document)
 
 
 @admin.register(Score)

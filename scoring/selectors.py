@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Organization
-from accounts.permissions import has_org_perm
-from audits.models import Audit, Finding
+from audits.models import Audit
 from backend.errors import Conflict
+from scoring.models import Finding
 
 from . import risk
-from .models import CountryRisk, IndustryRisk, RuleSet, Score
+from .models import CountryRisk, IndustryRisk, Score
 
 NOT_RELEASED = gettext_lazy("The score has not been released yet.")
 
@@ -75,32 +75,6 @@ def findings_for(user) -> QuerySet[Finding]:
         Finding.objects.visible_to(user)
         .select_related("audit__supplier", "action")
         .order_by("-created_at", "pk")
-    )
-
-
-def rulesets_for(user) -> QuerySet[RuleSet]:
-    return RuleSet.objects.visible_to(user).select_related("owner")
-
-
-def ruleset_get_for(user, ruleset_id: int, *, manage: bool = False) -> RuleSet:
-    """A visible rule set (404 otherwise); with ``manage`` also the right to change it (403)."""
-    ruleset = rulesets_for(user).filter(pk=ruleset_id).first()
-    if ruleset is None:
-        raise Http404
-    if manage:
-        if ruleset.owner is None:
-            raise PermissionDenied(_("The rule set library is read-only."))
-        if not has_org_perm(user, "accounts.manage_templates", ruleset.owner):
-            raise PermissionDenied(_("Only the buyer's administrators manage rule sets."))
-    return ruleset
-
-
-def managed_buyers(user) -> QuerySet[Organization]:
-    """The buyers whose rule sets ``user`` may manage."""
-    from accounts.permissions import organizations_with_perm
-
-    return organizations_with_perm(user, "accounts.manage_templates").filter(
-        kind=Organization.Kind.BUYER
     )
 
 

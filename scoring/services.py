@@ -10,42 +10,35 @@ from __future__ import annotations
 
 import csv
 import datetime
-import hashlib
 import io
-import json
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from accounts.permissions import has_org_perm
-from audits.models import ActivityEvent, Answer, Audit, Finding
-from backend.errors import Conflict, InvalidTransition
+from activity.events import Verb, jsonable, scoring_event
+from activity.models import ActivityEvent
+from audits.models import Answer, Audit
+from backend.errors import Conflict
 from questionnaires.models import QuestionnaireVersion
+from rulesets import compiled as inputs
+from rulesets.models import RuleSet
 from scoring.engine import (
     ScoreResult,
     SpecError,
     SupplierProfile,
-    compile_ruleset,
-    parse_ruleset,
-    ruleset_to_doc,
 )
 from scoring.engine import score as engine_score
+from scoring.models import Finding
 
-from . import inputs
-from .models import CountryRisk, IndustryRisk, RiskLevel, RuleSet, Score
+from .models import CountryRisk, IndustryRisk, RiskLevel, Score
 
-LIBRARY_DIR = Path(__file__).resolve().parent / "library"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_RISK_FILES = {
     "country": DATA_DIR / "country_risk.csv",
@@ -56,20 +49,6 @@ DEFAULT_RISK_FILES = {
 # ---------------------------------------------------------------------------------------------
 # Engine results -> stored JSON
 # ---------------------------------------------------------------------------------------------
-
-
-def _jsonable(value: object) -> object:
-    if value is None or isinstance(value, str | bool | int | float):
-        return value
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
-    return str(value)
 
 
 def _score_fields(result: ScoreResult) -> dict[str, Any]:
@@ -87,7 +66,7 @@ def _score_fields(result: ScoreResult) -> dict[str, Any]:
                 "guidance": dict(f.guidance),
                 "due_days": f.due_days,
                 "due_date": f.due_date.isoformat() if f.due_date else None,
-                "values": _jsonable(f.values),
+                "values": jsonable(f.values),
             }
             for f in result.findings
         ],
@@ -130,17 +109,6 @@ def _compute(audit: Audit, ruleset: RuleSet, *, final: bool) -> Score:
     return Score.objects.create(audit=audit, ruleset=ruleset, final=final, **_score_fields(result))
 
 
-def _event(*, actor, verb: str, audit=None, organization=None, internal=True, **data) -> None:
-    ActivityEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        verb=verb,
-        audit=audit,
-        organization=organization,
-        internal=internal,
-        data=_jsonable(data),
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Scoring audits
 # ---------------------------------------------------------------------------------------------
@@ -177,9 +145,9 @@ def score_audit(*, audit: Audit, final: bool, actor=None) -> Score | None:
             released = not audit.buyer.withhold_scores
             audit.score_released = released
             audit.save(update_fields=["score_released"])
-        _event(
+        scoring_event(
+            Verb.SCORE_FINAL if final else Verb.SCORE_PRELIMINARY,
             actor=actor,
-            verb="score_final" if final else "score_preliminary",
             audit=audit,
             internal=not released,
             score=score.pk,
@@ -211,7 +179,7 @@ def score_release(*, audit: Audit, actor) -> Audit:
             raise Conflict(_("This audit has no final score."))
         audit.score_released = True
         audit.save(update_fields=["score_released"])
-        _event(actor=actor, verb="score_released", audit=audit, internal=False)
+        scoring_event(Verb.SCORE_RELEASED, actor=actor, audit=audit, internal=False)
     return audit
 
 
@@ -240,9 +208,9 @@ def audit_rescore(*, audit: Audit, ruleset: RuleSet, actor=None) -> Score:
     _check_rescore(audit, ruleset)
     with transaction.atomic():
         score = _compute(audit, ruleset, final=audit.status == Audit.Status.ACCEPTED)
-        _event(
+        scoring_event(
+            Verb.SCORE_RESCORED,
             actor=actor,
-            verb="score_rescored",
             audit=audit,
             score=score.pk,
             ruleset=str(ruleset),
@@ -334,7 +302,7 @@ def rescore_bulk(*, ruleset: RuleSet, batch_size: int = 1000, actor=None) -> Res
                 [
                     ActivityEvent(
                         actor_id=actor_id,
-                        verb="score_rescored",
+                        verb=Verb.SCORE_RESCORED,
                         audit_id=s.audit_id,
                         internal=True,
                         data={
@@ -354,202 +322,6 @@ def rescore_bulk(*, ruleset: RuleSet, batch_size: int = 1000, actor=None) -> Res
 # ---------------------------------------------------------------------------------------------
 # Rule sets
 # ---------------------------------------------------------------------------------------------
-
-
-def _check_may_manage(actor, owner) -> None:
-    if actor is None:
-        return
-    if owner is None:
-        if not actor.is_staff:
-            raise PermissionDenied(_("The rule set library is read-only."))
-    elif not has_org_perm(actor, "accounts.manage_templates", owner):
-        raise PermissionDenied(_("Only the buyer's administrators manage rule sets."))
-
-
-def _questionnaire_version_for(code: object, owner) -> QuestionnaireVersion | None:
-    """The latest published version of questionnaire ``code`` the owner may use: its own
-    template of that code first, else the library's."""
-    if not isinstance(code, str) or not code:
-        return None
-    owners = Q(questionnaire__owner__isnull=True)
-    if owner is not None:
-        owners |= Q(questionnaire__owner=owner)
-    return (
-        QuestionnaireVersion.objects.filter(
-            owners, questionnaire__code=code, status=QuestionnaireVersion.Status.PUBLISHED
-        )
-        .select_related("questionnaire")
-        .order_by(F("questionnaire__owner").desc(nulls_last=True), "-number")
-        .first()
-    )
-
-
-def located_errors(exc: SpecError) -> ValidationError:
-    """A ``SpecError`` as a 400: ``{rule / question code or section: ["field: reason", ...]}``."""
-    errors: dict[str, list[str]] = defaultdict(list)
-    for error in exc.errors:
-        errors[error.location].append(f"{error.field}: {error.message}")
-    return ValidationError(dict(errors))
-
-
-def _validated(document: Mapping[str, Any], owner):
-    """``(canonical document, RuleSetSpec)`` of ``document`` or a located ValidationError."""
-    if not isinstance(document, Mapping):
-        raise ValidationError({"document": [_("Expected a rule set: a mapping of keys.")]})
-    q_code = document.get("questionnaire")
-    version = _questionnaire_version_for(q_code, owner)
-    if version is None:
-        raise ValidationError(
-            {
-                "ruleset": [
-                    "questionnaire: "
-                    + _("no published questionnaire %(code)r is available to this owner")
-                    % {"code": q_code}
-                ]
-            }
-        )
-    title = document.get("title", {})
-    if not isinstance(title, Mapping) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in title.items()
-    ):
-        raise ValidationError({"ruleset": ["title: " + _("expected a mapping language -> text")]})
-    questionnaire, _codes = inputs.compiled_questionnaire(version)
-    try:
-        spec = parse_ruleset(inputs.engine_document(document), questionnaire.spec)
-        compile_ruleset(spec, questionnaire)
-    except SpecError as exc:
-        raise located_errors(exc) from exc
-    body = ruleset_to_doc(spec)
-    canonical = {
-        "code": body.pop("code"),
-        "version": body.pop("version"),
-        "questionnaire": body.pop("questionnaire"),
-    }
-    if title:
-        canonical["title"] = dict(title)
-    canonical.update(body)
-    return canonical, spec
-
-
-def document_hash(document: Mapping[str, Any]) -> str:
-    text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def ruleset_import(*, document: dict, owner=None, actor=None, publish: bool = False) -> RuleSet:
-    """Validate a rule-set document (DESIGN section 6) and store it as a new version.
-
-    Validated against the latest published version of its questionnaire available to
-    ``owner`` (its own template of that code, else the library's). Every problem is a located
-    400 ``{rule or question code: ["field: reason"]}`` and nothing is saved. Importing the same
-    code and version with the same content again returns the existing row (the library loader
-    relies on this); with different content it is a 400 "version exists"."""
-    _check_may_manage(actor, owner)
-    canonical, spec = _validated(document, owner)
-    digest = document_hash(canonical)
-    with transaction.atomic():
-        existing = (
-            RuleSet.objects.select_for_update()
-            .filter(owner=owner, code=spec.code, version=spec.version)
-            .first()
-        )
-        if existing is not None:
-            if existing.source_hash != digest:
-                raise ValidationError(
-                    {
-                        "version": [
-                            _(
-                                "version exists: %(code)s version %(version)s already exists "
-                                "with different content; import it as a new version."
-                            )
-                            % {"code": spec.code, "version": spec.version}
-                        ]
-                    }
-                )
-            if publish and existing.status == RuleSet.Status.DRAFT:
-                return ruleset_publish(ruleset=existing, actor=actor)
-            return existing
-        try:
-            with transaction.atomic():
-                ruleset = RuleSet.objects.create(
-                    code=spec.code,
-                    version=spec.version,
-                    owner=owner,
-                    questionnaire_code=spec.questionnaire,
-                    status=RuleSet.Status.PUBLISHED if publish else RuleSet.Status.DRAFT,
-                    title=canonical.get("title", {}),
-                    document=canonical,
-                    source_hash=digest,
-                    published_at=timezone.now() if publish else None,
-                )
-        except IntegrityError as exc:  # a concurrent import of the same version won
-            raise ValidationError(
-                {"version": [_("version exists: imported concurrently, try again.")]}
-            ) from exc
-        _event(
-            actor=actor,
-            verb="ruleset_imported",
-            organization=owner,
-            ruleset=ruleset.pk,
-            code=ruleset.code,
-            version=ruleset.version,
-            status=ruleset.status,
-        )
-    return ruleset
-
-
-def ruleset_publish(*, ruleset: RuleSet, actor=None) -> RuleSet:
-    """Publish a draft rule set (immutable from then on) after validating it again against the
-    latest published version of its questionnaire. 403 for the library or a non-admin, 409
-    when it is not a draft."""
-    _check_may_manage(actor, ruleset.owner)
-    with transaction.atomic():
-        ruleset = RuleSet.objects.select_for_update().get(pk=ruleset.pk)
-        if ruleset.status != RuleSet.Status.DRAFT:
-            raise InvalidTransition(
-                entity="rule set", from_status=ruleset.status, to_status="published"
-            )
-        _validated(ruleset.document, ruleset.owner)
-        ruleset.status = RuleSet.Status.PUBLISHED
-        ruleset.published_at = timezone.now()
-        ruleset.save(update_fields=["status", "published_at"])
-        _event(
-            actor=actor,
-            verb="ruleset_published",
-            organization=ruleset.owner,
-            ruleset=ruleset.pk,
-            code=ruleset.code,
-            version=ruleset.version,
-        )
-    return ruleset
-
-
-def ruleset_export_yaml(*, ruleset: RuleSet) -> str:
-    """The rule set as YAML; importing it again gives the same rule set."""
-    return yaml.safe_dump(
-        ruleset.document, allow_unicode=True, sort_keys=False, default_flow_style=None, width=100
-    )
-
-
-def library_rulesets_load(*, directory: Path | None = None, actor=None) -> dict[str, str]:
-    """Load and publish the library rule sets (``scoring/library/*.yaml``); idempotent.
-
-    A file whose questionnaire is not loaded yet, or that does not validate, is reported and
-    skipped. Returns ``{file name: "code@version" or the reason it was skipped}``."""
-    report: dict[str, str] = {}
-    for path in sorted((directory or LIBRARY_DIR).glob("*.yaml")):
-        try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
-            ruleset = ruleset_import(document=document, owner=None, actor=actor, publish=True)
-        except ValidationError as exc:
-            report[path.name] = "; ".join(
-                f"{k}: {m}" for k, msgs in exc.message_dict.items() for m in msgs
-            )
-        except yaml.YAMLError as exc:
-            report[path.name] = f"invalid YAML: {exc}"
-        else:
-            report[path.name] = str(ruleset)
-    return report
 
 
 # ---------------------------------------------------------------------------------------------
@@ -644,7 +416,7 @@ def risk_tables_load_csv(*, kind: str, file: Any, actor=None) -> int:
                 )
                 for r in rows
             )
-        _event(actor=actor, verb="risk_table_loaded", kind=kind, rows=len(rows))
+        scoring_event(Verb.RISK_TABLE_LOADED, actor=actor, kind=kind, rows=len(rows))
     return len(rows)
 
 

@@ -10,7 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.apis import _errors
+from accounts.apis import error_responses as _errors
 from accounts.languages import request_language
 from accounts.models import Membership, User
 from accounts.serializers import ErrorSerializer

@@ -24,6 +24,7 @@ from accounts.industries import validate_industry
 from accounts.models import Organization, User
 from accounts.permissions import has_org_perm
 from accounts.services import validate_country, validate_language
+from activity.events import Verb, organization_event
 
 from .models import SupplierRelationship
 from .selectors import existing_supplier_legal_ids
@@ -348,12 +349,10 @@ def suppliers_import(*, buyer: Organization, file, actor: User | None) -> Import
                 )
                 raise ValidationError({_row_key(row.number): messages}) from exc
             setattr(summary, result.outcome, getattr(summary, result.outcome) + 1)
-        from audits.models import ActivityEvent
-
-        ActivityEvent.objects.create(
+        organization_event(
+            Verb.SUPPLIERS_IMPORTED,
             actor=actor,
             organization=buyer,
-            verb="suppliers.imported",
             data={"file": getattr(file, "name", ""), **summary.as_dict()},
         )
     return summary

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Organization, User
 from accounts.permissions import has_org_perm
 from accounts.services import membership_add, organization_create
+from activity.events import Verb, organization_event
 from backend.errors import Conflict
 
 from .models import SupplierRelationship
@@ -24,9 +25,7 @@ BUYER_FIELDS = ("buyer_ref", "criticality", "category")
 
 
 def _log(*, actor: User | None, buyer: Organization, verb: str, data: dict) -> None:
-    from audits.models import ActivityEvent
-
-    ActivityEvent.objects.create(actor=actor, organization=buyer, verb=verb, data=data)
+    organization_event(Verb(verb), actor=actor, organization=buyer, data=data)
 
 
 def normalize_legal_id(value: object) -> str:

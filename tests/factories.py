@@ -145,7 +145,7 @@ def make_ruleset(doc: dict | None = None, *, owner=None, status="published"):
     """A RuleSet row from a rule-set dict (test scaffolding; the import service validates)."""
     from django.utils import timezone
 
-    from scoring.models import RuleSet
+    from rulesets.models import RuleSet
 
     doc = doc or load_doc("mini-rules.yaml")
     return RuleSet.objects.create(

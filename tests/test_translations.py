@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from audits.models import Audit
-from audits.models.actions import Severity
+from scoring.models import Severity
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
 PO = CATALOGUE / "django.po"

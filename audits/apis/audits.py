@@ -170,29 +170,12 @@ class AuditEvidenceDetailApi(_AuditApi):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AuditSubmitApi(_AuditApi):
-    @extend_schema(request=None, responses=AuditDetailSerializer)
-    def post(self, request, audit_id: int):
-        audit = audit_get_for(user=request.user, audit_id=audit_id)
-        services.audit_submit(audit=audit, actor=request.user)
-        return self._detail(request, audit_id)
-
-
 class AuditReturnApi(_AuditApi):
     @extend_schema(request=CommentSerializer, responses=AuditDetailSerializer)
     def post(self, request, audit_id: int):
         audit = audit_get_for(user=request.user, audit_id=audit_id)
         data = validated_input(CommentSerializer, request)
         services.audit_return(audit=audit, comment=data["comment"], actor=request.user)
-        return self._detail(request, audit_id)
-
-
-class AuditAcceptApi(_AuditApi):
-    @extend_schema(request=CommentSerializer, responses=AuditDetailSerializer)
-    def post(self, request, audit_id: int):
-        audit = audit_get_for(user=request.user, audit_id=audit_id)
-        data = validated_input(CommentSerializer, request)
-        services.audit_accept(audit=audit, comment=data["comment"], actor=request.user)
         return self._detail(request, audit_id)
 
 
@@ -313,9 +296,7 @@ urlpatterns = [
         name="audit-evidence-detail",
     ),
     path(A + "send/", AuditSendApi.as_view(), name="audit-send"),
-    path(A + "submit/", AuditSubmitApi.as_view(), name="audit-submit"),
     path(A + "return/", AuditReturnApi.as_view(), name="audit-return"),
-    path(A + "accept/", AuditAcceptApi.as_view(), name="audit-accept"),
     path(A + "cancel/", AuditCancelApi.as_view(), name="audit-cancel"),
     path(A + "events/", AuditEventsApi.as_view(), name="audit-events"),
     path(A + "prefill/", AuditPrefillApi.as_view(), name="audit-prefill"),

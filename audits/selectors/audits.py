@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
 from accounts.permissions import organizations_with_perm
-from audits.models import ActivityEvent, Answer, Audit, Campaign, Evidence
+from activity.models import ActivityEvent
+from audits.models import Answer, Audit, Campaign, Evidence
 
 Status = Audit.Status
 
@@ -81,7 +82,7 @@ def answers_for(audit: Audit) -> QuerySet[Answer]:
 
 def evidence_for(audit: Audit) -> QuerySet[Evidence]:
     return (
-        Evidence.objects.filter(audit=audit, corrective_action__isnull=True)
+        Evidence.objects.filter(audit=audit)
         .select_related("question", "uploaded_by")
         .order_by("created_at", "pk")
     )

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Organization, User
-from audits.models import ActivityEvent, Answer, Audit, Campaign, Evidence
+from activity.models import ActivityEvent
+from audits.models import Answer, Audit, Campaign, Evidence
 from questionnaires.models import QuestionnaireVersion
-from scoring.models import RuleSet
+from rulesets.models import RuleSet
 
 
 class OrgRefSerializer(serializers.Serializer):

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Organization, User
+from activity.models import ActivityEvent
 from audits import permissions as audit_perms
-from audits.mail import notify
-from audits.models import ActivityEvent, Audit
+from audits.models import Audit
 from backend.errors import Conflict
+from backend.mail import notify
 
 Role = Membership.Role
 
@@ -112,7 +113,7 @@ def audit_assign_respondents(*, audit: Audit, users: Sequence[User], actor: User
 
     new = _assign(RESPONDENTS, audit=audit, users=users, actor=actor)
     if new and audit.is_editable:
-        notify(new, "issued", _mail_context(audit, message=audit.message))
+        notify(new, "audits/email/issued", _mail_context(audit, message=audit.message))
     return audit
 
 

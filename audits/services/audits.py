@@ -24,11 +24,12 @@ from django.utils.translation import gettext as _
 from accounts.languages import pick
 from accounts.models import Membership, Organization, User
 from accounts.permissions import has_org_perm, organizations_with_perm
+from activity.models import ActivityEvent
 from audits import permissions as audit_perms
 from audits.answers import AnswerError, clean_answer, has_answer
-from audits.mail import notify
-from audits.models import ActivityEvent, Answer, Audit, Campaign, Evidence
+from audits.models import Answer, Audit, Campaign, Evidence
 from backend.errors import Conflict, InvalidTransition
+from backend.mail import notify
 from questionnaires.models import Question, QuestionnaireVersion
 from questionnaires.spec import compiled_for_version, supplier_profile
 from scoring.engine import AnswerValue
@@ -349,7 +350,11 @@ def _send(audit: Audit, *, actor: User | None) -> None:
     audit_perms.grant_audit_to_organizations(audit, side="supplier")
     for user in audit.respondents.all():
         audit_perms.grant_respondent(audit, user)
-    notify(supplier_recipients(audit), "issued", _mail_context(audit, message=audit.message))
+    notify(
+        supplier_recipients(audit),
+        "audits/email/issued",
+        _mail_context(audit, message=audit.message),
+    )
 
 
 @transaction.atomic
@@ -766,10 +771,7 @@ def audit_submit(*, audit: Audit, actor: User | None) -> Audit:
         check_perm=False,
         data={"dropped_hidden_answers": dropped} if dropped else {},
     )
-    from scoring.services import score_audit
-
-    score_audit(audit=audit, final=False, actor=actor)
-    notify(buyer_recipients(audit), "submitted", _mail_context(audit))
+    notify(buyer_recipients(audit), "audits/email/submitted", _mail_context(audit))
     return audit
 
 
@@ -779,22 +781,21 @@ def audit_return(*, audit: Audit, comment: str, actor: User | None) -> Audit:
     required)."""
     audit = _locked(audit)
     _transition(audit, Status.RETURNED, actor=actor, comment=comment)
-    notify(supplier_recipients(audit), "returned", _mail_context(audit, comment=comment.strip()))
+    notify(
+        supplier_recipients(audit),
+        "audits/email/returned",
+        _mail_context(audit, comment=comment.strip()),
+    )
     return audit
 
 
 @transaction.atomic
 def audit_accept(*, audit: Audit, actor: User | None, comment: str = "") -> Audit:
-    """Accept a submitted audit: final score, findings, corrective actions, in one
-    transaction."""
+    """Accept a submitted audit (the move alone: ``flows.services.audit_accept`` adds the final
+    score and the corrective actions)."""
     audit = _locked(audit)
     _transition(audit, Status.ACCEPTED, actor=actor, comment=comment)
-    from audits.services.actions import actions_open_for_audit
-    from scoring.services import score_audit
-
-    score_audit(audit=audit, final=True, actor=actor)
-    actions_open_for_audit(audit=audit, actor=actor)
-    notify(supplier_recipients(audit), "accepted", _mail_context(audit))
+    notify(supplier_recipients(audit), "audits/email/accepted", _mail_context(audit))
     return audit
 
 

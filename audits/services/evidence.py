@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audits.models import ActivityEvent, Audit, Evidence
+from activity.models import ActivityEvent
+from audits.models import Audit, Evidence, StoredFile
 from backend.errors import Conflict
 from questionnaires.models import Question
 
@@ -123,15 +124,18 @@ def _require_respond(actor: User | None, audit: Audit) -> None:
         raise PermissionDenied(_("Only the supplier's respondents manage evidence."))
 
 
-def evidence_store(*, file, actor: User | None, audit_id: int, **target) -> Evidence:
-    """Validate ``file`` (size, type by content) and store it as an Evidence row of the audit,
-    attached to ``target`` (``question=`` or ``corrective_action=``). The stored name is random
+def evidence_store(
+    *, file, actor: User | None, audit_id: int, model: type[StoredFile] = Evidence, **target
+) -> StoredFile:
+    """Validate ``file`` (size, type by content) and store it as a ``model`` row of the audit
+    (``Evidence``, or a subclass of ``StoredFile`` such as a corrective action's files),
+    attached to ``target`` (``question=``, ``corrective_action=``). The stored name is random
     (``evidence_upload_to``); only the extension follows the detected type, never the upload's
     name, which is kept for downloads. Callers check permissions and state first."""
     if file is None:
         raise ValidationError({"file": [_("Choose a file to upload.")]})
     content_type, size, sha256 = validate_upload(file)
-    evidence = Evidence(
+    evidence = model(
         audit_id=audit_id,
         original_name=(getattr(file, "name", "") or "evidence").rsplit("/", 1)[-1][:255],
         content_type=content_type,

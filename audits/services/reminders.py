@@ -10,9 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from audits.mail import notify
-from audits.models import Audit, ReminderLog
+from activity.models import ReminderLog
+from audits.models import Audit
 from audits.services.audits import questionnaire_titles
+from backend.mail import notify
 
 REASONS = {7: "due_7d", 1: "due_1d"}
 
@@ -84,7 +85,7 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
             continue
         sent += notify(
             recipients,
-            "audit_reminder",
+            "audits/email/audit_reminder",
             {
                 "audit_id": audit.pk,
                 "audit_title": audit.title,
@@ -96,7 +97,7 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
                 "days_overdue": (today - audit.due_date).days,
             },
         )
-    from audits.services.actions import send_action_reminders
+    from actions.services import send_action_reminders
 
     sent += send_action_reminders(today=today) or 0
     return sent

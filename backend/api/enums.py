@@ -1,8 +1,9 @@
 """Choice sets named in the OpenAPI schema (drf-spectacular ENUM_NAME_OVERRIDES)."""
 
-from audits.models import Audit, Campaign, CorrectiveAction
+from actions.models import CorrectiveAction
+from audits.models import Audit, Campaign
 from questionnaires.models import QuestionnaireVersion
-from scoring.models import ExportJob
+from register.models import ExportJob
 
 AUDIT_STATUS = Audit.Status.choices
 CORRECTIVE_ACTION_STATUS = CorrectiveAction.Status.choices

@@ -1,6 +1,6 @@
 from django import template
 
-from audits.events import event_label as _event_label
+from activity.labels import event_label as _event_label
 
 register = template.Library()
 
@@ -26,14 +26,14 @@ def category_label(value: str) -> str:
 
 @register.filter
 def rating_label(value: str) -> str:
-    from scoring.models import Rating
+    from rulesets.models import Rating
 
     return _choice_label(Rating, value)
 
 
 @register.filter
 def severity_label(value: str) -> str:
-    from audits.models.actions import Severity
+    from scoring.models import Severity
 
     return _choice_label(Severity, value)
 

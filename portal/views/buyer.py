@@ -27,12 +27,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.languages import pick, request_language
 from accounts.permissions import has_org_perm
+from actions.selectors import action_list
 from audits.models import Audit
-from audits.selectors.actions import action_list
 from audits.selectors.audits import audit_list_for
 from backend.errors import Conflict
 from questionnaires.models import Category
-from scoring.models import Rating, Score
+from rulesets.models import Rating
+from scoring.models import Score
 from scoring.selectors import with_latest_score
 from suppliers.imports import suppliers_import
 from suppliers.models import SupplierRelationship

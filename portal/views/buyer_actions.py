@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.languages import pick, request_language
-from audits.models import CorrectiveAction
-from audits.models.actions import Severity
-from audits.selectors.actions import action_detail_for, action_list, action_thread
-from audits.services import actions as services
+from actions import services as services
+from actions.models import CorrectiveAction
+from actions.selectors import action_detail_for, action_list, action_thread
+from scoring.models import Severity
 
 from .buyer import buyer_page, own, paginate, query_without_page, run
 

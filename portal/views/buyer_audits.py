@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from accounts.languages import pick, request_language
 from accounts.permissions import has_org_perm
 from audits.models import Audit, Campaign
-from audits.models.actions import Severity
 from audits.selectors.audits import (
     answers_for,
     audit_get_for,
@@ -29,7 +28,6 @@ from audits.selectors.audits import (
 )
 from audits.services.assignments import audit_assign_reviewers
 from audits.services.audits import (
-    audit_accept,
     audit_cancel,
     audit_issue,
     audit_return,
@@ -37,7 +35,9 @@ from audits.services.audits import (
     can_move,
 )
 from backend.errors import Conflict
+from flows.services import audit_accept
 from questionnaires.render import render_version
+from scoring.models import Severity
 from scoring.selectors import score_get_for
 
 from .buyer import (

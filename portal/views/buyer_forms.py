@@ -11,8 +11,8 @@ from accounts.languages import pick
 from accounts.models import Membership, Organization, User
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.selectors import questionnaire_list
-from scoring.models import RuleSet
-from scoring.selectors import rulesets_for
+from rulesets.models import RuleSet
+from rulesets.selectors import rulesets_for
 from suppliers.models import SupplierRelationship
 from suppliers.selectors import relationship_list_for
 

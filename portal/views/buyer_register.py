@@ -12,16 +12,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.languages import CONTENT_LANGUAGES, request_language, to_content_language
-from scoring.exports import export_create
-from scoring.models import ExportJob
-from scoring.register import FILTER_KEYS
-from scoring.register.columns import PRIORITIES, RATINGS
-from scoring.selectors_register import (
+from register.columns import PRIORITIES, RATINGS
+from register.models import ExportJob
+from register.selectors import (
     direct_limit,
     register_buyer_for,
     register_filters_clean,
     register_relationships,
 )
+from register.services import export_create
+from register.tables import FILTER_KEYS
 from suppliers.models import SupplierRelationship
 
 from .buyer import buyer_page, error_dict, rating_label, run
@@ -136,7 +136,7 @@ def _job(request: HttpRequest, export_id: int) -> ExportJob:
 
 
 def _job_context(job: ExportJob) -> dict:
-    from scoring.exports import export_is_expired
+    from register.services import export_is_expired
 
     finished = job.status in (
         ExportJob.Status.DONE,

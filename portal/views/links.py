@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from accounts.middleware import ActiveOrganizationMiddleware
-from audits.selectors.actions import action_get_for
+from actions.selectors import action_get_for
 from audits.selectors.audits import audit_get_for
 
 

@@ -34,17 +34,13 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.languages import pick
+from actions import services as action_services
+from actions.models import CorrectiveAction
+from actions.selectors import action_detail_for, action_evidence_get_for, action_list, action_thread
+from activity.labels import ACTION_EVENT_LABELS, event_label
 from audits.answers import has_answer
-from audits.events import ACTION_EVENT_LABELS, event_label
 from audits.http import evidence_response
-from audits.models import Audit, CorrectiveAction
-from audits.models.actions import Severity
-from audits.selectors.actions import (
-    action_detail_for,
-    action_evidence_get_for,
-    action_list,
-    action_thread,
-)
+from audits.models import Audit
 from audits.selectors.audits import (
     answer_rows_by_audit,
     audit_get_for,
@@ -53,21 +49,21 @@ from audits.selectors.audits import (
     evidence_for,
     evidence_get_for,
 )
-from audits.services import actions as action_services
 from audits.services.audits import (
     answer_values,
     answers_save,
     audit_prefill,
-    audit_submit,
     missing_for_submit,
     prefill_source,
     visible_codes,
 )
 from audits.services.evidence import ALLOWED_TYPES, evidence_delete, evidence_upload
 from backend.errors import Conflict
+from flows.services import audit_submit
 from questionnaires.models import Category, Question
 from questionnaires.render import render_version
 from scoring.engine import AnswerValue
+from scoring.models import Severity
 from scoring.selectors import findings_for, score_get_for
 
 from ._helpers import (

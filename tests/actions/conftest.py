@@ -8,9 +8,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from audits.models import Audit, Finding
+from audits.models import Audit
 from audits.permissions import grant_audit_to_organizations
-from scoring.models import Score
+from scoring.models import Finding, Score
 from tests.factories import load_doc, make_ruleset, make_version
 
 RULES = {r["code"]: r for r in load_doc("mini-rules.yaml")["findings"]}
@@ -84,7 +84,7 @@ def accepted_audit(db):
 def opened(world, accepted_audit):
     """``opened(**audit_kwargs)`` -> (audit, {rule_code: action}) for buyer A and supplier s1,
     with s1_respondent and a_reviewer assigned."""
-    from audits.services.actions import actions_open_for_audit
+    from actions.services import actions_open_for_audit
 
     def make(**kwargs):
         kwargs.setdefault("buyer", world.buyer_a)

@@ -7,8 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from audits.models import ActivityEvent, CorrectiveAction
-from audits.services import actions as services
+from actions import services as services
+from actions.models import CorrectiveAction
+from activity.models import ActivityEvent
 
 Status = CorrectiveAction.Status
 LIST = "/api/v1/corrective-actions/"

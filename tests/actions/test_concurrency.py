@@ -7,8 +7,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from audits.models import ActivityEvent, CorrectiveAction
-from audits.services import actions as services
+from actions import services as services
+from actions.models import CorrectiveAction
+from activity.models import ActivityEvent
 from backend.errors import InvalidTransition
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from audits.demo import DEMO_TITLE
-from audits.demo_actions import seed_actions
-from audits.models import ActivityEvent, Audit, CorrectiveAction
-from audits.services.actions import actions_open_for_audit
+from actions.models import CorrectiveAction
+from actions.services import actions_open_for_audit
+from activity.models import ActivityEvent
+from audits.models import Audit
+from flows.demo.actions import seed_actions
+from flows.demo.audits import DEMO_TITLE
 
 Status = CorrectiveAction.Status
 

@@ -7,8 +7,9 @@ import datetime
 from django.core import mail
 from django.utils import timezone
 
-from audits.models import ActivityEvent, CorrectiveAction
-from audits.services.actions import actions_open_for_audit
+from actions.models import CorrectiveAction
+from actions.services import actions_open_for_audit
+from activity.models import ActivityEvent
 
 TZ = timezone.get_current_timezone()
 
@@ -46,13 +47,13 @@ def test_opening_grants_both_parties_and_assignees(world, opened):
     _, actions = opened()
     action = actions["F_AGE_CHECK"]
     for user in (world.s1_admin, world.s1_respondent):
-        assert user.has_perm("audits.respond_correctiveaction", action)
-        assert not user.has_perm("audits.review_correctiveaction", action)
+        assert user.has_perm("actions.respond_correctiveaction", action)
+        assert not user.has_perm("actions.review_correctiveaction", action)
     for user in (world.a_admin, world.a_officer, world.a_reviewer):
-        assert user.has_perm("audits.review_correctiveaction", action)
-        assert not user.has_perm("audits.respond_correctiveaction", action)
+        assert user.has_perm("actions.review_correctiveaction", action)
+        assert not user.has_perm("actions.respond_correctiveaction", action)
     for user in (world.b_admin, world.s2_admin):
-        assert not user.has_perm("audits.view_correctiveaction", action)
+        assert not user.has_perm("actions.view_correctiveaction", action)
 
 
 def test_opening_twice_opens_nothing_new(world, opened):

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from audits.models import CorrectiveAction
+from actions.models import CorrectiveAction
 from audits.permissions import grant_reviewer
 
 Status = CorrectiveAction.Status

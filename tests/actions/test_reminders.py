@@ -7,9 +7,10 @@ import datetime
 from django.core import mail
 from django.utils import timezone
 
-from audits.models import CorrectiveAction, ReminderLog
-from audits.selectors.actions import action_figures_by_supplier
-from audits.services import actions as services
+from actions import services as services
+from actions.models import CorrectiveAction
+from actions.selectors import action_figures_by_supplier
+from activity.models import ReminderLog
 
 TODAY = datetime.date(2026, 6, 1)
 

@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from audits.models import ActivityEvent, CorrectiveAction, Evidence
-from audits.services import actions as services
+from actions import services as services
+from actions.models import ActionEvidence, CorrectiveAction
+from activity.models import ActivityEvent
 from backend.errors import InvalidTransition
 
 Status = CorrectiveAction.Status
@@ -107,7 +108,7 @@ def test_one_action_walks_through_every_move(
     assert (action.due_date, action.original_due_date) == (new_due, due)
     assert action.plan.endswith("agency workers too")
     assert action.completion_note == "Rescanned copies"
-    assert Evidence.objects.get(corrective_action=action).sha256
+    assert ActionEvidence.objects.get(corrective_action=action).sha256
 
 
 def test_cancel_needs_a_reason_and_closes_the_action(
@@ -246,7 +247,7 @@ def test_a_bad_file_rejects_the_whole_evidence_submission(world, opened, api):
     assert "run.exe" in response.json()["errors"]["files"][0]
     action.refresh_from_db()
     assert action.status == Status.PLAN_ACCEPTED and action.completion_note == ""
-    assert not Evidence.objects.filter(corrective_action=action).exists()
+    assert not ActionEvidence.objects.filter(corrective_action=action).exists()
 
 
 def test_evidence_upload_and_download_through_the_checked_view(world, opened, api):
@@ -281,4 +282,4 @@ def test_evidence_upload_outside_the_accepted_plan_is_a_conflict(world, opened, 
     url = f"/api/v1/corrective-actions/{actions['F_AGE_CHECK'].pk}/evidence/"
     response = api(world.s1_admin).post(url, {"file": pdf()}, format="multipart")
     assert response.status_code == 409
-    assert not Evidence.objects.exists()
+    assert not ActionEvidence.objects.exists()

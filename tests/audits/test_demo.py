@@ -6,11 +6,13 @@ import pathlib
 
 import yaml
 
-from audits.demo import DEMO_TITLE, seed_audits
 from audits.models import Answer, Audit
+from flows.demo.audits import DEMO_TITLE, seed_audits
 from tests.factories import make_version
 
-LIBRARY = pathlib.Path(__file__).resolve().parents[2] / "questionnaires" / "library" / "sme-csr-core.yaml"
+LIBRARY = (
+    pathlib.Path(__file__).resolve().parents[2] / "questionnaires" / "library" / "sme-csr-core.yaml"
+)
 
 
 def test_seed_audits_covers_every_state_and_is_idempotent(world, capsys):

@@ -7,7 +7,8 @@ import pytest
 
 from audits.models import Audit
 from audits.services.assignments import audit_assign_respondents, audit_assign_reviewers
-from audits.services.audits import answers_save, audit_submit
+from audits.services.audits import answers_save
+from flows.services import audit_submit
 from tests.factories import make_supplier
 
 from .conftest import COMPLETE, in_days

@@ -6,8 +6,9 @@ from __future__ import annotations
 import copy
 
 from audits.models import Answer
-from audits.services.audits import answers_save, audit_submit
+from audits.services.audits import answers_save
 from audits.services.evidence import evidence_upload
+from flows.services import audit_submit
 from tests.factories import load_doc, make_version
 
 from .conftest import COMPLETE, PDF_BYTES, upload

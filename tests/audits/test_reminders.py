@@ -8,7 +8,8 @@ import datetime
 from django.core import mail
 from django.core.management import call_command
 
-from audits.models import Audit, ReminderLog
+from activity.models import ReminderLog
+from audits.models import Audit
 from audits.services.assignments import audit_assign_respondents
 from audits.services.reminders import send_reminders
 

@@ -15,7 +15,8 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from audits.models import Audit, CorrectiveAction
+from actions.models import CorrectiveAction
+from audits.models import Audit
 
 from .pages import (
     HAN,

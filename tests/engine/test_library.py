@@ -21,7 +21,7 @@ from scoring.engine import (
 from .builders import MICRO, SMALL
 
 ROOT = Path(__file__).resolve().parents[2]
-RULE_FILES = sorted((ROOT / "scoring" / "library").glob("*.yaml"))
+RULE_FILES = sorted((ROOT / "rulesets" / "library").glob("*.yaml"))
 
 
 def test_library_ships_rule_sets():

@@ -20,8 +20,8 @@ QUESTIONNAIRES = {
     "sme-csr-quick": ROOT / "questionnaires" / "library" / "sme-csr-quick.yaml",
 }
 RULESETS = {
-    "sme-csr-core": ROOT / "scoring" / "library" / "sme-csr-core-rules.yaml",
-    "sme-csr-quick": ROOT / "scoring" / "library" / "sme-csr-quick-rules.yaml",
+    "sme-csr-core": ROOT / "rulesets" / "library" / "sme-csr-core-rules.yaml",
+    "sme-csr-quick": ROOT / "rulesets" / "library" / "sme-csr-quick-rules.yaml",
 }
 LANGS = ("en", "zh-Hans")
 TYPES = {"yes_no", "single_choice", "multi_choice", "number", "text", "date"}

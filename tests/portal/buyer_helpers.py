@@ -7,8 +7,9 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from audits.services.audits import answers_save, audit_accept, audit_issue, audit_submit
+from audits.services.audits import answers_save, audit_issue
 from audits.services.evidence import evidence_upload
+from flows.services import audit_accept, audit_submit
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 

@@ -8,9 +8,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from audits.models import Audit, Campaign, CorrectiveAction
-from audits.services import actions as action_services
-from scoring.models import ExportJob, Score
+from actions import services as action_services
+from actions.models import CorrectiveAction
+from audits.models import Audit, Campaign
+from register.models import ExportJob
+from scoring.models import Score
 from tests.factories import link_supplier, make_ruleset, make_supplier, make_version
 
 from .buyer_helpers import (

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Membership
-from audits.models import Answer, Audit, CorrectiveAction, Evidence
-from audits.services.actions import action_accept_plan, action_comment
+from actions.models import ActionEvidence, CorrectiveAction
+from actions.services import action_accept_plan, action_comment
+from audits.models import Answer, Audit, Evidence
 from audits.services.audits import answers_save
 from audits.services.evidence import evidence_upload
 from tests.factories import make_member, make_ruleset, make_version
@@ -590,7 +591,7 @@ def test_evidence_and_comment_on_an_accepted_plan(world, version, ruleset, as_us
         reverse("portal:supplier_action_files", args=[action.pk]), {"file": pdf("id-log.pdf")}
     )
     assert response.status_code == 302
-    evidence = Evidence.objects.get(corrective_action=action)
+    evidence = ActionEvidence.objects.get(corrective_action=action)
     download = reverse("portal:supplier_action_file", args=[action.pk, evidence.pk])
     assert download in html(client.get(reverse("portal:supplier_action", args=[action.pk])))
     assert client.get(download).status_code == 200
@@ -605,7 +606,7 @@ def test_evidence_and_comment_on_an_accepted_plan(world, version, ruleset, as_us
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == CorrectiveAction.Status.EVIDENCE_SUBMITTED
-    assert Evidence.objects.filter(corrective_action=action).count() == 2
+    assert ActionEvidence.objects.filter(corrective_action=action).count() == 2
 
     comment_url = reverse("portal:supplier_action_comment", args=[action.pk])
     assert client.post(comment_url, {"text": ""}).status_code == 400

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from audits.models import ActivityEvent
+from activity.models import ActivityEvent
 from backend.errors import Conflict
 from questionnaires.documents import parse_document
 from questionnaires.models import Question, Questionnaire, QuestionnaireVersion

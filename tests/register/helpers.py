@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from audits.models import Audit, CorrectiveAction, Finding
-from scoring.models import Score
+from actions.models import CorrectiveAction
+from audits.models import Audit
+from scoring.models import Finding, Score
 
 TODAY = datetime.date(2025, 3, 10)
 

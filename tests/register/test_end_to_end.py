@@ -8,7 +8,8 @@ import datetime
 from django.utils import timezone
 
 from audits.models import Answer, Audit
-from audits.services.audits import audit_accept, audit_issue
+from audits.services.audits import audit_issue
+from flows.services import audit_accept
 from tests.factories import make_ruleset, make_version
 
 BAD = {  # overall 0.0, critical, four findings (see tests/data/mini-rules.yaml)

@@ -11,11 +11,11 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from audits.models import ActivityEvent
-from scoring import exports
-from scoring.exports import export_create, export_purge_expired, export_run
-from scoring.models import ExportJob
-from scoring.tasks import purge_expired_exports_task
+from activity.models import ActivityEvent
+from register import services as exports
+from register.models import ExportJob
+from register.services import export_create, export_purge_expired, export_run
+from register.tasks import purge_expired_exports_task
 
 URL = "/api/v1/exports/"
 

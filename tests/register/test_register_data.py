@@ -7,9 +7,10 @@ import datetime
 
 import pytest
 
-from audits.models import Audit, CorrectiveAction, Finding
-from scoring.models import Score
-from scoring.selectors_register import method_for, register_data
+from actions.models import CorrectiveAction
+from audits.models import Audit
+from register.selectors import method_for, register_data
+from scoring.models import Finding, Score
 from tests.factories import link_supplier, make_ruleset, make_supplier
 
 from .conftest import CHINESE, HYPERLINK, PLUS

@@ -15,16 +15,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from scoring.register import (
-    ACTION_COLUMNS,
-    FINDING_COLUMNS,
-    REGISTER_COLUMNS,
-    build_tables,
-    safe_text,
-    to_json,
-    write_csv,
-    write_xlsx,
-)
+from register.columns import ACTION_COLUMNS, FINDING_COLUMNS, REGISTER_COLUMNS
+from register.tables import build_tables
+from register.writers import safe_text, to_json, write_csv, write_xlsx
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
 CHINESE = "深圳市绿叶电子有限公司"

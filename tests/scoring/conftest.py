@@ -9,7 +9,7 @@ from django.utils import timezone
 from audits import permissions as audit_perms
 from audits.models import Answer, Audit
 from questionnaires.models import Question
-from scoring import inputs
+from rulesets import compiled as inputs
 from tests.factories import make_ruleset, make_version
 
 GOOD = {  # overall 60.0, medium, no findings

@@ -5,7 +5,7 @@ import copy
 import pytest
 import yaml
 
-from scoring.models import RuleSet
+from rulesets.models import RuleSet
 from tests.factories import load_doc, make_ruleset
 
 pytestmark = pytest.mark.django_db

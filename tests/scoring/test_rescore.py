@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from audits.models import Audit, Finding
+from audits.models import Audit
 from backend.errors import Conflict
-from scoring.models import Score
+from scoring.models import Finding, Score
 from scoring.services import audit_rescore, rescore_bulk, score_audit
 from tests.factories import load_doc, make_ruleset
 

@@ -4,8 +4,8 @@ import pytest
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from scoring.models import RuleSet
-from scoring.services import library_rulesets_load, ruleset_export_yaml, ruleset_import
+from rulesets.models import RuleSet
+from rulesets.services import library_rulesets_load, ruleset_export_yaml, ruleset_import
 from tests.factories import load_doc
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from audits.models import ActivityEvent, Audit, Finding
+from activity.models import ActivityEvent
+from audits.models import Audit
 from backend.errors import Conflict
-from scoring.models import Score
+from scoring.models import Finding, Score
 from scoring.services import score_audit, score_release
 
 from .conftest import BAD, make_audit

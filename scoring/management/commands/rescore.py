@@ -13,7 +13,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from scoring.models import RuleSet
+from rulesets.models import RuleSet
 from scoring.services import rescore_bulk
 
 

@@ -1,0 +1,128 @@
+"""Corrective actions: the fix of one finding, tracked by both sides until verified."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from accounts.models import Organization
+from audits.models import Audit, StoredFile
+from scoring.models import Finding, Severity
+
+
+class CorrectiveActionQuerySet(models.QuerySet["CorrectiveAction"]):
+    def visible_to(self, user) -> CorrectiveActionQuerySet:
+        from accounts.permissions import objects_with_perm
+
+        return objects_with_perm(user, "actions.view_correctiveaction", self)
+
+    def open(self) -> CorrectiveActionQuerySet:
+        return self.exclude(status__in=CorrectiveAction.CLOSED_STATES)
+
+    def overdue(self, today: datetime.date | None = None) -> CorrectiveActionQuerySet:
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__lt=today)
+
+    def figures_by_supplier(self, today: datetime.date | None = None) -> models.QuerySet:
+        """One row per supplier of the open actions: ``open_actions``, ``overdue_actions``,
+        ``overdue_critical`` (a count; one is enough to flag the supplier in the register) and
+        ``next_due_date``. One query, whatever the number of actions."""
+        today = today or timezone.localdate()
+        overdue = models.Q(due_date__lt=today)
+        return (
+            self.open()
+            .order_by()
+            .values("supplier_id")
+            .annotate(
+                open_actions=models.Count("pk"),
+                overdue_actions=models.Count("pk", filter=overdue),
+                overdue_critical=models.Count(
+                    "pk", filter=overdue & models.Q(severity=Severity.CRITICAL)
+                ),
+                next_due_date=models.Min("due_date"),
+            )
+        )
+
+
+class CorrectiveAction(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        PLAN_SUBMITTED = "plan_submitted", _("Plan submitted")
+        PLAN_ACCEPTED = "plan_accepted", _("Plan accepted")
+        EVIDENCE_SUBMITTED = "evidence_submitted", _("Evidence submitted")
+        VERIFIED = "verified", _("Verified")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    CLOSED_STATES = (Status.VERIFIED, Status.CANCELLED)
+
+    finding = models.OneToOneField(Finding, on_delete=models.CASCADE, related_name="action")
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="actions")
+    buyer = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    supplier = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    severity = models.CharField(max_length=12, choices=Severity.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    due_date = models.DateField(_("due date"))
+    original_due_date = models.DateField()
+    root_cause = models.TextField(_("root cause"), blank=True)
+    plan = models.TextField(_("actions planned"), blank=True)
+    responsible_person = models.CharField(_("responsible person"), max_length=150, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    completion_note = models.TextField(_("completion note"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Set when a later accepted audit no longer raises the finding's rule.
+    suggested_verification = models.BooleanField(default=False)
+    suggested_by_audit = models.ForeignKey(
+        Audit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CorrectiveActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        permissions = [
+            ("respond_correctiveaction", "Submit plan and evidence"),
+            ("review_correctiveaction", "Accept, reject, verify, cancel, extend"),
+        ]
+        indexes = [
+            models.Index(fields=["buyer", "status"]),
+            models.Index(fields=["supplier", "status"]),
+            models.Index(fields=["status", "due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Action #{self.pk} ({self.status})"
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status not in self.CLOSED_STATES and self.due_date < today
+
+
+class CorrectiveActionUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(CorrectiveAction, on_delete=models.CASCADE)
+
+
+class CorrectiveActionGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(CorrectiveAction, on_delete=models.CASCADE)
+
+
+class ActionEvidence(StoredFile):
+    """A completion file of a corrective action (validated like audit evidence)."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="+")
+    corrective_action = models.ForeignKey(
+        CorrectiveAction, on_delete=models.CASCADE, related_name="evidence"
+    )
+
+    class Meta(StoredFile.Meta):
+        verbose_name_plural = "action evidence"

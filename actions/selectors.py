@@ -1,0 +1,129 @@
+"""Reads of corrective actions: fetch-and-authorize, the filtered list, the comment thread and
+the per-supplier figures the risk register needs."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import django_filters
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership
+from actions.models import ActionEvidence, CorrectiveAction
+from activity.models import ActivityEvent
+from scoring.models import Severity
+
+Status = CorrectiveAction.Status
+
+
+def _base() -> QuerySet[CorrectiveAction]:
+    return CorrectiveAction.objects.select_related("finding", "buyer", "supplier")
+
+
+def action_get_for(*, user, action_id: int, perm: str | None = None) -> CorrectiveAction:
+    """The action if ``user`` may see it (else 404) and, when ``perm`` is given, holds it on
+    the action (else 403)."""
+    action = _base().visible_to(user).filter(pk=action_id).first()
+    if action is None:
+        raise Http404
+    if perm is not None and not user.has_perm(perm, action):
+        raise PermissionDenied(_("You may not do this on this corrective action."))
+    return action
+
+
+# Strict booleans: an unknown value is a 400, not silently "no filter".
+_BOOL = [(v, v) for v in ("true", "false", "1", "0")]
+_TRUE = {"true", "1"}
+
+
+class CorrectiveActionFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
+    supplier = django_filters.NumberFilter(field_name="supplier_id")
+    buyer = django_filters.NumberFilter(field_name="buyer_id")
+    audit = django_filters.NumberFilter(field_name="audit_id")
+    overdue = django_filters.ChoiceFilter(choices=_BOOL, method="filter_overdue")
+    suggested_verification = django_filters.ChoiceFilter(choices=_BOOL, method="filter_suggested")
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+
+    class Meta:
+        model = CorrectiveAction
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(due_date__lt=timezone.localdate()) & ~Q(
+            status__in=CorrectiveAction.CLOSED_STATES
+        )
+        return queryset.filter(overdue) if value in _TRUE else queryset.exclude(overdue)
+
+    def filter_suggested(self, queryset, name, value):
+        return queryset.filter(suggested_verification=value in _TRUE)
+
+
+def action_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[CorrectiveAction]:
+    """The actions ``user`` may see, filtered by ``status`` and ``severity`` (repeatable),
+    ``supplier``, ``buyer``, ``audit``, ``overdue``, ``suggested_verification``, ``due_before``,
+    ``due_after``. Bad filter values raise ``ValidationError`` per parameter. The queryset
+    carries what the list serializer reads, so a page costs the same number of queries
+    whatever its length."""
+    qs = _base().visible_to(user).order_by("due_date", "pk")
+    fs = CorrectiveActionFilter(filters or {}, queryset=qs)
+    if not fs.is_valid():
+        raise ValidationError({k: list(v) for k, v in fs.errors.items()})
+    return fs.qs
+
+
+def action_detail_for(*, user, action_id: int) -> CorrectiveAction:
+    """``action_get_for`` plus the evidence files, for the detail view."""
+    action = action_get_for(user=user, action_id=action_id)
+    action._evidence = list(  # type: ignore[attr-defined]
+        action.evidence.select_related("uploaded_by").order_by("created_at", "pk")
+    )
+    return action
+
+
+def is_buyer_side(*, user, action: CorrectiveAction) -> bool:
+    """Buyer members see buyer-internal notes; nobody else does."""
+    return Membership.objects.filter(user=user, organization_id=action.buyer_id).exists()
+
+
+def action_thread(*, user, action: CorrectiveAction) -> QuerySet[ActivityEvent]:
+    """Every event of the action (moves with their comments, plain comments), oldest first;
+    internal notes only for the buyer side."""
+    qs = action.events.select_related("actor").order_by("created_at", "pk")
+    if not is_buyer_side(user=user, action=action):
+        qs = qs.filter(internal=False)
+    return qs
+
+
+def action_evidence_get_for(*, user, action_id: int, evidence_id: int) -> ActionEvidence:
+    """An evidence file of a visible action (404 otherwise)."""
+    action = action_get_for(user=user, action_id=action_id)
+    evidence = ActionEvidence.objects.filter(pk=evidence_id, corrective_action=action).first()
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
+def action_figures_by_supplier(
+    *, buyer_id: int, today: datetime.date | None = None
+) -> dict[int, dict[str, Any]]:
+    """For the risk register: per supplier of ``buyer_id``, ``open_actions``,
+    ``overdue_actions``, ``overdue_critical`` (an overdue critical action flags the supplier)
+    and ``next_due_date`` (earliest due date of an open action). One query."""
+    rows = CorrectiveAction.objects.filter(buyer_id=buyer_id).figures_by_supplier(today)
+    return {
+        r["supplier_id"]: {
+            "open_actions": r["open_actions"],
+            "overdue_actions": r["overdue_actions"],
+            "overdue_critical": r["overdue_critical"] > 0,
+            "next_due_date": r["next_due_date"],
+        }
+        for r in rows
+    }

@@ -1,0 +1,3 @@
+from .apis import urlpatterns
+
+__all__ = ["urlpatterns"]

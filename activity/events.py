@@ -1,0 +1,155 @@
+"""The activity log's one way in: the verbs as an enum and a function per kind of event.
+
+Services call these in the transaction of the change they record (Saleor's
+``order/events.py``). Every function returns the saved ``ActivityEvent``. ``actor`` may be an
+anonymous user or ``None`` (the system); both are stored as no actor.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from .models import ActivityEvent
+
+
+class Verb(models.TextChoices):
+    # Organizations and members
+    ORGANIZATION_CREATED = "organization.created"
+    ORGANIZATION_UPDATED = "organization.updated"
+    MEMBER_ADDED = "member.added"
+    MEMBER_ROLE_CHANGED = "member.role_changed"
+    MEMBER_REMOVED = "member.removed"
+    # Supply network
+    SUPPLIER_CREATED = "supplier.created"
+    SUPPLIER_LINKED = "supplier.linked"
+    SUPPLIER_UPDATED = "supplier.updated"
+    SUPPLIER_DEACTIVATED = "supplier.deactivated"
+    SUPPLIERS_IMPORTED = "suppliers.imported"
+    # Questionnaires and rule sets
+    QUESTIONNAIRE_IMPORTED = "questionnaire.imported"
+    QUESTIONNAIRE_DRAFT_REPLACED = "questionnaire.draft_replaced"
+    QUESTIONNAIRE_DRAFT_UPDATED = "questionnaire.draft_updated"
+    QUESTIONNAIRE_QUESTION_UPDATED = "questionnaire.question_updated"
+    QUESTIONNAIRE_PUBLISHED = "questionnaire.published"
+    QUESTIONNAIRE_NEW_VERSION = "questionnaire.new_version"
+    QUESTIONNAIRE_RETIRED = "questionnaire.retired"
+    RULESET_IMPORTED = "ruleset_imported"
+    RULESET_PUBLISHED = "ruleset_published"
+    RISK_TABLE_LOADED = "risk_table_loaded"
+    # Audits
+    CAMPAIGN_CREATED = "campaign.created"
+    AUDIT_CREATED = "audit.created"
+    AUDIT_ISSUED = "audit.issued"
+    AUDIT_STARTED = "audit.started"
+    AUDIT_SUBMITTED = "audit.submitted"
+    AUDIT_RETURNED = "audit.returned"
+    AUDIT_REOPENED = "audit.reopened"
+    AUDIT_ACCEPTED = "audit.accepted"
+    AUDIT_CANCELLED = "audit.cancelled"
+    RESPONDENTS_ASSIGNED = "audit.respondents_assigned"
+    RESPONDENTS_UNASSIGNED = "audit.respondents_unassigned"
+    REVIEWERS_ASSIGNED = "audit.reviewers_assigned"
+    REVIEWERS_UNASSIGNED = "audit.reviewers_unassigned"
+    ANSWERS_SAVED = "answers.saved"
+    ANSWERS_PREFILLED = "answers.prefilled"
+    EVIDENCE_UPLOADED = "evidence.uploaded"
+    EVIDENCE_DELETED = "evidence.deleted"
+    # Scores
+    SCORE_PRELIMINARY = "score_preliminary"
+    SCORE_FINAL = "score_final"
+    SCORE_RELEASED = "score_released"
+    SCORE_RESCORED = "score_rescored"
+    # Corrective actions
+    ACTION_OPENED = "action.opened"
+    ACTION_PLAN_SUBMITTED = "action.plan_submitted"
+    ACTION_PLAN_ACCEPTED = "action.plan_accepted"
+    ACTION_PLAN_REJECTED = "action.plan_rejected"
+    ACTION_EVIDENCE_ADDED = "action.evidence_added"
+    ACTION_EVIDENCE_SUBMITTED = "action.evidence_submitted"
+    ACTION_VERIFIED = "action.verified"
+    ACTION_EVIDENCE_REJECTED = "action.evidence_rejected"
+    ACTION_CANCELLED = "action.cancelled"
+    ACTION_DUE_DATE_EXTENDED = "action.due_date_extended"
+    ACTION_COMMENT = "action.comment"
+    ACTION_VERIFICATION_SUGGESTED = "action.verification_suggested"
+    ACTION_VERIFICATION_SUGGESTION_WITHDRAWN = "action.verification_suggestion_withdrawn"
+    # Register
+    EXPORT_REQUESTED = "export_requested"
+
+
+def jsonable(value: object) -> object:
+    """``value`` with decimals, dates and sets made JSON-safe (for ``data`` columns)."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    return str(value)
+
+
+def _actor(actor: Any) -> Any:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def record(
+    verb: Verb,
+    *,
+    actor: Any = None,
+    audit: Any = None,
+    audit_id: int | None = None,
+    corrective_action: Any = None,
+    organization: Any = None,
+    organization_id: int | None = None,
+    from_status: str = "",
+    to_status: str = "",
+    comment: str = "",
+    internal: bool = False,
+    data: Mapping[str, Any] | None = None,
+) -> ActivityEvent:
+    """Write one event. The kind-specific functions below are the ones services call."""
+    return ActivityEvent.objects.create(
+        actor=_actor(actor),
+        verb=Verb(verb).value,
+        audit=audit,
+        audit_id=audit_id if audit is None else audit.pk,
+        corrective_action=corrective_action,
+        organization=organization,
+        organization_id=organization_id if organization is None else organization.pk,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+        internal=internal,
+        data=jsonable(data or {}),
+    )
+
+
+def organization_event(
+    verb: Verb, *, actor: Any, organization: Any, data: Mapping[str, Any] | None = None
+) -> ActivityEvent:
+    """Something changed in an organization, its members or its supply network."""
+    return record(verb, actor=actor, organization=organization, data=data)
+
+
+def scoring_event(
+    verb: Verb,
+    *,
+    actor: Any,
+    audit: Any = None,
+    organization: Any = None,
+    internal: bool = True,
+    **data: Any,
+) -> ActivityEvent:
+    """A score recorded, released or recomputed; a rule set or risk table changed."""
+    return record(
+        verb, actor=actor, audit=audit, organization=organization, internal=internal, data=data
+    )

@@ -1,0 +1,223 @@
+"""Audits, their answers and evidence, and the campaigns that issue them."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from accounts.models import Organization
+from questionnaires.models import Question, QuestionnaireVersion
+from rulesets.models import RuleSet
+
+
+class AuditQuerySet(models.QuerySet["Audit"]):
+    def visible_to(self, user) -> AuditQuerySet:
+        """Audits on which the user holds ``view_audit``, granted to a role group of the buyer
+        or the supplier when the audit is issued, or to the user on assignment."""
+        from accounts.permissions import objects_with_perm
+
+        return objects_with_perm(user, "audits.view_audit", self)
+
+    def open(self) -> AuditQuerySet:
+        return self.filter(status__in=Audit.OPEN_STATES)
+
+    def editable(self) -> AuditQuerySet:
+        return self.filter(status__in=Audit.EDITABLE_STATES)
+
+    def overdue(self, today: datetime.date | None = None) -> AuditQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(status__in=Audit.OVERDUE_STATES, due_date__lt=today)
+
+
+class Campaign(models.Model):
+    """One questionnaire issued to many suppliers at once, processed in the background."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    buyer = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="campaigns")
+    name = models.CharField(_("name"), max_length=200)
+    questionnaire_version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT)
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.PROTECT, null=True, blank=True)
+    due_date = models.DateField(_("due date"))
+    # Either an explicit list of supplier organization ids or a filter (country, criticality,
+    # category); the resolved ids are stored so that re-running is idempotent.
+    supplier_ids = models.JSONField(default=list, blank=True)
+    filters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def progress(self) -> int:
+        return 100 if not self.total else int(100 * self.processed / self.total)
+
+
+class Audit(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        ACCEPTED = "accepted", _("Accepted")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    EDITABLE_STATES = (Status.SENT, Status.IN_PROGRESS, Status.RETURNED)
+    OVERDUE_STATES = EDITABLE_STATES
+    OPEN_STATES = (Status.DRAFT, Status.SENT, Status.IN_PROGRESS, Status.SUBMITTED, Status.RETURNED)
+
+    buyer = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="audits_issued")
+    supplier = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="audits_received"
+    )
+    questionnaire_version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.PROTECT, related_name="audits"
+    )
+    ruleset = models.ForeignKey(
+        RuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="audits"
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="audits"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    due_date = models.DateField(_("due date"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    message = models.TextField(_("message to the supplier"), blank=True)
+    respondents = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="respondent_audits"
+    )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="reviewer_audits"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    score_released = models.BooleanField(default=False)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            ("respond_audit", "Answer, upload evidence and submit"),
+            ("review_audit", "Review: return or accept"),
+            ("cancel_audit", "Cancel"),
+            ("assign_respondents", "Assign respondents"),
+            ("assign_reviewers", "Assign reviewers"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "supplier"],
+                condition=Q(campaign__isnull=False),
+                name="audit_once_per_campaign_supplier",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["buyer", "status"]),
+            models.Index(fields=["supplier", "status"]),
+            models.Index(fields=["status", "due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Audit #{self.pk} {self.supplier} ({self.status})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATES
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status in self.OVERDUE_STATES and self.due_date < today
+
+
+class Answer(models.Model):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    value = models.JSONField(null=True, blank=True)
+    not_applicable = models.BooleanField(default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["audit", "question__section__position", "question__position"]
+        constraints = [models.UniqueConstraint(fields=["audit", "question"], name="answer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.audit_id}:{self.question_id}"
+
+
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    # Random stored names: the original name is kept in the row, never in the path.
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class StoredFile(models.Model):
+    """An uploaded file checked by content: random stored name, original name kept, sha256."""
+
+    file = models.FileField(upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Evidence(StoredFile):
+    """A file attached to an audit question."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="evidence")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence_files"
+    )
+
+    class Meta(StoredFile.Meta):
+        verbose_name_plural = "evidence"
+
+
+class AuditUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Audit, on_delete=models.CASCADE)
+
+
+class AuditGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Audit, on_delete=models.CASCADE)

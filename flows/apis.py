@@ -1,0 +1,50 @@
+"""API views of the cross-app steps: submit, accept, member removal (paths of DESIGN section 8).
+
+They differ from their neighbours in ``audits`` and ``accounts`` only in calling
+``flows.services``, where the step spans apps."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from accounts import apis as accounts_apis
+from audits.apis.audits import _AuditApi
+from audits.selectors.audits import (
+    audit_get_for,
+)
+from audits.serializers.audits import (
+    AuditDetailSerializer,
+    CommentSerializer,
+)
+from backend.api.inputs import validated_input
+from flows import services as flows
+
+
+class AuditSubmitApi(_AuditApi):
+    @extend_schema(request=None, responses=AuditDetailSerializer)
+    def post(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        flows.audit_submit(audit=audit, actor=request.user)
+        return self._detail(request, audit_id)
+
+
+class AuditAcceptApi(_AuditApi):
+    @extend_schema(request=CommentSerializer, responses=AuditDetailSerializer)
+    def post(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        data = validated_input(CommentSerializer, request)
+        flows.audit_accept(audit=audit, comment=data["comment"], actor=request.user)
+        return self._detail(request, audit_id)
+
+
+class MemberDetailApi(accounts_apis.MemberDetailApi):
+    """A member of one's organization: change the role, or remove (with their assignments)."""
+
+    @extend_schema(responses={204: None, **accounts_apis.error_responses(400, 401, 403, 404)})
+    def delete(self, request, organization_id: int, pk: int) -> Response:
+        flows.membership_remove(
+            membership=self._membership("accounts.manage_members"), actor=request.user
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

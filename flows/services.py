@@ -1,0 +1,48 @@
+"""Cross-app steps (DESIGN section 2). Each runs in one transaction: all of it or nothing.
+
+- submit: the audit is submitted (``audits``), then scored preliminarily (``scoring``);
+- accept: the audit is accepted, scored finally, and corrective actions are opened from the
+  findings the engine stored on the score, with follow-up of earlier actions (``actions``);
+- member removal: the membership ends (``accounts``) and the user's assignments on the
+  organization's audits go with it (``audits``).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.models import Membership, User
+from accounts.services import membership_remove as _membership_remove
+from actions.services import actions_open_for_audit
+from audits.models import Audit
+from audits.services.assignments import revoke_user_assignments
+from audits.services.audits import audit_accept as _audit_accept
+from audits.services.audits import audit_submit as _audit_submit
+from scoring.services import score_audit
+
+
+@transaction.atomic
+def audit_submit(*, audit: Audit, actor: User | None) -> Audit:
+    """Submit ``audit`` (every visible required answer and file present, else 400) and record
+    its preliminary score."""
+    audit = _audit_submit(audit=audit, actor=actor)
+    score_audit(audit=audit, final=False, actor=actor)
+    return audit
+
+
+@transaction.atomic
+def audit_accept(*, audit: Audit, actor: User | None, comment: str = "") -> Audit:
+    """Accept a submitted audit: final score, findings, corrective actions, in one
+    transaction."""
+    audit = _audit_accept(audit=audit, actor=actor, comment=comment)
+    score_audit(audit=audit, final=True, actor=actor)
+    actions_open_for_audit(audit=audit, actor=actor)
+    return audit
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: User | None) -> None:
+    """Remove a member; the user loses the role's access on the next request, and the per-object
+    grants made to them in this organization (assignments) with it."""
+    revoke_user_assignments(user=membership.user, organization=membership.organization)
+    _membership_remove(membership=membership, actor=actor)

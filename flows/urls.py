@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import apis
+
+A = "audits/<int:audit_id>/"
+
+urlpatterns = [
+    path(A + "submit/", apis.AuditSubmitApi.as_view(), name="audit-submit"),
+    path(A + "accept/", apis.AuditAcceptApi.as_view(), name="audit-accept"),
+    path(
+        "organizations/<int:organization_id>/members/<int:pk>/",
+        apis.MemberDetailApi.as_view(),
+        name="api-member",
+    ),
+]

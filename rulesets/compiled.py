@@ -1,0 +1,102 @@
+"""Models -> scoring-engine inputs, and the process-wide cache of compiled rule sets.
+
+The engine (``scoring.engine``) takes frozen dataclasses. Questionnaire versions and supplier
+profiles are converted by ``questionnaires.spec`` (one conversion for the whole
+platform); this module adds answers and rule sets, and keeps the compiled rule sets.
+Published versions and rule sets are immutable, so a compiled object is valid for the life of
+the process. The cache key carries the row's creation time as well as its pk, so that a row
+deleted and re-created with the same pk (a test database, a restored dump) never meets a stale
+compiled object; draft rows are compiled each time, never cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from scoring.engine import (
+    AnswerValue,
+    CompiledQuestionnaire,
+    CompiledRuleSet,
+    SupplierProfile,
+    compile_ruleset,
+    parse_ruleset,
+)
+
+_question_codes: dict[tuple, dict[int, str]] = {}
+_rulesets: dict[tuple, CompiledRuleSet] = {}
+
+# Keys of a rule-set document that are the platform's business, not the engine's.
+METADATA_KEYS = ("title", "description")
+
+
+def _immutable(row) -> bool:
+    return getattr(row, "status", "draft") != "draft"
+
+
+def _version_key(version) -> tuple:
+    return (version.pk, version.created_at)
+
+
+def clear_cache() -> None:
+    """Forget every compiled questionnaire and rule set."""
+    _question_codes.clear()
+    _rulesets.clear()
+
+
+def compiled_questionnaire(version) -> tuple[CompiledQuestionnaire, dict[int, str]]:
+    """The compiled questionnaire of ``version`` (the questionnaire app's one conversion from
+    ``Question`` rows, cached there) and its question id -> code map (cached here)."""
+    from questionnaires.spec import compiled_for_version
+
+    compiled = compiled_for_version(version)
+    key = _version_key(version)
+    codes = _question_codes.get(key)
+    if codes is None:
+        codes = dict(version.questions.values_list("pk", "code"))
+        if _immutable(version):
+            _question_codes[key] = codes
+    return compiled, codes
+
+
+def engine_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A rule-set document without the platform's metadata keys (title, description)."""
+    return {k: v for k, v in document.items() if k not in METADATA_KEYS}
+
+
+def compiled_ruleset(ruleset, version) -> CompiledRuleSet:
+    """``ruleset`` compiled against questionnaire ``version`` (cached when both are published).
+
+    Raises ``scoring.engine.SpecError`` when the rule set does not fit that version.
+    """
+    key = (ruleset.pk, ruleset.created_at, *_version_key(version))
+    compiled = _rulesets.get(key)
+    if compiled is None:
+        questionnaire, _codes = compiled_questionnaire(version)
+        spec = parse_ruleset(engine_document(ruleset.document), questionnaire.spec)
+        compiled = compile_ruleset(spec, questionnaire)
+        if _immutable(ruleset) and _immutable(version):
+            _rulesets[key] = compiled
+    return compiled
+
+
+def supplier_profile(organization) -> SupplierProfile:
+    """What expressions read as ``supplier.*`` (the questionnaire app's definition)."""
+    from questionnaires.spec import supplier_profile as profile
+
+    return profile(organization)
+
+
+def answer_map(
+    rows: Iterable[tuple[int, Any, bool]], codes: Mapping[int, str]
+) -> dict[str, AnswerValue]:
+    """Engine answers from ``(question_id, value, not_applicable)`` rows."""
+    answers: dict[str, AnswerValue] = {}
+    for question_id, value, not_applicable in rows:
+        code = codes.get(question_id)
+        if code is None:
+            continue
+        answers[code] = (
+            AnswerValue(not_applicable=True) if not_applicable else AnswerValue(value=value)
+        )
+    return answers
