@@ -22,7 +22,7 @@ from scoring.engine import (
 
 from .builders import MICRO, NA, SMALL, answers, question, questionnaire
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def chain():

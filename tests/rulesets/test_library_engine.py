@@ -17,8 +17,7 @@ from scoring.engine import (
     ruleset_to_doc,
     score,
 )
-
-from .builders import MICRO, SMALL
+from tests.scoring.engine.builders import MICRO, SMALL
 
 ROOT = Path(__file__).resolve().parents[2]
 RULE_FILES = sorted((ROOT / "rulesets" / "library").glob("*.yaml"))
