@@ -153,3 +153,59 @@ def scoring_event(
     return record(
         verb, actor=actor, audit=audit, organization=organization, internal=internal, data=data
     )
+
+
+def questionnaire_version_event(
+    verb: Verb, *, actor: Any, version: Any, from_status: str = "", **data: Any
+) -> ActivityEvent:
+    """A questionnaire version imported, edited, published, replaced or retired."""
+    return record(
+        verb,
+        actor=actor,
+        organization=version.questionnaire.owner,
+        from_status=from_status,
+        to_status=version.status,
+        data={
+            "questionnaire": version.questionnaire.code,
+            "questionnaire_id": version.questionnaire_id,
+            "version_id": version.pk,
+            "number": version.number,
+            **data,
+        },
+    )
+
+
+def evidence_uploaded(*, actor: Any, audit: Any, evidence: Any) -> ActivityEvent:
+    return record(
+        Verb.EVIDENCE_UPLOADED,
+        actor=actor,
+        audit=audit,
+        data={
+            "question": evidence.question.code,
+            "name": evidence.original_name,
+            "sha256": evidence.sha256,
+            "size": evidence.size,
+        },
+    )
+
+
+def evidence_deleted(*, actor: Any, audit: Any, evidence: Any) -> ActivityEvent:
+    return record(
+        Verb.EVIDENCE_DELETED,
+        actor=actor,
+        audit=audit,
+        data={
+            "question": evidence.question.code if evidence.question_id else "",
+            "name": evidence.original_name,
+            "sha256": evidence.sha256,
+        },
+    )
+
+
+def assignees_changed(
+    verb: Verb, *, actor: Any, audit: Any, users: Any, internal: bool
+) -> ActivityEvent:
+    """Respondents or reviewers assigned to or unassigned from an audit."""
+    return record(
+        verb, actor=actor, audit=audit, internal=internal, data={"users": [u.email for u in users]}
+    )

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
-from activity.models import ActivityEvent
+from activity.events import Verb, questionnaire_version_event
 from backend.errors import Conflict, InvalidTransition
 from questionnaires.documents import ALL_QUESTION_KEYS, DocumentError, document_hash, parse_document
 from questionnaires.models import Questionnaire, QuestionnaireVersion
@@ -64,19 +64,8 @@ def read_document(*, content: bytes | str | dict, fmt: str) -> dict:
 
 
 def _event(verb: str, version: QuestionnaireVersion, actor, *, from_status="", **data) -> None:
-    ActivityEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        verb=verb,
-        organization=version.questionnaire.owner,
-        from_status=from_status,
-        to_status=version.status,
-        data={
-            "questionnaire": version.questionnaire.code,
-            "questionnaire_id": version.questionnaire_id,
-            "version_id": version.pk,
-            "number": version.number,
-            **data,
-        },
+    questionnaire_version_event(
+        Verb(verb), actor=actor, version=version, from_status=from_status, **data
     )
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Organization, User
-from activity.models import ActivityEvent
+from activity.events import Verb, assignees_changed
 from audits import permissions as audit_perms
 from audits.models import Audit
 from backend.errors import Conflict
@@ -77,12 +77,12 @@ def _assign(kind: _Kind, *, audit: Audit, users: Sequence[User], actor: User | N
         related.add(*new)
         for user in new:
             kind.grant(audit, user)
-        ActivityEvent.objects.create(
+        assignees_changed(
+            Verb(f"audit.{kind.field}_assigned"),
             actor=actor,
-            verb=f"audit.{kind.field}_assigned",
             audit=audit,
+            users=new,
             internal=kind.internal,
-            data={"users": [u.email for u in new]},
         )
     return new
 
@@ -96,12 +96,12 @@ def _unassign(kind: _Kind, *, audit: Audit, users: Sequence[User], actor: User |
         related.remove(user)
         kind.revoke(audit, user)
     if gone:
-        ActivityEvent.objects.create(
+        assignees_changed(
+            Verb(f"audit.{kind.field}_unassigned"),
             actor=actor,
-            verb=f"audit.{kind.field}_unassigned",
             audit=audit,
+            users=gone,
             internal=kind.internal,
-            data={"users": [u.email for u in gone]},
         )
 
 

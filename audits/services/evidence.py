@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from activity.models import ActivityEvent
+from activity.events import evidence_deleted, evidence_uploaded
 from audits.models import Audit, Evidence, StoredFile
 from backend.errors import Conflict
 from questionnaires.models import Question
@@ -168,17 +168,7 @@ def evidence_upload(*, audit: Audit, question_code: str, file, actor: User | Non
             {"question": [_("Question %(code)s takes no evidence.") % {"code": question_code}]}
         )
     evidence = evidence_store(file=file, actor=actor, audit_id=audit.pk, question=question)
-    ActivityEvent.objects.create(
-        actor=actor,
-        verb="evidence.uploaded",
-        audit=audit,
-        data={
-            "question": question.code,
-            "name": evidence.original_name,
-            "sha256": evidence.sha256,
-            "size": evidence.size,
-        },
-    )
+    evidence_uploaded(actor=actor, audit=audit, evidence=evidence)
     return evidence
 
 
@@ -190,16 +180,7 @@ def evidence_delete(*, evidence: Evidence, actor: User | None) -> None:
     with transaction.atomic():
         name = evidence.file.name
         storage = evidence.file.storage
-        ActivityEvent.objects.create(
-            actor=actor,
-            verb="evidence.deleted",
-            audit=audit,
-            data={
-                "question": evidence.question.code if evidence.question_id else "",
-                "name": evidence.original_name,
-                "sha256": evidence.sha256,
-            },
-        )
+        evidence_deleted(actor=actor, audit=audit, evidence=evidence)
         evidence.delete()
         transaction.on_commit(lambda: storage.delete(name))
 
