@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from questionnaires.services import LIBRARY_DIR, library_load
-
-RULES_DIR = Path(settings.BASE_DIR) / "rulesets" / "library"
+from rulesets.services import LIBRARY_DIR as RULES_DIR
+from rulesets.services import ruleset_import
 
 
 def _messages(exc: ValidationError) -> list[str]:
@@ -46,14 +45,6 @@ class Command(BaseCommand):
             raise CommandError("\n".join(["Nothing was loaded:", *_messages(exc)])) from None
 
     def _load_rules(self, directory: Path) -> None:
-        from scoring import services as scoring_services
-
-        ruleset_import = getattr(scoring_services, "ruleset_import", None)
-        if ruleset_import is None:
-            self.stdout.write(
-                "Rule sets skipped: scoring.services.ruleset_import is not available."
-            )
-            return
         for path in sorted(directory.glob("*.yaml")):
             document = yaml.safe_load(path.read_text(encoding="utf-8"))
             try:
