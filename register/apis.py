@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from accounts.languages import request_language
 from accounts.permissions import organizations_with_perm
+from backend.api.inputs import StrictFieldsMixin, reject_unknown_query_params
 from backend.api.pagination import PageNumberPagination
 from backend.errors import Conflict
 
@@ -42,6 +43,7 @@ from .selectors import (
 from .tables import FILTER_KEYS
 
 FORMATS = tuple(ExportJob.Format.values)
+REGISTER_QUERY_PARAMS = ("format", "buyer", "lang", *FILTER_KEYS)
 
 
 class JsonOnlyNegotiation(DefaultContentNegotiation):
@@ -102,6 +104,7 @@ class RiskRegisterApi(APIView):
         },
     )
     def get(self, request):
+        reject_unknown_query_params(request, REGISTER_QUERY_PARAMS)
         buyer = register_buyer_for(user=request.user, buyer_id=request.query_params.get("buyer"))
         fmt = request.query_params.get("format") or "json"
         if fmt not in FORMATS:
@@ -150,7 +153,7 @@ class RiskRegisterApi(APIView):
 # ---------------------------------------------------------------------------------------------
 
 
-class ExportCreateSerializer(serializers.Serializer):
+class ExportCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     buyer = serializers.IntegerField(required=False)
     format = serializers.ChoiceField(choices=FORMATS, default="xlsx")
     language = serializers.ChoiceField(choices=["en", "zh-Hans"], required=False)

@@ -117,7 +117,13 @@ def register_filters_clean(raw: Mapping[str, Any]) -> dict[str, list[str]]:
         if key not in FILTER_KEYS:
             errors[key] = [_("Unknown filter. Use one of: %s.") % ", ".join(FILTER_KEYS)]
             continue
+        if value is not None and not isinstance(value, str | list | tuple):
+            errors[key] = [_("Give a value or a list of values.")]
+            continue
         values = [value] if isinstance(value, str) else list(value or [])
+        if any(not isinstance(v, str) for v in values):
+            errors[key] = [_("Each value must be text.")]
+            continue
         values = [v.strip() for v in values if isinstance(v, str) and v.strip()]
         if key == "country":
             values = [v.upper() for v in values]

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from accounts.models import Organization, User
 from activity.models import ActivityEvent
 from audits.models import Answer, Audit, Campaign, Evidence
+from backend.api.inputs import StrictFieldsMixin, reject_unknown_fields
 from questionnaires.models import QuestionnaireVersion
 from rulesets.models import RuleSet
 
@@ -126,8 +127,19 @@ class AnswerInputSerializer(serializers.Serializer):
     not_applicable = serializers.BooleanField(required=False, default=False)
 
 
-class AnswersInputSerializer(serializers.Serializer):
-    answers = serializers.ListField(child=serializers.DictField(), allow_empty=False)
+ANSWER_FIELDS = ("question", "value", "not_applicable")
+
+
+class AnswerItemField(serializers.DictField):
+    """One answer: ``{question, value, not_applicable}``; any other key is a 400."""
+
+    def to_internal_value(self, data):
+        reject_unknown_fields(data, ANSWER_FIELDS)
+        return super().to_internal_value(data)
+
+
+class AnswersInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    answers = serializers.ListField(child=AnswerItemField(), allow_empty=False)
 
 
 class EvidenceSerializer(serializers.ModelSerializer):

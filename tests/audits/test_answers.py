@@ -113,3 +113,27 @@ def test_get_answers_lists_visibility_and_what_is_missing(world, api, issue):
 def test_empty_batch_is_refused(world, api, issue):
     r = patch(api, world.s1_admin, issue(), [])
     assert r.status_code == 400
+
+
+def test_unknown_body_fields_are_a_400_and_save_nothing(world, api, issue):
+    audit = issue()
+    r = api(world.s1_admin).patch(
+        f"/api/v1/audits/{audit.pk}/answers/",
+        {"answers": [{"question": "EMP_01", "value": "yes"}], "submit": True},
+        format="json",
+    )
+    assert r.status_code == 400
+    assert list(r.json()["errors"]) == ["submit"]
+    assert not Answer.objects.filter(audit=audit).exists()
+
+
+def test_unknown_keys_in_an_answer_are_a_400_and_save_nothing(world, api, issue):
+    audit = issue()
+    r = api(world.s1_admin).patch(
+        f"/api/v1/audits/{audit.pk}/answers/",
+        {"answers": [{"question": "EMP_01", "value": "yes", "vaule": "no"}]},
+        format="json",
+    )
+    assert r.status_code == 400
+    assert "vaule" in str(r.json()["errors"])
+    assert not Answer.objects.filter(audit=audit).exists()
