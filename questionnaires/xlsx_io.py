@@ -315,6 +315,10 @@ def _value(record: dict[str, Any], column: str) -> Any:
     return record.get(column)
 
 
+# What a spreadsheet reads as the start of a formula (OWASP CSV injection).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def write_xlsx(doc: dict) -> bytes:
     """A canonical document as an XLSX workbook (survey, choices, sections, settings)."""
     languages = doc["languages"]
@@ -330,6 +334,7 @@ def write_xlsx(doc: dict) -> bytes:
     )
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    quoted = workbook.add_format({"quote_prefix": True, "text_wrap": True, "valign": "top"})
 
     def sheet(name: str, columns: list[str], records: list[dict[str, Any]]) -> None:
         ws = workbook.add_worksheet(name)
@@ -347,10 +352,12 @@ def write_xlsx(doc: dict) -> bytes:
                     ws.write_boolean(row, col, value)
                 elif isinstance(value, int | float):
                     ws.write_number(row, col, value)
-                elif isinstance(value, list):
-                    ws.write_string(row, col, "; ".join(str(v) for v in value))
                 else:
-                    ws.write_string(row, col, str(value))
+                    text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+                    # Text that a spreadsheet would take for a formula keeps Excel's hidden quote
+                    # prefix (a style, so the cell's value and the round trip are unchanged).
+                    unsafe = text[:1] in FORMULA_LEADS
+                    ws.write_string(row, col, text, quoted if unsafe else None)
 
     survey, choices = [], []
     for section in doc["sections"]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 
+import openpyxl
 import pandas as pd
 import pytest
 import yaml
@@ -246,3 +247,21 @@ def test_yaml_dump_keeps_yes_and_no_quoted():
     text = write_yaml(read_yaml((DATA / "mini.yaml").read_bytes()))
 
     assert yaml.safe_load(text)["sections"][1]["questions"][0]["choices"][0]["value"] == "yes"
+
+
+def test_xlsx_export_quote_prefixes_text_a_spreadsheet_would_run_and_round_trips():
+    doc = mini()
+    question = doc["sections"][0]["questions"][0]
+    question["text"]["en"] = '=HYPERLINK("http://evil.example","click")'
+    question["help"]["en"] = "+1-2 and more"
+    content = write_xlsx(parse_document(doc))
+
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["survey"]
+    header = [cell.value for cell in sheet[1]]
+    text = sheet.cell(row=2, column=header.index("text::en") + 1)
+    help_text = sheet.cell(row=2, column=header.index("help::en") + 1)
+    plain = sheet.cell(row=2, column=header.index("code") + 1)
+
+    assert text.data_type == "s" and text.value == question["text"]["en"]
+    assert text.quotePrefix and help_text.quotePrefix and not plain.quotePrefix
+    assert read_xlsx(content) == parse_document(doc)
