@@ -329,6 +329,7 @@ def rescore_bulk(*, ruleset: RuleSet, batch_size: int = 1000, actor=None) -> Res
 # ---------------------------------------------------------------------------------------------
 
 RISK_COLUMNS = {"country": ("country", "level"), "industry": ("industry", "level")}
+RISK_TEXT_MAX = 200  # CountryRisk.source, IndustryRisk.name and .source
 
 
 def _read_text(file: Any) -> str:
@@ -377,6 +378,9 @@ def parse_risk_csv(kind: str, text: str) -> list[dict[str, str]]:
             errors[where].append(f"level: {row['level']!r} is not low, medium or high")
         if code in seen:
             errors[where].append(f"{key}: {code} appears twice")
+        for column in ("name", "source"):
+            if len(row.get(column, "")) > RISK_TEXT_MAX:
+                errors[where].append(f"{column}: at most {RISK_TEXT_MAX} characters")
         seen.add(code)
         rows.append(
             {
@@ -402,7 +406,7 @@ def risk_tables_load_csv(*, kind: str, file: Any, actor=None) -> int:
         if kind == "country":
             CountryRisk.objects.all().delete()
             CountryRisk.objects.bulk_create(
-                CountryRisk(country=r["country"], level=r["level"], source=r["source"][:200])
+                CountryRisk(country=r["country"], level=r["level"], source=r["source"])
                 for r in rows
             )
         else:
@@ -410,9 +414,9 @@ def risk_tables_load_csv(*, kind: str, file: Any, actor=None) -> int:
             IndustryRisk.objects.bulk_create(
                 IndustryRisk(
                     industry=r["industry"],
-                    name=r["name"][:200],
+                    name=r["name"],
                     level=r["level"],
-                    source=r["source"][:200],
+                    source=r["source"],
                 )
                 for r in rows
             )

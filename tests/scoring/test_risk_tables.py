@@ -105,3 +105,17 @@ def test_admin_import_shows_row_errors(client):
 
     assert response.status_code == 200
     assert "row 2" in response.content.decode()
+
+
+def test_text_longer_than_a_column_is_a_row_error_not_cut():
+    long = "x" * 201
+    text = f"industry,level,name,source\n14,high,{long},own\n15,low,Leather,{long}\n"
+
+    with pytest.raises(ValidationError) as caught:
+        risk_tables_load_csv(kind="industry", file=io.StringIO(text))
+
+    assert caught.value.message_dict == {
+        "row 2": ["name: at most 200 characters"],
+        "row 3": ["source: at most 200 characters"],
+    }
+    assert IndustryRisk.objects.get(industry="14").name != long
