@@ -874,7 +874,12 @@ def audit_prefill(*, audit: Audit, actor: User | None) -> dict[str, Any]:
         actor=actor,
         verb="answers.prefilled",
         audit=audit,
-        data={"source_audit": source.pk, "copied": [b["question"] for b in batch]},
+        # The source may be another buyer's audit: the receiving buyer reads this event, so it
+        # names the copied questions and the version, never the source audit.
+        data={
+            "source_version": source.questionnaire_version.number,
+            "copied": [b["question"] for b in batch],
+        },
     )
     return {
         "source": {

@@ -60,3 +60,18 @@ def test_buyers_cannot_reach_other_buyers_audits_through_prefill(world, api, iss
 def test_prefill_on_a_submitted_audit_is_a_conflict(world, api, issue):
     audit = _submit_for(world, issue, world.a_officer)
     assert api(world.s1_admin).post(f"/api/v1/audits/{audit.pk}/prefill/").status_code == 409
+
+
+def test_the_receiving_buyer_never_learns_the_source_audit(world, api, issue):
+    source = _submit_for(world, issue, world.b_officer)
+    target = issue(actor=world.a_officer)
+    assert api(world.s1_admin).post(f"/api/v1/audits/{target.pk}/prefill/").status_code == 200
+
+    events = api(world.a_officer).get(f"/api/v1/audits/{target.pk}/events/").json()
+    rows = events["results"] if isinstance(events, dict) else events
+    prefilled = [e for e in rows if e["verb"] == "answers.prefilled"]
+
+    assert len(prefilled) == 1
+    data = prefilled[0]["data"]
+    assert set(data) == {"source_version", "copied"}
+    assert source.pk not in data.values() and data["copied"]
