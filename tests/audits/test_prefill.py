@@ -74,4 +74,4 @@ def test_the_receiving_buyer_never_learns_the_source_audit(world, api, issue):
     assert len(prefilled) == 1
     data = prefilled[0]["data"]
     assert set(data) == {"source_version", "copied"}
-    assert source.pk not in data.values() and data["copied"]
+    assert data["copied"] and "source_audit" not in str(events)
