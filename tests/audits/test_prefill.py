@@ -63,7 +63,7 @@ def test_prefill_on_a_submitted_audit_is_a_conflict(world, api, issue):
 
 
 def test_the_receiving_buyer_never_learns_the_source_audit(world, api, issue):
-    source = _submit_for(world, issue, world.b_officer)
+    _submit_for(world, issue, world.b_officer)
     target = issue(actor=world.a_officer)
     assert api(world.s1_admin).post(f"/api/v1/audits/{target.pk}/prefill/").status_code == 200
 
