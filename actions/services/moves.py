@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -84,7 +85,7 @@ def action_submit_plan(
         return errors
 
     action = locked(action)
-    changes = {**values, "target_date": target_date}
+    changes: dict[str, Any] = {**values, "target_date": target_date}
     if action.owner_id is None:
         changes["owner"] = actor
     ACTIONS.perform(
