@@ -6,12 +6,12 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Organization
 from audits.models import Audit, StoredFile
+from backend.workflow import is_overdue, overdue_q
 from scoring.models import Finding, Severity
 
 
@@ -25,15 +25,14 @@ class CorrectiveActionQuerySet(models.QuerySet["CorrectiveAction"]):
         return self.exclude(status__in=CorrectiveAction.CLOSED_STATES)
 
     def overdue(self, today: datetime.date | None = None) -> CorrectiveActionQuerySet:
-        today = today or timezone.localdate()
-        return self.open().filter(due_date__lt=today)
+        """Past the due date and not verified / cancelled (DESIGN section 4)."""
+        return self.filter(overdue_q(CorrectiveAction.OPEN_STATES, today))
 
     def figures_by_supplier(self, today: datetime.date | None = None) -> models.QuerySet:
         """One row per supplier of the open actions: ``open_actions``, ``overdue_actions``,
         ``overdue_critical`` (a count; one is enough to flag the supplier in the register) and
         ``next_due_date``. One query, whatever the number of actions."""
-        today = today or timezone.localdate()
-        overdue = models.Q(due_date__lt=today)
+        overdue = overdue_q(CorrectiveAction.OPEN_STATES, today)
         return (
             self.open()
             .order_by()
@@ -59,6 +58,12 @@ class CorrectiveAction(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     CLOSED_STATES = (Status.VERIFIED, Status.CANCELLED)
+    OPEN_STATES = (
+        Status.OPEN,
+        Status.PLAN_SUBMITTED,
+        Status.PLAN_ACCEPTED,
+        Status.EVIDENCE_SUBMITTED,
+    )
 
     finding = models.OneToOneField(Finding, on_delete=models.CASCADE, related_name="action")
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="actions")
@@ -104,8 +109,7 @@ class CorrectiveAction(models.Model):
         return f"Action #{self.pk} ({self.status})"
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return self.status not in self.CLOSED_STATES and self.due_date < today
+        return is_overdue(self, self.OPEN_STATES, today)
 
 
 class CorrectiveActionUserObjectPermission(UserObjectPermissionBase):

@@ -8,14 +8,14 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
 from actions.models import ActionEvidence, CorrectiveAction
 from activity.models import ActivityEvent
+from backend.workflow import overdue_q
 from scoring.models import Severity
 
 Status = CorrectiveAction.Status
@@ -57,9 +57,7 @@ class CorrectiveActionFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Q(due_date__lt=timezone.localdate()) & ~Q(
-            status__in=CorrectiveAction.CLOSED_STATES
-        )
+        overdue = overdue_q(CorrectiveAction.OPEN_STATES)
         return queryset.filter(overdue) if value in _TRUE else queryset.exclude(overdue)
 
     def filter_suggested(self, queryset, name, value):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Organization
+from backend.workflow import is_overdue, overdue_q
 from questionnaires.models import Question, QuestionnaireVersion
 from rulesets.models import RuleSet
 
@@ -32,8 +33,8 @@ class AuditQuerySet(models.QuerySet["Audit"]):
         return self.filter(status__in=Audit.EDITABLE_STATES)
 
     def overdue(self, today: datetime.date | None = None) -> AuditQuerySet:
-        today = today or timezone.localdate()
-        return self.filter(status__in=Audit.OVERDUE_STATES, due_date__lt=today)
+        """Past the due date while being answered (DESIGN section 4)."""
+        return self.filter(overdue_q(Audit.OVERDUE_STATES, today))
 
 
 class Campaign(models.Model):
@@ -155,8 +156,7 @@ class Audit(models.Model):
         return self.status in self.EDITABLE_STATES
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return self.status in self.OVERDUE_STATES and self.due_date < today
+        return is_overdue(self, self.OVERDUE_STATES, today)
 
 
 class Answer(models.Model):

@@ -8,7 +8,7 @@ from celery import shared_task
 @shared_task(acks_late=True)
 def process_campaign_task(campaign_id: int) -> int:
     """Create the audits of a campaign; safe to retry (issuing is idempotent per supplier)."""
-    from audits.services.audits import campaign_process
+    from audits.services.campaigns import campaign_process
 
     return campaign_process(campaign_id=campaign_id).processed
 

@@ -22,7 +22,7 @@ from scoring.services import score_audit
 
 
 @transaction.atomic
-def audit_submit(*, audit: Audit, actor: User | None) -> Audit:
+def audit_submit(*, audit: Audit, actor: User) -> Audit:
     """Submit ``audit`` (every visible required answer and file present, else 400) and record
     its preliminary score."""
     audit = _audit_submit(audit=audit, actor=actor)
@@ -31,7 +31,7 @@ def audit_submit(*, audit: Audit, actor: User | None) -> Audit:
 
 
 @transaction.atomic
-def audit_accept(*, audit: Audit, actor: User | None, comment: str = "") -> Audit:
+def audit_accept(*, audit: Audit, actor: User, comment: str = "") -> Audit:
     """Accept a submitted audit: final score, findings, corrective actions, in one
     transaction."""
     audit = _audit_accept(audit=audit, actor=actor, comment=comment)

@@ -17,6 +17,7 @@ from accounts.models import Membership, Organization, User
 from activity.events import Verb, assignees_changed
 from audits import permissions as audit_perms
 from audits.models import Audit
+from audits.services.common import check_members, mail_context
 from backend.errors import Conflict
 from backend.mail import notify
 
@@ -63,13 +64,11 @@ def _require(kind: _Kind, audit: Audit, actor: User | None) -> None:
 
 
 def _assign(kind: _Kind, *, audit: Audit, users: Sequence[User], actor: User | None) -> list:
-    from audits.services.audits import _check_members
-
     _require(kind, audit, actor)
     if audit.status == Audit.Status.CANCELLED:
         raise Conflict(_("A cancelled audit takes no assignments."), code="audit_cancelled")
     organization = audit.supplier if kind.side == "supplier" else audit.buyer
-    users = _check_members(organization, users, "users", list(kind.roles))
+    users = check_members(organization, users, "users", list(kind.roles))
     related = getattr(audit, kind.field)
     current = set(related.values_list("pk", flat=True))
     new = [u for u in users if u.pk not in current]
@@ -109,11 +108,9 @@ def _unassign(kind: _Kind, *, audit: Audit, users: Sequence[User], actor: User |
 def audit_assign_respondents(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
     """Supplier admins assign respondents (members of the supplier); each gets view and
     respond permissions on the audit and its corrective actions, and the invitation mail."""
-    from audits.services.audits import _mail_context
-
     new = _assign(RESPONDENTS, audit=audit, users=users, actor=actor)
     if new and audit.is_editable:
-        notify(new, "audits/email/issued", _mail_context(audit, message=audit.message))
+        notify(new, "audits/email/issued", mail_context(audit, message=audit.message))
     return audit
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership, User
 from activity.models import ReminderLog
 from audits.models import Audit
-from audits.services.audits import questionnaire_titles
+from audits.services.common import questionnaire_titles
 from backend.mail import notify
 
 REASONS = {7: "due_7d", 1: "due_1d"}
@@ -52,8 +51,10 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     due_days = [today + datetime.timedelta(days=d) for d in REASONS]
     audits = list(
-        Audit.objects.filter(status__in=Audit.OVERDUE_STATES)
-        .filter(Q(due_date__lt=today) | Q(due_date__in=due_days))
+        (
+            Audit.objects.overdue(today)
+            | Audit.objects.filter(status__in=Audit.OVERDUE_STATES, due_date__in=due_days)
+        )
         .exclude(
             pk__in=ReminderLog.objects.filter(kind=ReminderLog.Kind.AUDIT, sent_on=today).values(
                 "object_id"

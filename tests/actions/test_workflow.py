@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from actions import services as services
@@ -212,7 +213,7 @@ def test_state_matrix(world, opened, state, move):
     if state in ALLOWED[move]:
         MOVES[move](action, world)
         action.refresh_from_db()
-        target = services.TRANSITIONS[move].target or state
+        target = services.ACTIONS[move].to_state or state
         assert action.status == target
         assert ActivityEvent.objects.filter(corrective_action=action).count() == events_before + 1
     else:
@@ -224,11 +225,11 @@ def test_state_matrix(world, opened, state, move):
 
 
 def test_transition_table_matches_the_design():
-    table = {(n, s, t.target) for n, t in services.TRANSITIONS.items() for s in t.sources}
+    table = {(m.name, s, m.to_state) for m in services.ACTIONS for s in m.from_states}
     assert ("reject_plan", Status.PLAN_SUBMITTED, Status.OPEN) in table
     assert ("reject_evidence", Status.EVIDENCE_SUBMITTED, Status.PLAN_ACCEPTED) in table
     assert not any(s in CorrectiveAction.CLOSED_STATES for _, s, _ in table)
-    assert {n: set(t.sources) for n, t in services.TRANSITIONS.items()} == ALLOWED
+    assert {m.name: set(m.from_states) for m in services.ACTIONS} == ALLOWED
 
 
 def test_a_bad_file_rejects_the_whole_evidence_submission(world, opened, api):
@@ -283,3 +284,25 @@ def test_evidence_upload_outside_the_accepted_plan_is_a_conflict(world, opened, 
     response = api(world.s1_admin).post(url, {"file": pdf()}, format="multipart")
     assert response.status_code == 409
     assert not ActionEvidence.objects.exists()
+
+
+def test_the_system_may_move_an_action_and_is_recorded_as_no_one(world, opened):
+    _, actions = opened()
+    action = actions["F_AGE_CHECK"]
+
+    services.action_cancel(action=action, actor=None, reason="Supplier closed down")
+
+    action.refresh_from_db()
+    assert action.status == Status.CANCELLED and action.cancelled_at
+    event = ActivityEvent.objects.get(corrective_action=action, verb="action.cancelled")
+    assert (event.actor, event.comment) == (None, "Supplier closed down")
+
+
+def test_a_user_without_the_side_permission_is_refused_before_the_state_is_checked(world, opened):
+    _, actions = opened()
+    action = _advance(actions["F_AGE_CHECK"], world, Status.VERIFIED)
+
+    with pytest.raises(PermissionDenied):
+        services.action_cancel(action=action, actor=world.s1_admin, reason="")
+    with pytest.raises(InvalidTransition):
+        services.action_cancel(action=action, actor=world.a_officer, reason="")

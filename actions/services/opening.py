@@ -1,0 +1,156 @@
+"""Opening corrective actions from the findings of an accepted audit, and the follow-up of
+earlier actions that a later audit no longer raises."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.languages import pick
+from accounts.models import User
+from actions.models import CorrectiveAction
+from activity.events import Verb, record
+from audits.models import Audit
+from audits.permissions import grant_action_to_organizations
+from backend.mail import notify
+from scoring.models import Finding, Severity
+
+from .transitions import supplier_recipients
+
+
+def _due_days(document: dict, finding: Finding) -> int | None:
+    """``due_days`` of the finding's rule, else the rule set's ``sla_days`` for its severity;
+    None when the severity has no SLA (observations never open an action)."""
+    if finding.severity == Severity.OBSERVATION:
+        return None
+    for rule in document.get("findings") or []:
+        if rule.get("code") == finding.rule_code and rule.get("due_days") is not None:
+            return int(rule["due_days"])
+    days = (document.get("sla_days") or {}).get(finding.severity)
+    return int(days) if days is not None else None
+
+
+def actions_open_for_audit(*, audit: Audit, actor: User | None = None) -> list[CorrectiveAction]:
+    """Open a corrective action for every finding of ``audit``'s final score whose severity has
+    an SLA (observations open none), due ``due_days`` or ``sla_days[severity]`` after
+    acceptance; grant permissions; mark earlier open actions of the same supplier and
+    questionnaire whose rule no longer fires as suggested for verification.
+    Runs inside the caller's transaction (``audit_accept``). Returns the actions opened.
+
+    Idempotent: findings that already have an action are skipped. Follow-up suggestions stay
+    within the audit's buyer (another buyer's audit is not this buyer's evidence)."""
+    with transaction.atomic():
+        try:
+            score = audit.scores.filter(final=True).select_related("ruleset").latest()
+        except audit.scores.model.DoesNotExist:
+            return []
+        opened = _open_actions(audit=audit, score=score, actor=actor)
+        if opened:
+            _notify_opened(audit, opened)
+        _follow_up(audit=audit, score=score, actor=actor)
+    return opened
+
+
+def _open_actions(*, audit: Audit, score, actor: User | None) -> list[CorrectiveAction]:
+    """One action per finding without one whose severity has an SLA, with its event."""
+    document = score.ruleset.document or {}
+    accepted_on = timezone.localdate(audit.accepted_at or timezone.now())
+    opened: list[CorrectiveAction] = []
+    for finding in score.finding_rows.filter(action__isnull=True).order_by("rule_code"):
+        days = _due_days(document, finding)
+        if days is None:
+            continue
+        due = accepted_on + datetime.timedelta(days=days)
+        action = CorrectiveAction.objects.create(
+            finding=finding,
+            audit=audit,
+            buyer_id=audit.buyer_id,
+            supplier_id=audit.supplier_id,
+            severity=finding.severity,
+            due_date=due,
+            original_due_date=due,
+        )
+        grant_action_to_organizations(action)
+        record(
+            Verb.ACTION_OPENED,
+            actor=actor,
+            audit=audit,
+            corrective_action=action,
+            organization_id=audit.buyer_id,
+            to_status=action.status,
+            data={"rule_code": finding.rule_code, "due_date": due, "days": days},
+        )
+        opened.append(action)
+    return opened
+
+
+def _notify_opened(audit: Audit, opened: list[CorrectiveAction]) -> None:
+    """One mail to the supplier side listing every action opened."""
+    notify(
+        supplier_recipients(opened[0]),
+        "actions/email/action_opened",
+        {
+            "audit_id": audit.pk,
+            "buyer_name": audit.buyer.name,
+            "supplier_name": audit.supplier.name,
+            "actions": [
+                {
+                    "id": a.pk,
+                    "severity": a.severity,
+                    "rule_code": a.finding.rule_code,
+                    "title_en": pick(a.finding.title, "en"),
+                    "title_zh": pick(a.finding.title, "zh-Hans"),
+                    "due_date": a.due_date,
+                }
+                for a in opened
+            ],
+            "path": "/actions/",
+        },
+    )
+
+
+def _follow_up(*, audit: Audit, score, actor: User | None) -> None:
+    raised = set(score.finding_rows.values_list("rule_code", flat=True))
+    code = audit.questionnaire_version.questionnaire.code
+    earlier = (
+        CorrectiveAction.objects.open()
+        .filter(
+            buyer_id=audit.buyer_id,
+            supplier_id=audit.supplier_id,
+            audit__questionnaire_version__questionnaire__code=code,
+        )
+        .exclude(audit=audit)
+        .select_related("finding")
+    )
+    if audit.accepted_at:
+        earlier = earlier.filter(
+            Q(audit__accepted_at__lt=audit.accepted_at) | Q(audit__accepted_at__isnull=True)
+        )
+    for action in earlier:
+        fixed = action.finding.rule_code not in raised
+        if fixed and action.suggested_by_audit_id != audit.pk:
+            action.suggested_verification = True
+            action.suggested_by_audit = audit
+            verb = Verb.ACTION_VERIFICATION_SUGGESTED
+        elif not fixed and action.suggested_verification:
+            # The rule fires again: the earlier suggestion no longer holds.
+            action.suggested_verification = False
+            action.suggested_by_audit = None
+            verb = Verb.ACTION_VERIFICATION_SUGGESTION_WITHDRAWN
+        else:
+            continue
+        action.save(update_fields=["suggested_verification", "suggested_by_audit", "updated_at"])
+        record(
+            verb,
+            actor=actor,
+            audit_id=action.audit_id,
+            corrective_action=action,
+            organization_id=action.buyer_id,
+            from_status=action.status,
+            to_status=action.status,
+            internal=True,
+            data={"audit_id": audit.pk, "rule_code": action.finding.rule_code},
+        )
