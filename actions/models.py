@@ -9,17 +9,25 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from accounts.models import Organization
+from accounts.models import Membership, Organization
 from audits.models import Audit, StoredFile
 from backend.workflow import is_overdue, overdue_q
 from scoring.models import Finding, Severity
+
+
+def _buyer_side_or_released(user) -> models.Q:
+    """The buyer's members see every action; the supplier side only those of audits whose
+    score is released: an action is derived from the score (DESIGN section 1)."""
+    buyers = Membership.objects.filter(user=user).values("organization_id")
+    return models.Q(buyer_id__in=buyers) | models.Q(audit__score_released=True)
 
 
 class CorrectiveActionQuerySet(models.QuerySet["CorrectiveAction"]):
     def visible_to(self, user) -> CorrectiveActionQuerySet:
         from accounts.permissions import objects_with_perm
 
-        return objects_with_perm(user, "actions.view_correctiveaction", self)
+        visible = objects_with_perm(user, "actions.view_correctiveaction", self)
+        return visible.filter(_buyer_side_or_released(user))
 
     def open(self) -> CorrectiveActionQuerySet:
         return self.exclude(status__in=CorrectiveAction.CLOSED_STATES)

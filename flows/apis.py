@@ -8,8 +8,10 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts import apis as accounts_apis
+from accounts.languages import request_language
 from audits.apis.audits import _AuditApi
 from audits.selectors.audits import (
     audit_get_for,
@@ -20,6 +22,10 @@ from audits.serializers.audits import (
 )
 from backend.api.inputs import validated_input
 from flows import services as flows
+from scoring import selectors
+from scoring.serializers import (
+    ScoreSerializer,
+)
 
 
 class AuditSubmitApi(_AuditApi):
@@ -48,3 +54,17 @@ class MemberDetailApi(accounts_apis.MemberDetailApi):
             membership=self._membership("accounts.manage_members"), actor=request.user
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AuditScoreReleaseApi(APIView):
+    """Release a withheld final score to the supplier."""
+
+    @extend_schema(request=None, responses=ScoreSerializer, operation_id="audits_score_release")
+    def post(self, request, audit_id: int):
+        audit = selectors.audit_visible(request.user, audit_id)
+        flows.score_release(audit=audit, actor=request.user)
+        audit, score = selectors.score_get_for(request.user, audit_id)
+        data = ScoreSerializer.payload(
+            score, released=audit.score_released, lang=request_language(request)
+        )
+        return Response(ScoreSerializer(data).data)

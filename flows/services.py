@@ -3,6 +3,8 @@
 - submit: the audit is submitted (``audits``), then scored preliminarily (``scoring``);
 - accept: the audit is accepted, scored finally, and corrective actions are opened from the
   findings the engine stored on the score, with follow-up of earlier actions (``actions``);
+- score release: a withheld score is released, and the supplier is told of its corrective
+  actions only then;
 - member removal: the membership ends (``accounts``) and the user's assignments on the
   organization's audits go with it (``audits``).
 """
@@ -13,12 +15,13 @@ from django.db import transaction
 
 from accounts.models import Membership, User
 from accounts.services import membership_remove as _membership_remove
-from actions.services import actions_open_for_audit
+from actions.services import actions_notify_released, actions_open_for_audit
 from audits.models import Audit
 from audits.services.assignments import revoke_user_assignments
 from audits.services.audits import audit_accept as _audit_accept
 from audits.services.audits import audit_submit as _audit_submit
 from scoring.services import score_audit
+from scoring.services import score_release as _score_release
 
 
 @transaction.atomic
@@ -46,3 +49,12 @@ def membership_remove(*, membership: Membership, actor: User | None) -> None:
     grants made to them in this organization (assignments) with it."""
     revoke_user_assignments(user=membership.user, organization=membership.organization)
     _membership_remove(membership=membership, actor=actor)
+
+
+@transaction.atomic
+def score_release(*, audit: Audit, actor: User) -> Audit:
+    """Release a withheld final score; only now does the supplier side hear of the corrective
+    actions it raised (they were opened on acceptance, out of the supplier's sight)."""
+    audit = _score_release(audit=audit, actor=actor)
+    actions_notify_released(audit=audit)
+    return audit

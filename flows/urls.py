@@ -7,6 +7,7 @@ A = "audits/<int:audit_id>/"
 urlpatterns = [
     path(A + "submit/", apis.AuditSubmitApi.as_view(), name="audit-submit"),
     path(A + "accept/", apis.AuditAcceptApi.as_view(), name="audit-accept"),
+    path(A + "score/release/", apis.AuditScoreReleaseApi.as_view(), name="audit-score-release"),
     path(
         "organizations/<int:organization_id>/members/<int:pk>/",
         apis.MemberDetailApi.as_view(),

@@ -14,7 +14,7 @@ from questionnaires.models import Category
 from rulesets.apis import LanguageMixin
 from scoring.models import Finding, Severity
 
-from . import selectors, services
+from . import selectors
 from .serializers import (
     FindingSerializer,
     ScoreSerializer,
@@ -32,20 +32,6 @@ class AuditScoreApi(APIView):
 
     @extend_schema(responses=ScoreSerializer, operation_id="audits_score_retrieve")
     def get(self, request, audit_id: int):
-        audit, score = selectors.score_get_for(request.user, audit_id)
-        data = ScoreSerializer.payload(
-            score, released=audit.score_released, lang=request_language(request)
-        )
-        return Response(ScoreSerializer(data).data)
-
-
-class AuditScoreReleaseApi(APIView):
-    """Release a withheld final score to the supplier."""
-
-    @extend_schema(request=None, responses=ScoreSerializer, operation_id="audits_score_release")
-    def post(self, request, audit_id: int):
-        audit = selectors.audit_visible(request.user, audit_id)
-        services.score_release(audit=audit, actor=request.user)
         audit, score = selectors.score_get_for(request.user, audit_id)
         data = ScoreSerializer.payload(
             score, released=audit.score_released, lang=request_language(request)

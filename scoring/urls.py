@@ -4,10 +4,5 @@ from . import apis
 
 urlpatterns = [
     path("audits/<int:audit_id>/score/", apis.AuditScoreApi.as_view(), name="audit-score"),
-    path(
-        "audits/<int:audit_id>/score/release/",
-        apis.AuditScoreReleaseApi.as_view(),
-        name="audit-score-release",
-    ),
     path("findings/", apis.FindingListApi.as_view(), name="finding-list"),
 ]

@@ -14,7 +14,7 @@ from .moves import (
     action_submit_plan,
     action_verify,
 )
-from .opening import actions_open_for_audit
+from .opening import actions_notify_released, actions_open_for_audit
 from .reminders import send_action_reminders
 from .transitions import (
     ACTIONS,
@@ -43,6 +43,7 @@ __all__ = [
     "action_submit_evidence",
     "action_submit_plan",
     "action_verify",
+    "actions_notify_released",
     "actions_open_for_audit",
     "allowed_moves",
     "buyer_recipients",

@@ -16,21 +16,8 @@ from activity.events import Verb, record
 from audits.models import Audit
 from audits.permissions import grant_action_to_organizations
 from backend.mail import notify
-from scoring.models import Finding, Severity
 
 from .transitions import supplier_recipients
-
-
-def _due_days(document: dict, finding: Finding) -> int | None:
-    """``due_days`` of the finding's rule, else the rule set's ``sla_days`` for its severity;
-    None when the severity has no SLA (observations never open an action)."""
-    if finding.severity == Severity.OBSERVATION:
-        return None
-    for rule in document.get("findings") or []:
-        if rule.get("code") == finding.rule_code and rule.get("due_days") is not None:
-            return int(rule["due_days"])
-    days = (document.get("sla_days") or {}).get(finding.severity)
-    return int(days) if days is not None else None
 
 
 def actions_open_for_audit(*, audit: Audit, actor: User | None = None) -> list[CorrectiveAction]:
@@ -48,22 +35,33 @@ def actions_open_for_audit(*, audit: Audit, actor: User | None = None) -> list[C
         except audit.scores.model.DoesNotExist:
             return []
         opened = _open_actions(audit=audit, score=score, actor=actor)
-        if opened:
+        if opened and audit.score_released:
+            # A withheld score keeps its actions from the supplier until release
+            # (``actions_notify_released``).
             _notify_opened(audit, opened)
         _follow_up(audit=audit, score=score, actor=actor)
     return opened
 
 
 def _open_actions(*, audit: Audit, score, actor: User | None) -> list[CorrectiveAction]:
-    """One action per finding without one whose severity has an SLA, with its event."""
-    document = score.ruleset.document or {}
+    """One action per finding without one whose severity has an SLA, with its event.
+
+    The due days and date are the ones the engine stored with the final score (``due_days`` of
+    the rule, else ``sla_days[severity]``; none for observations), not read again from the
+    rule set."""
     accepted_on = timezone.localdate(audit.accepted_at or timezone.now())
+    stored = {f["code"]: f for f in score.findings or []}
     opened: list[CorrectiveAction] = []
     for finding in score.finding_rows.filter(action__isnull=True).order_by("rule_code"):
-        days = _due_days(document, finding)
+        engine_finding = stored.get(finding.rule_code) or {}
+        days = engine_finding.get("due_days")
         if days is None:
             continue
-        due = accepted_on + datetime.timedelta(days=days)
+        due = (
+            datetime.date.fromisoformat(engine_finding["due_date"])
+            if engine_finding.get("due_date")
+            else accepted_on + datetime.timedelta(days=days)
+        )
         action = CorrectiveAction.objects.create(
             finding=finding,
             audit=audit,
@@ -110,6 +108,15 @@ def _notify_opened(audit: Audit, opened: list[CorrectiveAction]) -> None:
             "path": "/actions/",
         },
     )
+
+
+def actions_notify_released(*, audit: Audit) -> int:
+    """On the release of a withheld score: tell the supplier side of the corrective actions
+    that opened on acceptance and are still open. Returns how many were listed."""
+    still_open = list(CorrectiveAction.objects.open().filter(audit=audit).select_related("finding"))
+    if still_open:
+        _notify_opened(audit, still_open)
+    return len(still_open)
 
 
 def _follow_up(*, audit: Audit, score, actor: User | None) -> None:

@@ -13,7 +13,25 @@ from audits.permissions import grant_audit_to_organizations
 from scoring.models import Finding, Score
 from tests.factories import load_doc, make_ruleset, make_version
 
-RULES = {r["code"]: r for r in load_doc("mini-rules.yaml")["findings"]}
+RULES_DOC = load_doc("mini-rules.yaml")
+RULES = {r["code"]: r for r in RULES_DOC["findings"]}
+
+
+def engine_finding(code: str, accepted_on: datetime.date, document: dict = RULES_DOC) -> dict:
+    """A finding as the engine stores it on a final score: due days from the rule, else the
+    rule set's SLA for its severity (none for observations), and the due date they give."""
+    rule = {r["code"]: r for r in document["findings"]}.get(code, RULES[code])
+    days = rule.get("due_days") or (document.get("sla_days") or {}).get(rule["severity"])
+    return {
+        "code": code,
+        "severity": rule["severity"],
+        "category": rule["category"],
+        "title": rule["title"],
+        "guidance": rule["guidance"],
+        "due_days": days,
+        "due_date": (accepted_on + datetime.timedelta(days=days)).isoformat() if days else None,
+        "values": {},
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +56,7 @@ def accepted_audit(db):
         reviewers=(),
         version=None,
         ruleset=None,
+        score_released: bool = True,
     ) -> Audit:
         if version is None:
             version = cache.get("version") or make_version()
@@ -56,13 +75,19 @@ def accepted_audit(db):
             issued_at=accepted_at - datetime.timedelta(days=20),
             submitted_at=accepted_at - datetime.timedelta(days=2),
             accepted_at=accepted_at,
-            score_released=True,
+            score_released=score_released,
         )
         grant_audit_to_organizations(audit)
         audit.respondents.add(*respondents)
         audit.reviewers.add(*reviewers)
+        accepted_on = timezone.localdate(accepted_at)
         score = Score.objects.create(
-            audit=audit, ruleset=ruleset, overall="55.0", rating="high", final=True
+            audit=audit,
+            ruleset=ruleset,
+            overall="55.0",
+            rating="high",
+            final=True,
+            findings=[engine_finding(code, accepted_on, ruleset.document) for code in rules],
         )
         for code in rules:
             rule = RULES[code]
