@@ -25,9 +25,9 @@ if PRODUCTION:
         if not env.str(required, default=""):
             raise ImproperlyConfigured(f"{required} must be set when DJANGO_ENV=production")
 
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY", default="insecure-development-key-change-me-0123456789abcdefghijklmnop"
-)
+# Only for a laptop: ``check --deploy`` fails while it is in use (backend.checks).
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me-0123456789abcdefghijklmnop"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off when DJANGO_ENV=production")
@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_countries",
     "django_htmx",
+    "backend",
     "activity",
     "accounts",
     "suppliers",
@@ -209,7 +210,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["backend.api.permissions.ObjectPermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "backend.api.filters.VisibleToUserFilter",
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "backend.api.filters.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "backend.api.pagination.PageNumberPagination",
@@ -225,6 +226,11 @@ REST_FRAMEWORK = {
         "user": env.str("FAIRLINK_THROTTLE_USER", default="1200/minute"),
         "login": env.str("FAIRLINK_THROTTLE_LOGIN", default="10/minute"),
     },
+    "DEFAULT_PARSER_CLASSES": [
+        "backend.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -257,6 +263,8 @@ FAIRLINK_REGISTER_DIRECT_LIMIT = env.int("FAIRLINK_REGISTER_DIRECT_LIMIT", defau
 FAIRLINK_PASSWORD_LINK_DAYS = env.int("FAIRLINK_PASSWORD_LINK_DAYS", default=7)
 PASSWORD_RESET_TIMEOUT = FAIRLINK_PASSWORD_LINK_DAYS * 24 * 3600
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FAIRLINK_JSON_MAX_BYTES = env.int("FAIRLINK_JSON_MAX_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE)
+FAIRLINK_JSON_MAX_DEPTH = env.int("FAIRLINK_JSON_MAX_DEPTH", default=32)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
