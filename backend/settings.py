@@ -86,18 +86,35 @@ ROOT_URLCONF = "backend.urls"
 WSGI_APPLICATION = "backend.wsgi.application"
 ASGI_APPLICATION = "backend.asgi.application"
 
+# Two engines split by file name (backend.templates): HTML escapes, plain text (``*.txt``: mail
+# bodies and subjects) does not, so that an apostrophe in a name arrives as ' and not &#x27;.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
-        "APP_DIRS": True,
+        "APP_DIRS": False,
         "OPTIONS": {
+            "loaders": [
+                ("django.template.loaders.cached.Loader", ["backend.templates.MarkupLoader"])
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+            ],
+        },
+    },
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "autoescape": False,
+            "loaders": [
+                ("django.template.loaders.cached.Loader", ["backend.templates.PlainTextLoader"])
             ],
         },
     },
