@@ -15,8 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend import login_throttle
 from backend.api.permissions import AllowAnyAuthenticatedOrAnonymous
-from backend.api.throttling import LoginRateThrottle
 
 from . import serializers as s
 from .languages import request_language
@@ -42,11 +42,13 @@ def error_responses(*codes: int) -> dict:
 
 
 class TokenApi(APIView):
-    """Exchange email + password for an API token (``Authorization: Token <key>``)."""
+    """Exchange email + password for an API token (``Authorization: Token <key>``).
+
+    Wrong passwords are limited per account and per client address (backend.login_throttle):
+    past the limit the answer is 429 with ``Retry-After``, whatever the password."""
 
     authentication_classes: list = []
     permission_classes = [AllowAnyAuthenticatedOrAnonymous]
-    throttle_classes = [LoginRateThrottle]
 
     def get_authenticate_header(self, request):
         # Makes a failed login a 401 (DRF answers 403 when no scheme is announced).
@@ -55,18 +57,22 @@ class TokenApi(APIView):
     @extend_schema(
         operation_id="auth_token_create",
         request=s.TokenRequestSerializer,
-        responses={200: s.TokenResponseSerializer, **error_responses(400, 401)},
+        responses={
+            200: s.TokenResponseSerializer,
+            **error_responses(400, 401),
+            429: OpenApiResponse(s.ErrorSerializer, description="Too many failed logins."),
+        },
         auth=[],
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
         data = s.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            email=data.validated_data["email"].lower(),
-            password=data.validated_data["password"],
-        )
+        email = data.validated_data["email"].lower()
+        wait = login_throttle.lockout_seconds(request._request, email)
+        if wait:
+            raise exceptions.Throttled(wait=wait, detail=login_throttle.lockout_message(wait))
+        user = authenticate(request._request, email=email, password=data.validated_data["password"])
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(_("Wrong email or password."))
         token, _created = Token.objects.get_or_create(user=user)

@@ -138,7 +138,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "backend.login_throttle.ThrottledModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -147,6 +147,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (backend.login_throttle): wrong passwords per client address and per account,
+# counted in the cache. The client address is REMOTE_ADDR, or with n trusted proxies in front
+# (each appending to X-Forwarded-For) the n-th X-Forwarded-For entry from the right.
+FAIRLINK_TRUSTED_PROXIES = env.int("FAIRLINK_TRUSTED_PROXIES", default=0)
+FAIRLINK_THROTTLE_LOGIN = env.str("FAIRLINK_THROTTLE_LOGIN", default="10/minute")
+FAIRLINK_THROTTLE_LOGIN_ACCOUNT = env.str("FAIRLINK_THROTTLE_LOGIN_ACCOUNT", default="10/hour")
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
@@ -241,8 +247,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("FAIRLINK_THROTTLE_ANON", default="60/minute"),
         "user": env.str("FAIRLINK_THROTTLE_USER", default="1200/minute"),
-        "login": env.str("FAIRLINK_THROTTLE_LOGIN", default="10/minute"),
     },
+    # The client address of the anon/user throttles: see FAIRLINK_TRUSTED_PROXIES.
+    "NUM_PROXIES": FAIRLINK_TRUSTED_PROXIES,
     "DEFAULT_PARSER_CLASSES": [
         "backend.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",

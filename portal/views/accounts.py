@@ -10,11 +10,14 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.forms import LoginForm
 from accounts.languages import to_content_language, to_django_language
 from accounts.middleware import ActiveOrganizationMiddleware
 
 login_view = auth_views.LoginView.as_view(
-    template_name="portal/login.html", redirect_authenticated_user=True
+    template_name="portal/login.html",
+    authentication_form=LoginForm,
+    redirect_authenticated_user=True,
 )
 logout_view = auth_views.LogoutView.as_view()
 password_reset_view = auth_views.PasswordResetView.as_view(
