@@ -19,11 +19,11 @@ from backend import login_throttle
 from backend.api.permissions import AllowAnyAuthenticatedOrAnonymous
 
 from . import serializers as s
+from .invitations import invitation_accept, member_invite
 from .languages import request_language
 from .models import Membership, Organization
 from .selectors import membership_get_for, organization_get_for, user_memberships
 from .services import (
-    membership_add,
     membership_change_role,
     organization_update,
     user_update_profile,
@@ -178,8 +178,14 @@ class MemberListApi(MemberViewMixin, generics.ListAPIView):
 
     @extend_schema(
         request=s.MemberCreateSerializer,
-        responses={201: s.MemberSerializer, **error_responses(400, 401, 403, 404)},
-        description=str(_("Adds a member; a new user receives an email to set a password.")),
+        responses={201: s.InvitationSerializer, **error_responses(400, 401, 403, 404)},
+        description=str(
+            _(
+                "Invites a person by email. Nobody becomes a member until the owner of the "
+                "address accepts (a new address first receives a link to set a password). The "
+                "answer does not tell whether the address has an account."
+            )
+        ),
     )
     def post(self, request: Request, organization_id: int) -> Response:
         organization = organization_get_for(
@@ -187,10 +193,29 @@ class MemberListApi(MemberViewMixin, generics.ListAPIView):
         )
         data = s.MemberCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = membership_add(
+        invitation = member_invite(
             organization=organization, actor=request.user, **data.validated_data
         )
-        return Response(s.MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+        return Response(s.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationAcceptApi(APIView):
+    """The logged-in owner of an invited email accepts the invitation with its token."""
+
+    @extend_schema(
+        request=s.InvitationAcceptSerializer,
+        responses={
+            200: s.MyMembershipSerializer,
+            **error_responses(400, 401, 404),
+            409: OpenApiResponse(s.ErrorSerializer, description="Already used or a member."),
+        },
+        tags=["organizations"],
+    )
+    def post(self, request: Request) -> Response:
+        data = s.InvitationAcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = invitation_accept(user=request.user, token=data.validated_data["token"])
+        return Response(s.MyMembershipSerializer(membership).data)
 
 
 @extend_schema(tags=["organizations"])
