@@ -1,4 +1,7 @@
-"""Bad input is a 400 with a message, never a server error or a long computation."""
+"""Bad input is a 400 with a message, never a server error or a long computation.
+
+Durations are CPU time of this process (the test client runs the view in-process), so a busy
+machine does not make them flaky."""
 
 from __future__ import annotations
 
@@ -48,9 +51,10 @@ def test_json_body_over_the_size_limit_is_400(world, api, settings):
 @pytest.mark.parametrize("number", ["1e5000", "1e1000000", "-1e400", "9" * 40, "-" + "9" * 40])
 def test_huge_numbers_in_json_are_400_quickly(world, api, number):
     client = api(world.s1_admin)
-    started = time.monotonic()
+    client.get("/api/v1/me/")  # warm up: the first request of a process loads the URLconf
+    started = time.process_time()
     response = _patch_me(client, f'{{"full_name": {number}}}')
-    assert time.monotonic() - started < 1
+    assert time.process_time() - started < 1
     assert response.status_code == 400
     world.s1_admin.refresh_from_db()
     assert world.s1_admin.full_name not in ("inf", "-inf")
@@ -92,11 +96,13 @@ def test_id_filter_beyond_64_bits_is_400_naming_the_parameter(world, api, url):
     client = api(world.a_officer)
     client.raise_request_exception = False
     url = url.format(big=BEYOND_64_BITS)
-    started = time.monotonic()
-    response = client.get(url)
-    assert time.monotonic() - started < 1
-    assert response.status_code == 400
     name = url.split("?")[1].split("=")[0]
+    # Warm up the same 400 path (URLconf, form error templates) so only the value is timed.
+    assert client.get(f"{url.split('?')[0]}?{name}=x").status_code == 400
+    started = time.process_time()
+    response = client.get(url)
+    assert time.process_time() - started < 1
+    assert response.status_code == 400
     assert name in response.json()["errors"]
 
 
