@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
-from .models import Membership, Organization, RoleGroup, User
+from .models import Invitation, Membership, Organization, RoleGroup, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -80,3 +80,12 @@ class RoleGroupAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organization", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "organization__name"]
+    readonly_fields = ["token_hash", "invited_by", "created_at", "accepted_at"]
+    list_select_related = ["organization"]

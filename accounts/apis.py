@@ -15,15 +15,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend import login_throttle
 from backend.api.permissions import AllowAnyAuthenticatedOrAnonymous
-from backend.api.throttling import LoginRateThrottle
 
 from . import serializers as s
+from .invitations import invitation_accept, member_invite
 from .languages import request_language
 from .models import Membership, Organization
 from .selectors import membership_get_for, organization_get_for, user_memberships
 from .services import (
-    membership_add,
     membership_change_role,
     organization_update,
     user_update_profile,
@@ -42,11 +42,13 @@ def error_responses(*codes: int) -> dict:
 
 
 class TokenApi(APIView):
-    """Exchange email + password for an API token (``Authorization: Token <key>``)."""
+    """Exchange email + password for an API token (``Authorization: Token <key>``).
+
+    Wrong passwords are limited per account and per client address (backend.login_throttle):
+    past the limit the answer is 429 with ``Retry-After``, whatever the password."""
 
     authentication_classes: list = []
     permission_classes = [AllowAnyAuthenticatedOrAnonymous]
-    throttle_classes = [LoginRateThrottle]
 
     def get_authenticate_header(self, request):
         # Makes a failed login a 401 (DRF answers 403 when no scheme is announced).
@@ -55,18 +57,22 @@ class TokenApi(APIView):
     @extend_schema(
         operation_id="auth_token_create",
         request=s.TokenRequestSerializer,
-        responses={200: s.TokenResponseSerializer, **error_responses(400, 401)},
+        responses={
+            200: s.TokenResponseSerializer,
+            **error_responses(400, 401),
+            429: OpenApiResponse(s.ErrorSerializer, description="Too many failed logins."),
+        },
         auth=[],
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
         data = s.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            email=data.validated_data["email"].lower(),
-            password=data.validated_data["password"],
-        )
+        email = data.validated_data["email"].lower()
+        wait = login_throttle.lockout_seconds(request._request, email)
+        if wait:
+            raise exceptions.Throttled(wait=wait, detail=login_throttle.lockout_message(wait))
+        user = authenticate(request._request, email=email, password=data.validated_data["password"])
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(_("Wrong email or password."))
         token, _created = Token.objects.get_or_create(user=user)
@@ -172,8 +178,14 @@ class MemberListApi(MemberViewMixin, generics.ListAPIView):
 
     @extend_schema(
         request=s.MemberCreateSerializer,
-        responses={201: s.MemberSerializer, **error_responses(400, 401, 403, 404)},
-        description=str(_("Adds a member; a new user receives an email to set a password.")),
+        responses={201: s.InvitationSerializer, **error_responses(400, 401, 403, 404)},
+        description=str(
+            _(
+                "Invites a person by email. Nobody becomes a member until the owner of the "
+                "address accepts (a new address first receives a link to set a password). The "
+                "answer does not tell whether the address has an account."
+            )
+        ),
     )
     def post(self, request: Request, organization_id: int) -> Response:
         organization = organization_get_for(
@@ -181,10 +193,29 @@ class MemberListApi(MemberViewMixin, generics.ListAPIView):
         )
         data = s.MemberCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = membership_add(
+        invitation = member_invite(
             organization=organization, actor=request.user, **data.validated_data
         )
-        return Response(s.MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+        return Response(s.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationAcceptApi(APIView):
+    """The logged-in owner of an invited email accepts the invitation with its token."""
+
+    @extend_schema(
+        request=s.InvitationAcceptSerializer,
+        responses={
+            200: s.MyMembershipSerializer,
+            **error_responses(400, 401, 404),
+            409: OpenApiResponse(s.ErrorSerializer, description="Already used or a member."),
+        },
+        tags=["organizations"],
+    )
+    def post(self, request: Request) -> Response:
+        data = s.InvitationAcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = invitation_accept(user=request.user, token=data.validated_data["token"])
+        return Response(s.MyMembershipSerializer(membership).data)
 
 
 @extend_schema(tags=["organizations"])

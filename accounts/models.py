@@ -209,3 +209,35 @@ class OrganizationUserObjectPermission(UserObjectPermissionBase):
 
 class OrganizationGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Organization, on_delete=models.CASCADE)
+
+
+class Invitation(models.Model):
+    """An offer to join an organization with a role, accepted by the person owning ``email``.
+
+    Adding someone by email never makes an existing account a member by itself: the account's
+    owner accepts (logged in as that email), or, for an account created by the invitation,
+    sets a first password through the mailed link. Only the SHA-256 of the token is stored."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=12, choices=Membership.Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["email", "accepted_at"], name="invitation_email_open")]
+
+    def __str__(self) -> str:
+        return f"{self.email} -> {self.organization} ({self.role})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .industries import industry_name
-from .models import Language, Membership, Organization, User
+from .models import Invitation, Language, Membership, Organization, User
 
 
 class StrictSerializer(serializers.Serializer):
@@ -130,6 +130,18 @@ class MemberCreateSerializer(StrictSerializer):
     full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     role = serializers.ChoiceField(choices=Membership.Role.choices)
     preferred_language = serializers.ChoiceField(choices=Language.choices, required=False)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """A pending invitation; the same shape whether or not the email has an account."""
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "created_at", "expires_at"]
+
+
+class InvitationAcceptSerializer(StrictSerializer):
+    token = serializers.CharField(max_length=100)
 
 
 class MemberUpdateSerializer(StrictSerializer):

@@ -193,6 +193,28 @@ def _require_manager(actor: User | None, organization: Organization) -> None:
         raise PermissionDenied(_("Only the organization's administrators manage its members."))
 
 
+def clean_member_input(
+    *, email: str, full_name: str = "", preferred_language: str | None = None
+) -> tuple[str, str | None]:
+    """The normalized email and language of a person to add; one message per bad field."""
+    email = User.objects.normalize_email((email or "").strip()).lower()
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = [_("Enter a valid email address.")]
+    if preferred_language:
+        try:
+            preferred_language = validate_language(preferred_language)
+        except ValidationError as exc:
+            errors["preferred_language"] = list(exc.messages)
+    if len(full_name or "") > User._meta.get_field("full_name").max_length:
+        errors["full_name"] = [_("The name is too long.")]
+    if errors:
+        raise ValidationError(errors)
+    return email, preferred_language
+
+
 def send_set_password_email(user: User, *, organization: Organization | None = None) -> None:
     """Mail a one-time link to set a password, in the user's language (after commit)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -222,26 +244,16 @@ def membership_add(
     actor: User | None = None,
     invite: bool = True,
 ) -> Membership:
-    """Add a user (created when new, invited by mail to set a password) with a role.
+    """Add a user (created when new, invited by mail to set a password) with a role, at once.
 
-    ``actor=None`` is the system (seeding, supplier creation by a buyer)."""
+    For the system (``actor=None``: seeding, supplier creation by a buyer) and staff. An
+    organization's administrators add people with ``accounts.invitations.member_invite``,
+    which never makes an existing account a member without its owner's consent."""
     _require_manager(actor, organization)
     _check_role(organization, role)
-    email = User.objects.normalize_email((email or "").strip()).lower()
-    errors: dict[str, list[str]] = {}
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors["email"] = [_("Enter a valid email address.")]
-    if preferred_language:
-        try:
-            preferred_language = validate_language(preferred_language)
-        except ValidationError as exc:
-            errors["preferred_language"] = list(exc.messages)
-    if len(full_name or "") > User._meta.get_field("full_name").max_length:
-        errors["full_name"] = [_("The name is too long.")]
-    if errors:
-        raise ValidationError(errors)
+    email, preferred_language = clean_member_input(
+        email=email, full_name=full_name, preferred_language=preferred_language
+    )
     user = User.objects.filter(email=email).first()
     created = user is None
     if created:

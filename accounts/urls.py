@@ -5,6 +5,7 @@ from . import apis
 urlpatterns = [
     path("auth/token/", apis.TokenApi.as_view(), name="api-token"),
     path("me/", apis.MeApi.as_view(), name="api-me"),
+    path("invitations/accept/", apis.InvitationAcceptApi.as_view(), name="api-invitation-accept"),
     path("organizations/", apis.OrganizationListApi.as_view(), name="api-organizations"),
     path(
         "organizations/<int:pk>/",

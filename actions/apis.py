@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -37,6 +37,7 @@ from actions.serializers import (
 from audits.http import evidence_response
 from backend.api.inputs import validated_input
 from backend.api.pagination import PageNumberPagination
+from backend.api.parsers import JSONParser
 
 
 class _ActionApi(APIView):

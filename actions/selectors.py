@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership
 from actions.models import ActionEvidence, CorrectiveAction
 from activity.models import ActivityEvent
+from backend.api.filters import FilterSet
 from backend.workflow import overdue_q
 from scoring.models import Severity
 
@@ -41,7 +42,7 @@ _BOOL = [(v, v) for v in ("true", "false", "1", "0")]
 _TRUE = {"true", "1"}
 
 
-class CorrectiveActionFilter(django_filters.FilterSet):
+class CorrectiveActionFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
     supplier = django_filters.NumberFilter(field_name="supplier_id")

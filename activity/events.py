@@ -21,6 +21,7 @@ class Verb(models.TextChoices):
     # Organizations and members
     ORGANIZATION_CREATED = "organization.created"
     ORGANIZATION_UPDATED = "organization.updated"
+    MEMBER_INVITED = "member.invited"
     MEMBER_ADDED = "member.added"
     MEMBER_ROLE_CHANGED = "member.role_changed"
     MEMBER_REMOVED = "member.removed"

@@ -25,9 +25,9 @@ if PRODUCTION:
         if not env.str(required, default=""):
             raise ImproperlyConfigured(f"{required} must be set when DJANGO_ENV=production")
 
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY", default="insecure-development-key-change-me-0123456789abcdefghijklmnop"
-)
+# Only for a laptop: ``check --deploy`` fails while it is in use (backend.checks).
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me-0123456789abcdefghijklmnop"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off when DJANGO_ENV=production")
@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_countries",
     "django_htmx",
+    "backend",
     "activity",
     "accounts",
     "suppliers",
@@ -85,18 +86,35 @@ ROOT_URLCONF = "backend.urls"
 WSGI_APPLICATION = "backend.wsgi.application"
 ASGI_APPLICATION = "backend.asgi.application"
 
+# Two engines split by file name (backend.templates): HTML escapes, plain text (``*.txt``: mail
+# bodies and subjects) does not, so that an apostrophe in a name arrives as ' and not &#x27;.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
-        "APP_DIRS": True,
+        "APP_DIRS": False,
         "OPTIONS": {
+            "loaders": [
+                ("django.template.loaders.cached.Loader", ["backend.templates.MarkupLoader"])
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+            ],
+        },
+    },
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "autoescape": False,
+            "loaders": [
+                ("django.template.loaders.cached.Loader", ["backend.templates.PlainTextLoader"])
             ],
         },
     },
@@ -124,7 +142,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "backend.login_throttle.ThrottledModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -133,6 +151,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (backend.login_throttle): wrong passwords per client address and per account,
+# counted in the cache. The client address is REMOTE_ADDR, or with n trusted proxies in front
+# (each appending to X-Forwarded-For) the n-th X-Forwarded-For entry from the right.
+FAIRLINK_TRUSTED_PROXIES = env.int("FAIRLINK_TRUSTED_PROXIES", default=0)
+FAIRLINK_THROTTLE_LOGIN = env.str("FAIRLINK_THROTTLE_LOGIN", default="10/minute")
+FAIRLINK_THROTTLE_LOGIN_ACCOUNT = env.str("FAIRLINK_THROTTLE_LOGIN_ACCOUNT", default="10/hour")
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
@@ -213,7 +237,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["backend.api.permissions.ObjectPermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "backend.api.filters.VisibleToUserFilter",
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "backend.api.filters.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "backend.api.pagination.PageNumberPagination",
@@ -227,8 +251,14 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("FAIRLINK_THROTTLE_ANON", default="60/minute"),
         "user": env.str("FAIRLINK_THROTTLE_USER", default="1200/minute"),
-        "login": env.str("FAIRLINK_THROTTLE_LOGIN", default="10/minute"),
     },
+    # The client address of the anon/user throttles: see FAIRLINK_TRUSTED_PROXIES.
+    "NUM_PROXIES": FAIRLINK_TRUSTED_PROXIES,
+    "DEFAULT_PARSER_CLASSES": [
+        "backend.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -261,6 +291,8 @@ FAIRLINK_REGISTER_DIRECT_LIMIT = env.int("FAIRLINK_REGISTER_DIRECT_LIMIT", defau
 FAIRLINK_PASSWORD_LINK_DAYS = env.int("FAIRLINK_PASSWORD_LINK_DAYS", default=7)
 PASSWORD_RESET_TIMEOUT = FAIRLINK_PASSWORD_LINK_DAYS * 24 * 3600
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FAIRLINK_JSON_MAX_BYTES = env.int("FAIRLINK_JSON_MAX_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE)
+FAIRLINK_JSON_MAX_DEPTH = env.int("FAIRLINK_JSON_MAX_DEPTH", default=32)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.languages import request_language
+from backend.api.filters import FilterSet
 from rulesets import selectors, services
 from rulesets.models import RuleSet
 from rulesets.serializers import RuleSetDetailSerializer, RuleSetImportSerializer, RuleSetSerializer
@@ -26,7 +27,7 @@ class LanguageMixin:
         return context
 
 
-class RuleSetFilter(django_filters.FilterSet):
+class RuleSetFilter(FilterSet):
     code = django_filters.CharFilter()
     status = django_filters.ChoiceFilter(choices=RuleSet.Status.choices)
     questionnaire = django_filters.CharFilter(field_name="questionnaire_code")

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.languages import request_language
+from backend.api.filters import FilterSet
 from questionnaires.models import Category
 from rulesets.apis import LanguageMixin
 from scoring.models import Finding, Severity
@@ -44,7 +45,7 @@ class AuditScoreApi(APIView):
 # ---------------------------------------------------------------------------------------------
 
 
-class FindingFilter(django_filters.FilterSet):
+class FindingFilter(FilterSet):
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
     category = django_filters.MultipleChoiceFilter(choices=Category.choices)
     supplier = django_filters.NumberFilter(field_name="audit__supplier_id")

@@ -2,11 +2,12 @@ import django_filters
 from django.db.models import Q
 
 from accounts.models import Organization
+from backend.api.filters import FilterSet
 
 from .models import SupplierRelationship
 
 
-class RelationshipFilter(django_filters.FilterSet):
+class RelationshipFilter(FilterSet):
     country = django_filters.CharFilter(field_name="supplier__country", lookup_expr="iexact")
     size_class = django_filters.ChoiceFilter(
         field_name="supplier__size_class", choices=Organization.SizeClass.choices

@@ -116,4 +116,22 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('organization', 'role'), name='rolegroup_unique')],
             },
         ),
+        migrations.CreateModel(
+            name='Invitation',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('email', models.EmailField(max_length=254, verbose_name='email')),
+                ('role', models.CharField(choices=[('admin', 'Administrator'), ('officer', 'Procurement officer'), ('reviewer', 'Reviewer'), ('respondent', 'Respondent')], max_length=12, verbose_name='role')),
+                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('expires_at', models.DateTimeField(verbose_name='expires at')),
+                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted at')),
+                ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='accounts.organization')),
+            ],
+            options={
+                'ordering': ['-created_at'],
+                'indexes': [models.Index(fields=['email', 'accepted_at'], name='invitation_email_open')],
+            },
+        ),
     ]

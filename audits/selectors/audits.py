@@ -18,6 +18,7 @@ from accounts.models import Membership
 from accounts.permissions import organizations_with_perm
 from activity.models import ActivityEvent
 from audits.models import Answer, Audit, Campaign, Evidence
+from backend.api.filters import FilterSet
 
 Status = Audit.Status
 
@@ -39,7 +40,7 @@ def audit_get_for(*, user, audit_id: int, perm: str | None = None) -> Audit:
     return audit
 
 
-class AuditFilter(django_filters.FilterSet):
+class AuditFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     supplier = django_filters.NumberFilter(field_name="supplier_id")
     buyer = django_filters.NumberFilter(field_name="buyer_id")

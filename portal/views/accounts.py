@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.forms import LoginForm
+from accounts.invitations import (
+    invitation_accept,
+    invitation_get_for,
+    invitations_accept_on_first_password,
+)
 from accounts.languages import to_content_language, to_django_language
 from accounts.middleware import ActiveOrganizationMiddleware
+from backend.errors import Conflict
 
 login_view = auth_views.LoginView.as_view(
-    template_name="portal/login.html", redirect_authenticated_user=True
+    template_name="portal/login.html",
+    authentication_form=LoginForm,
+    redirect_authenticated_user=True,
 )
 logout_view = auth_views.LogoutView.as_view()
 password_reset_view = auth_views.PasswordResetView.as_view(
@@ -26,11 +39,47 @@ password_reset_view = auth_views.PasswordResetView.as_view(
 password_reset_done_view = auth_views.PasswordResetDoneView.as_view(
     template_name="portal/password_reset_done.html"
 )
-password_set_view = auth_views.PasswordResetConfirmView.as_view(
-    template_name="portal/password_set.html",
-    success_url=reverse_lazy("portal:login"),
-    post_reset_login=False,
-)
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """Set a password through a mailed link. An account created by an invitation has no
+    password yet: setting the first one proves the mailbox's owner got the invitation, so the
+    invitations waiting for that address are accepted."""
+
+    template_name = "portal/password_set.html"
+    success_url = reverse_lazy("portal:login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        first_password = not self.user.has_usable_password()
+        response = super().form_valid(form)
+        if first_password:
+            invitations_accept_on_first_password(user=self.user)
+        return response
+
+
+password_set_view = PasswordSetView.as_view()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation(request, token: str):
+    """Show an invitation to the logged-in owner of its email; POST accepts it."""
+    invite = invitation_get_for(user=request.user, token=token)
+    error = None
+    if request.method == "POST":
+        try:
+            membership = invitation_accept(user=request.user, token=token)
+        except (ValidationError, Conflict) as exc:
+            error = exc.message if isinstance(exc, Conflict) else " ".join(exc.messages)
+        else:
+            request.session[ActiveOrganizationMiddleware.SESSION_KEY] = membership.organization_id
+            messages.success(
+                request,
+                _("You are now a member of %(org)s.") % {"org": membership.organization.name},
+            )
+            return HttpResponseRedirect(reverse_lazy("portal:home"))
+    return render(request, "portal/invitation.html", {"invitation": invite, "error": error})
 
 
 def _safe_next(request, fallback: str = "/") -> str:

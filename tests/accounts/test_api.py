@@ -221,7 +221,9 @@ def test_admin_invites_a_member_by_mail(world, api, django_capture_on_commit_cal
     user = User.objects.get(email="wang.fang@bright.example")
     assert user.preferred_language == "zh-Hans"
     assert not user.has_usable_password()
-    assert _membership(user, world.s1).role == "respondent"
+    # A pending invitation: the new user joins when setting a password (tests/security).
+    assert response.json()["role"] == "respondent"
+    assert not Membership.objects.filter(user=user).exists()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["wang.fang@bright.example"]
     assert "/password/set/" in mail.outbox[0].body

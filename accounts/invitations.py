@@ -1,0 +1,182 @@
+"""Writes for invitations: how an organization's administrator adds a person by email.
+
+Whether the email already has an account changes nothing the inviter can observe: the answer
+is a pending invitation either way, and nobody becomes a member until the person owning the
+address acts on the mail:
+
+* an existing account gets a link to accept (``invitation_accept``), logged in as that email;
+* an address without an account gets an account without a password and the set-password link;
+  setting the first password through it accepts the invitations waiting for that address
+  (``invitations_accept_on_first_password``), since only the mailbox's owner can do that.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from backend.errors import Conflict
+
+from .languages import to_django_language
+from .models import Invitation, Language, Membership, Organization, User
+from .permissions import role_group
+from .services import (
+    _check_role,
+    _log,
+    _require_manager,
+    clean_member_input,
+    send_set_password_email,
+)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_link(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("portal:invitation", kwargs={"token": token})
+
+
+@transaction.atomic
+def member_invite(
+    *,
+    organization: Organization,
+    email: str,
+    role: str,
+    full_name: str = "",
+    preferred_language: str | None = None,
+    actor: User | None,
+) -> Invitation:
+    """Invite ``email`` to ``organization`` with ``role`` (its administrators only).
+
+    Raises ValidationError for bad input and for a person who is already a member (the
+    member list shows them anyway). A pending invitation to the same address is replaced.
+    ``full_name`` and ``preferred_language`` apply only to an account created here."""
+    _require_manager(actor, organization)
+    _check_role(organization, role)
+    email, preferred_language = clean_member_input(
+        email=email, full_name=full_name, preferred_language=preferred_language
+    )
+    if Membership.objects.filter(organization=organization, user__email=email).exists():
+        raise ValidationError({"email": _("This person is already a member of the organization.")})
+    Invitation.objects.filter(
+        organization=organization, email=email, accepted_at__isnull=True
+    ).delete()
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organization=organization,
+        email=email,
+        role=role,
+        token_hash=_token_hash(token),
+        invited_by=actor,
+        expires_at=timezone.now() + datetime.timedelta(days=settings.FAIRLINK_PASSWORD_LINK_DAYS),
+    )
+    _log(
+        actor=actor,
+        organization=organization,
+        verb="member.invited",
+        data={"email": email, "role": role},
+    )
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email,
+            full_name=(full_name or "").strip(),
+            preferred_language=preferred_language or Language.EN,
+        )
+        send_set_password_email(user, organization=organization)
+    else:
+        _send_invitation_email(invitation, user=user, token=token)
+    return invitation
+
+
+def _send_invitation_email(invitation: Invitation, *, user: User, token: str) -> None:
+    """Mail the accept link to an existing account, in its language (after commit)."""
+    context = {
+        "user": user,
+        "organization": invitation.organization,
+        "inviter": invitation.invited_by,
+        "invitation": invitation,
+        "expires_at": invitation.expires_at,
+        "link": invitation_link(token),
+    }
+
+    def send() -> None:
+        with translation.override(to_django_language(user.preferred_language)):
+            subject = render_to_string("accounts/email/invitation_subject.txt", context)
+            body = render_to_string("accounts/email/invitation_body.txt", context)
+        send_mail(" ".join(subject.split()), body, None, [user.email])
+
+    transaction.on_commit(send)
+
+
+def invitation_get_for(*, user: User, token: str) -> Invitation:
+    """The invitation behind ``token`` if it is addressed to ``user``'s email, else 404 (an
+    invitation to someone else is not shown, not even its organization)."""
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(token_hash=_token_hash(token or ""))
+        .first()
+    )
+    if invitation is None or invitation.email != user.email.lower():
+        raise Http404(_("No such invitation."))
+    return invitation
+
+
+def _join(invitation: Invitation, user: User, *, actor: User) -> Membership:
+    membership = Membership.objects.create(
+        user=user, organization=invitation.organization, role=invitation.role
+    )
+    user.groups.add(role_group(invitation.organization, invitation.role))
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    _log(
+        actor=actor,
+        organization=invitation.organization,
+        verb="member.added",
+        data={"email": user.email, "role": invitation.role, "invitation": invitation.pk},
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, token: str) -> Membership:
+    """The logged-in owner of the invited email joins the organization.
+
+    404 when the token is unknown or addressed to another email; 409 when the invitation was
+    already used or the user is already a member; 400 when it expired."""
+    invitation = invitation_get_for(user=user, token=token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise Conflict(_("This invitation has already been accepted."), code="already_accepted")
+    if Membership.objects.filter(user=user, organization=invitation.organization).exists():
+        raise Conflict(_("You are already a member of this organization."), code="already_member")
+    if invitation.is_expired:
+        raise ValidationError(_("This invitation has expired. Ask for a new one."))
+    return _join(invitation, user, actor=user)
+
+
+@transaction.atomic
+def invitations_accept_on_first_password(*, user: User) -> list[Membership]:
+    """Accept the open invitations to ``user``'s email once they set their first password
+    through the mailed link (which proves they own the mailbox)."""
+    pending = Invitation.objects.select_for_update().filter(
+        email=user.email.lower(), accepted_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    member_of = set(Membership.objects.filter(user=user).values_list("organization_id", flat=True))
+    return [
+        _join(invitation, user, actor=user)
+        for invitation in pending.select_related("organization")
+        if invitation.organization_id not in member_of
+    ]
