@@ -245,7 +245,16 @@ def _question_scores(
             continue
         kind = sq.kind
         if kind == CHOICE:
-            contribution, entry = _choice_score(sq, value)
+            if type(value) is not str:
+                # yes/no as booleans (YAML, some clients); anything else is no known choice.
+                value = "yes" if value is True else "no" if value is False else str(value)
+            hit = sq.table.get(value)
+            if hit is not None:
+                # The common case, inline: scoring is a dict lookup and an addition.
+                sums[k] += hit[0]
+                trace_questions[code] = hit[1].copy()
+                continue
+            contribution, entry = _unknown_choice(sq, value)
         elif kind == MULTI:
             contribution, entry = _multi_score(sq, value, compiled.multi_unit_strs)
         else:
@@ -255,15 +264,8 @@ def _question_scores(
     return sums, weight_sums, trace_questions
 
 
-def _choice_score(sq: ScoredQuestion, value: object) -> tuple[int, dict[str, Any]]:
-    """Contribution and trace entry of a yes/no or single-choice answer."""
-    if type(value) is not str:
-        # yes/no as booleans (YAML, some clients); anything else is no known choice.
-        value = "yes" if value is True else "no" if value is False else str(value)
-    hit = sq.table.get(value)
-    if hit is not None:
-        return hit[0], hit[1].copy()
-    # A value without a points entry scores 0 (DESIGN 6.1).
+def _unknown_choice(sq: ScoredQuestion, value: str) -> tuple[int, dict[str, Any]]:
+    """A choice value without a points entry scores 0 (DESIGN 6.1)."""
     entry = sq.template.copy()
     entry["answer"] = value
     entry["points"], entry["q"] = sq.zero
