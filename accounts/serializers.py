@@ -64,7 +64,39 @@ class MeUpdateSerializer(StrictSerializer):
     preferred_language = serializers.ChoiceField(choices=Language.choices, required=False)
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationRefSerializer(serializers.ModelSerializer):
+    """An organization named in another object's payload (an audit's buyer, a relationship's
+    buyer): its id and name."""
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name"]
+
+
+# The profile of an organization as both its members and its buyers read it.
+PROFILE_FIELDS = [
+    "name",
+    "legal_id",
+    "country",
+    "province",
+    "industry",
+    "industry_name",
+    "size_class",
+    "headcount",
+    "website",
+    "contact_email",
+]
+
+
+class IndustryNameMixin:
+    """``industry_name``: the organization's ISIC division in the reader's language
+    (``context["language"]``, English by default)."""
+
+    def get_industry_name(self, obj: Organization) -> str:
+        return industry_name(obj.industry, self.context.get("language", "en"))  # type: ignore[attr-defined]
+
+
+class OrganizationSerializer(IndustryNameMixin, serializers.ModelSerializer):
     country = serializers.CharField(source="country.code")
     industry_name = serializers.SerializerMethodField()
     my_role = serializers.SerializerMethodField()
@@ -74,24 +106,12 @@ class OrganizationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "kind",
-            "name",
-            "legal_id",
-            "country",
-            "province",
-            "industry",
-            "industry_name",
-            "size_class",
-            "headcount",
-            "website",
-            "contact_email",
+            *PROFILE_FIELDS,
             "withhold_scores",
             "my_role",
             "created_at",
             "updated_at",
         ]
-
-    def get_industry_name(self, obj: Organization) -> str:
-        return industry_name(obj.industry, self.context.get("language", "en"))
 
     def get_my_role(self, obj: Organization) -> str | None:
         return self.context.get("roles", {}).get(obj.pk)

@@ -69,56 +69,64 @@ urlpatterns += [
     ),
 ]
 
-# Supplier pages (portal/views/supplier.py).
-from .views import supplier  # noqa: E402
+# Supplier pages (portal/views/supplier*.py).
+from .views import supplier, supplier_actions, supplier_audits  # noqa: E402
 
 urlpatterns += [
     path("s/", supplier.dashboard, name="supplier_dashboard"),
-    path("s/audits/<int:audit_id>/", supplier.audit_answer, name="supplier_audit"),
+    path("s/audits/<int:audit_id>/", supplier_audits.audit_answer, name="supplier_audit"),
     path(
         "s/audits/<int:audit_id>/answer/<str:code>/",
-        supplier.answer_save,
+        supplier_audits.answer_save,
         name="supplier_answer",
     ),
     path(
         "s/audits/<int:audit_id>/evidence/<str:code>/",
-        supplier.evidence_add,
+        supplier_audits.evidence_add,
         name="supplier_evidence",
     ),
     path(
         "s/audits/<int:audit_id>/files/<int:evidence_id>/",
-        supplier.evidence_download,
+        supplier_audits.evidence_download,
         name="supplier_evidence_download",
     ),
     path(
         "s/audits/<int:audit_id>/files/<int:evidence_id>/delete/",
-        supplier.evidence_remove,
+        supplier_audits.evidence_remove,
         name="supplier_evidence_delete",
     ),
-    path("s/audits/<int:audit_id>/prefill/", supplier.audit_prefill_view, name="supplier_prefill"),
-    path("s/audits/<int:audit_id>/submit/", supplier.audit_submit_view, name="supplier_submit"),
+    path(
+        "s/audits/<int:audit_id>/prefill/",
+        supplier_audits.audit_prefill_view,
+        name="supplier_prefill",
+    ),
+    path(
+        "s/audits/<int:audit_id>/submit/", supplier_audits.audit_submit_view, name="supplier_submit"
+    ),
     path("s/audits/<int:audit_id>/score/", supplier.audit_score, name="supplier_score"),
-    path("s/actions/", supplier.actions, name="supplier_actions"),
-    path("s/actions/<int:action_id>/", supplier.action_detail, name="supplier_action"),
-    path("s/actions/<int:action_id>/plan/", supplier.action_plan, name="supplier_action_plan"),
+    path("s/actions/", supplier_actions.actions, name="supplier_actions"),
+    path("s/actions/<int:action_id>/", supplier_actions.action_detail, name="supplier_action"),
+    path(
+        "s/actions/<int:action_id>/plan/", supplier_actions.action_plan, name="supplier_action_plan"
+    ),
     path(
         "s/actions/<int:action_id>/evidence/",
-        supplier.action_evidence,
+        supplier_actions.action_evidence,
         name="supplier_action_evidence",
     ),
     path(
         "s/actions/<int:action_id>/files/",
-        supplier.action_file_add,
+        supplier_actions.action_file_add,
         name="supplier_action_files",
     ),
     path(
         "s/actions/<int:action_id>/files/<int:evidence_id>/",
-        supplier.action_file_download,
+        supplier_actions.action_file_download,
         name="supplier_action_file",
     ),
     path(
         "s/actions/<int:action_id>/comment/",
-        supplier.action_comment_view,
+        supplier_actions.action_comment_view,
         name="supplier_action_comment",
     ),
 ]

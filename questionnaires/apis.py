@@ -8,6 +8,8 @@ Suppliers never list templates: they read a version through their audits
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.urls import path
@@ -81,15 +83,11 @@ class QuestionnaireListApi(APIView):
     def post(self, request):
         data = DocumentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        owner = template_owner_for(user=request.user, owner_id=data.validated_data.get("owner"))
-        document = read_document(content=data.validated_data["document"], fmt="json")
-        version = questionnaire_import(
-            document=document,
-            owner=owner,
-            actor=request.user,
-            publish=data.validated_data["publish"],
+        return _import(
+            request,
+            data.validated_data,
+            lambda: read_document(content=data.validated_data["document"], fmt="json"),
         )
-        return _created(version, request)
 
 
 class QuestionnaireImportApi(APIView):
@@ -99,16 +97,23 @@ class QuestionnaireImportApi(APIView):
     def post(self, request):
         data = ImportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        owner = template_owner_for(user=request.user, owner_id=data.validated_data.get("owner"))
-        content = data.validated_data["file"].read()
-        document = read_document(content=content, fmt=data.validated_data["format"])
-        version = questionnaire_import(
-            document=document,
-            owner=owner,
-            actor=request.user,
-            publish=data.validated_data["publish"],
+        return _import(
+            request,
+            data.validated_data,
+            lambda: read_document(
+                content=data.validated_data["file"].read(), fmt=data.validated_data["format"]
+            ),
         )
-        return _created(version, request)
+
+
+def _import(request, validated: dict, read: Callable[[], dict]) -> Response:
+    """Import the document ``read`` returns for the owner the caller chose (checked first,
+    so a caller without rights learns nothing about the document)."""
+    owner = template_owner_for(user=request.user, owner_id=validated.get("owner"))
+    version = questionnaire_import(
+        document=read(), owner=owner, actor=request.user, publish=validated["publish"]
+    )
+    return _created(version, request)
 
 
 class QuestionnaireDetailApi(APIView):

@@ -159,9 +159,35 @@ def _split_refs(value: Any) -> list[str]:
 def read_xlsx(content: bytes) -> dict:
     """Parse an XLSX workbook into a canonical document; ``DocumentError`` lists every problem
     located by sheet, row, question code and field."""
+    sheets = _read_sheets(content)
+    problems = _check_sheets(sheets)
+    locator = XlsxLocator()
+    doc = _settings_doc(sheets, locator)
+    sections = _read_sections(sheets, doc, locator, problems)
+    choices_by_question = _read_choices(sheets, problems)
+    used_choices = _read_survey(sheets, sections, choices_by_question, doc, locator, problems)
+    for question, rows in choices_by_question.items():
+        if question not in used_choices:
+            for row_number, _choice in rows:
+                problems.append(
+                    Problem(
+                        f"{CHOICES}!row {row_number} ({question}) field question",
+                        f"unknown question '{question}' (not on the survey sheet)",
+                    )
+                )
+    try:
+        parsed = parse_document(doc, locator=locator)
+    except DocumentError as exc:
+        raise DocumentError(problems + exc.problems) from None
+    if problems:
+        raise DocumentError(problems)
+    return parsed
+
+
+def _read_sheets(content: bytes) -> dict[str, pd.DataFrame]:
     try:
         # keep_default_na=False: "None", "NA" and "null" are legitimate labels, not blanks.
-        sheets = pd.read_excel(
+        return pd.read_excel(
             io.BytesIO(content),
             sheet_name=None,
             engine="openpyxl",
@@ -171,28 +197,40 @@ def read_xlsx(content: bytes) -> dict:
     except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
         raise DocumentError([Problem("file", f"not a readable XLSX workbook ({exc})")]) from None
 
+
+def _sheet(sheets: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """A sheet; the optional choices sheet reads as empty when it is missing."""
+    if name == CHOICES and name not in sheets:
+        return pd.DataFrame(columns=["question", "value"])
+    return sheets[name]
+
+
+def _check_sheets(sheets: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Raise ``DocumentError`` for missing sheets; return the unknown columns' problems."""
     problems: list[Problem] = []
     for name in (SURVEY, CHOICES, SECTIONS, SETTINGS):
         if name not in sheets and name != CHOICES:
             problems.append(Problem(f"{name}!", f"missing sheet '{name}'"))
     if problems:
         raise DocumentError(problems)
-    empty = pd.DataFrame(columns=["question", "value"])
     for name, allowed in (
         (SURVEY, SURVEY_COLUMNS),
         (CHOICES, CHOICE_COLUMNS),
         (SECTIONS, SECTION_COLUMNS),
         (SETTINGS, SETTINGS_COLUMNS),
     ):
-        _check_columns(name, sheets.get(name, empty), allowed, problems)
+        _check_columns(name, _sheet(sheets, name), allowed, problems)
+    return problems
 
-    locator = XlsxLocator()
+
+def _settings_doc(sheets: dict[str, pd.DataFrame], locator: XlsxLocator) -> dict[str, Any]:
+    """The document's top-level fields from the first row of the settings sheet."""
     settings_rows = _rows(sheets[SETTINGS])
     settings = settings_rows[0][1] if settings_rows else {}
     if settings_rows:
         locator.settings_row = settings_rows[0][0]
     languages = settings.get("languages")
-    doc: dict[str, Any] = {
+    return {
         "code": settings.get("code"),
         "version": settings.get("version") if settings.get("version") is not None else 1,
         "languages": [p.strip() for p in re.split(r"[,;\s]+", str(languages)) if p.strip()]
@@ -203,6 +241,14 @@ def read_xlsx(content: bytes) -> dict:
         "sections": [],
     }
 
+
+def _read_sections(
+    sheets: dict[str, pd.DataFrame],
+    doc: dict[str, Any],
+    locator: XlsxLocator,
+    problems: list[Problem],
+) -> dict[str, dict]:
+    """Append the sections to ``doc``; return them by code."""
     sections: dict[str, dict] = {}
     for row_number, row in _rows(sheets[SECTIONS]):
         code = row.get("code")
@@ -216,19 +262,35 @@ def read_xlsx(content: bytes) -> dict:
         section = {"code": code, "title": _texts(row, "title"), "questions": []}
         sections[key] = section
         doc["sections"].append(section)
+    return sections
 
+
+def _read_choices(
+    sheets: dict[str, pd.DataFrame], problems: list[Problem]
+) -> dict[str, list[tuple[int, dict]]]:
+    """The choices by question code, each with its row number."""
     choices_by_question: dict[str, list[tuple[int, dict]]] = {}
-    for row_number, row in _rows(sheets.get(CHOICES, empty)):
+    for row_number, row in _rows(_sheet(sheets, CHOICES)):
         question = row.get("question")
         if question is None:
             problems.append(Problem(f"{CHOICES}!row {row_number} field question", "required"))
             continue
         choice = {"value": row.get("value"), "label": _texts(row, "label")}
         choices_by_question.setdefault(str(question), []).append((row_number, choice))
+    return choices_by_question
 
-    positions: dict[int, int] = {}  # id(section) -> index
-    for index, section in enumerate(doc["sections"]):
-        positions[id(section)] = index
+
+def _read_survey(
+    sheets: dict[str, pd.DataFrame],
+    sections: dict[str, dict],
+    choices_by_question: dict[str, list[tuple[int, dict]]],
+    doc: dict[str, Any],
+    locator: XlsxLocator,
+    problems: list[Problem],
+) -> set[str]:
+    """Add each survey row to its section, with its choices; return the codes whose choices
+    were used."""
+    positions = {id(section): index for index, section in enumerate(doc["sections"])}
     used_choices: set[str] = set()
     for row_number, row in _rows(sheets[SURVEY]):
         code = row.get("code")
@@ -241,28 +303,7 @@ def read_xlsx(content: bytes) -> dict:
         if section is None:
             problems.append(Problem(where, f"unknown section '{section_code}' (not on the sheet)"))
             continue
-        item: dict[str, Any] = {}
-        for field in ("code", "type", "evidence", "category", "visible_if", "min", "max"):
-            if row.get(field) is not None:
-                item[field] = row[field]
-        if isinstance(item.get("code"), int | float):
-            item["code"] = str(item["code"])
-        for field in BOOLEAN_FIELDS:
-            if row.get(field) is not None:
-                item[field] = _boolean(row[field])
-        if row.get("max_length") is not None:
-            max_length = row["max_length"]
-            item["max_length"] = (
-                int(max_length)
-                if isinstance(max_length, str) and max_length.isdigit()
-                else max_length
-            )
-        for field in ("text", "help", "unit"):
-            texts = _texts(row, field)
-            if texts:
-                item[field] = texts
-        if row.get("refs") is not None:
-            item["refs"] = _split_refs(row["refs"])
+        item = _survey_item(row)
         s_index = positions[id(section)]
         q_index = len(section["questions"])
         locator.question_rows[(s_index, q_index)] = row_number
@@ -273,24 +314,32 @@ def read_xlsx(content: bytes) -> dict:
                 locator.choice_rows[(s_index, q_index, c_index)] = choice_row
                 item["choices"].append(choice)
         section["questions"].append(item)
+    return used_choices
 
-    for question, rows in choices_by_question.items():
-        if question not in used_choices:
-            for row_number, _choice in rows:
-                problems.append(
-                    Problem(
-                        f"{CHOICES}!row {row_number} ({question}) field question",
-                        f"unknown question '{question}' (not on the survey sheet)",
-                    )
-                )
 
-    try:
-        parsed = parse_document(doc, locator=locator)
-    except DocumentError as exc:
-        raise DocumentError(problems + exc.problems) from None
-    if problems:
-        raise DocumentError(problems)
-    return parsed
+def _survey_item(row: dict[str, Any]) -> dict[str, Any]:
+    """A question of the document from its survey row (without its choices)."""
+    item: dict[str, Any] = {}
+    for field in ("code", "type", "evidence", "category", "visible_if", "min", "max"):
+        if row.get(field) is not None:
+            item[field] = row[field]
+    if isinstance(item.get("code"), int | float):
+        item["code"] = str(item["code"])
+    for field in BOOLEAN_FIELDS:
+        if row.get(field) is not None:
+            item[field] = _boolean(row[field])
+    if row.get("max_length") is not None:
+        max_length = row["max_length"]
+        item["max_length"] = (
+            int(max_length) if isinstance(max_length, str) and max_length.isdigit() else max_length
+        )
+    for field in ("text", "help", "unit"):
+        texts = _texts(row, field)
+        if texts:
+            item[field] = texts
+    if row.get("refs") is not None:
+        item["refs"] = _split_refs(row["refs"])
+    return item
 
 
 # ---------------------------------------------------------------------------------------------

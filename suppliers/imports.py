@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -174,13 +175,11 @@ def _header_errors(columns: list[str]) -> list[str]:
 def _validate_row(raw: dict[str, str], existing: set[str]) -> tuple[dict[str, object], list[str]]:
     """Clean one row; returns the values and a message per bad column."""
     errors: list[str] = []
-    values: dict[str, object] = {}
 
     def bad(column: str, message: str) -> None:
         errors.append(f"{column}: {message}")
 
-    for column in COLUMNS:
-        values[column] = raw.get(column, "")
+    values: dict[str, object] = {column: raw.get(column, "") for column in COLUMNS}
     for column, limit in MAX_LENGTHS.items():
         if len(str(values[column])) > limit:
             bad(column, _("longer than %(n)d characters") % {"n": limit})
@@ -190,11 +189,18 @@ def _validate_row(raw: dict[str, str], existing: set[str]) -> tuple[dict[str, ob
     if not legal_id:
         bad("legal_id", _("required"))
     is_new = legal_id not in existing
+    if not values["name"] and is_new:
+        bad("name", _("required for a supplier not yet on Fairlink"))
+    _clean_profile(values, is_new, bad)
+    _clean_criticality(values, bad)
+    _clean_admin(values, bool(legal_id) and is_new, bad)
+    return values, errors
 
-    for column in ("name",):
-        if not values[column] and is_new:
-            bad(column, _("required for a supplier not yet on Fairlink"))
 
+def _clean_profile(
+    values: dict[str, object], is_new: bool, bad: Callable[[str, str], None]
+) -> None:
+    """Country, industry, size class (required for a new supplier) and headcount."""
     country = values["country"]
     if country or is_new:
         try:
@@ -230,6 +236,8 @@ def _validate_row(raw: dict[str, str], existing: set[str]) -> tuple[dict[str, ob
     else:
         values["headcount"] = None
 
+
+def _clean_criticality(values: dict[str, object], bad: Callable[[str, str], None]) -> None:
     criticality = str(values["criticality"]).lower() or SupplierRelationship.Criticality.MEDIUM
     values["criticality"] = criticality
     if criticality not in SupplierRelationship.Criticality.values:
@@ -242,6 +250,12 @@ def _validate_row(raw: dict[str, str], existing: set[str]) -> tuple[dict[str, ob
             },
         )
 
+
+def _clean_admin(
+    values: dict[str, object], needs_admin: bool, bad: Callable[[str, str], None]
+) -> None:
+    """The first administrator's email (required for a supplier not yet on Fairlink) and
+    language."""
     email = str(values["admin_email"]).lower()
     values["admin_email"] = email
     if email:
@@ -249,7 +263,7 @@ def _validate_row(raw: dict[str, str], existing: set[str]) -> tuple[dict[str, ob
             validate_email(email)
         except ValidationError:
             bad("admin_email", _("'%(v)s' is not an email address") % {"v": email})
-    elif legal_id and is_new:
+    elif needs_admin:
         bad("admin_email", _("required for a supplier not yet on Fairlink"))
 
     language = values["admin_language"]
@@ -258,7 +272,6 @@ def _validate_row(raw: dict[str, str], existing: set[str]) -> tuple[dict[str, ob
             values["admin_language"] = validate_language(language)
         except ValidationError as exc:
             bad("admin_language", exc.messages[0])
-    return values, errors
 
 
 def validate_table(frame: pd.DataFrame) -> list[_Row]:

@@ -5,14 +5,18 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.industries import industry_name
 from accounts.models import Language, Organization, User
-from accounts.serializers import StrictSerializer
+from accounts.serializers import (
+    PROFILE_FIELDS,
+    IndustryNameMixin,
+    OrganizationRefSerializer,
+    StrictSerializer,
+)
 
 from .models import SupplierRelationship
 
 
-class SupplierProfileSerializer(serializers.ModelSerializer):
+class SupplierProfileSerializer(IndustryNameMixin, serializers.ModelSerializer):
     """The supplier's own profile: read-only for buyers."""
 
     country = serializers.CharField(source="country.code", read_only=True)
@@ -20,23 +24,8 @@ class SupplierProfileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = [
-            "id",
-            "name",
-            "legal_id",
-            "country",
-            "province",
-            "industry",
-            "industry_name",
-            "size_class",
-            "headcount",
-            "website",
-            "contact_email",
-        ]
+        fields = ["id", *PROFILE_FIELDS]
         read_only_fields = fields
-
-    def get_industry_name(self, obj: Organization) -> str:
-        return industry_name(obj.industry, self.context.get("language", "en"))
 
 
 class OwnerSerializer(serializers.ModelSerializer):
@@ -45,14 +34,8 @@ class OwnerSerializer(serializers.ModelSerializer):
         fields = ["id", "email", "full_name"]
 
 
-class BuyerBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Organization
-        fields = ["id", "name"]
-
-
 class RelationshipSerializer(serializers.ModelSerializer):
-    buyer = BuyerBriefSerializer(read_only=True)
+    buyer = OrganizationRefSerializer(read_only=True)
     supplier = SupplierProfileSerializer(read_only=True)
     owner = OwnerSerializer(read_only=True, allow_null=True)
 

@@ -91,57 +91,92 @@ def supplier_add(
         Organization.objects.suppliers().select_for_update().filter(legal_id=legal_id).first()
     )
     buyer_fields = {"buyer_ref": buyer_ref, "criticality": criticality, "category": category}
-
     if supplier is not None:
-        rel = (
-            SupplierRelationship.objects.select_for_update()
-            .filter(buyer=buyer, supplier=supplier)
-            .first()
+        return _add_known_supplier(
+            buyer, supplier, buyer_fields, owner=owner, actor=actor, on_existing=on_existing
         )
-        if rel is not None:
-            if on_existing == "error" and rel.active:
-                raise ValidationError({"legal_id": _("This supplier is already in your network.")})
-            return _apply_buyer_fields(rel, buyer_fields, actor=actor)
-        rel = _link(buyer, supplier, buyer_fields, owner=owner)
-        _log(
-            actor=actor,
-            buyer=buyer,
-            verb="supplier.linked",
-            data={"supplier": supplier.pk, "legal_id": legal_id},
-        )
-        return SupplierAddResult(rel, "linked")
 
     if not admin_email:
         raise ValidationError(
             {"admin_email": _("Required for a supplier that is not yet on Fairlink.")}
         )
+    profile = {
+        "name": name,
+        "country": country,
+        "industry": industry,
+        "size_class": size_class,
+        "headcount": headcount,
+        "province": province,
+    }
+    admin = {
+        "email": admin_email,
+        "full_name": admin_name,
+        "preferred_language": admin_language or None,
+    }
+    return _add_new_supplier(
+        buyer, legal_id, profile, admin, buyer_fields, owner=owner, actor=actor
+    )
+
+
+def _add_new_supplier(
+    buyer: Organization,
+    legal_id: str,
+    profile: dict,
+    admin: dict,
+    buyer_fields: dict,
+    *,
+    owner: User | None,
+    actor: User | None,
+) -> SupplierAddResult:
+    """``supplier_add`` for a supplier not yet on Fairlink: create the organization, invite
+    its administrator, link it."""
     supplier = organization_create(
-        kind=Organization.Kind.SUPPLIER,
-        name=name,
-        legal_id=legal_id,
-        country=country,
-        industry=industry,
-        size_class=size_class,
-        headcount=headcount,
-        province=province,
-        actor=actor,
+        kind=Organization.Kind.SUPPLIER, legal_id=legal_id, actor=actor, **profile
     )
     membership_add(
         organization=supplier,
-        email=admin_email,
-        full_name=admin_name,
         role=Membership.Role.ADMIN,
-        preferred_language=admin_language or None,
         actor=None,  # the buyer is not a manager of the supplier: the system invites
+        **admin,
     )
     rel = _link(buyer, supplier, buyer_fields, owner=owner)
     _log(
         actor=actor,
         buyer=buyer,
         verb="supplier.created",
-        data={"supplier": supplier.pk, "legal_id": legal_id, "admin_email": admin_email},
+        data={"supplier": supplier.pk, "legal_id": legal_id, "admin_email": admin["email"]},
     )
     return SupplierAddResult(rel, "created")
+
+
+def _add_known_supplier(
+    buyer: Organization,
+    supplier: Organization,
+    buyer_fields: dict,
+    *,
+    owner: User | None,
+    actor: User | None,
+    on_existing: str,
+) -> SupplierAddResult:
+    """``supplier_add`` for a supplier already on Fairlink: link it, or (already linked)
+    refuse or update the buyer's own fields as ``on_existing`` says."""
+    rel = (
+        SupplierRelationship.objects.select_for_update()
+        .filter(buyer=buyer, supplier=supplier)
+        .first()
+    )
+    if rel is not None:
+        if on_existing == "error" and rel.active:
+            raise ValidationError({"legal_id": _("This supplier is already in your network.")})
+        return _apply_buyer_fields(rel, buyer_fields, actor=actor)
+    rel = _link(buyer, supplier, buyer_fields, owner=owner)
+    _log(
+        actor=actor,
+        buyer=buyer,
+        verb="supplier.linked",
+        data={"supplier": supplier.pk, "legal_id": supplier.legal_id},
+    )
+    return SupplierAddResult(rel, "linked")
 
 
 def _link(
@@ -164,14 +199,7 @@ def _apply_buyer_fields(
     for name, value in fields.items():
         setattr(rel, name, value)
     rel.active = True
-    rel.full_clean(validate_unique=False, validate_constraints=False)
-    rel.save(update_fields=[*changed, "updated_at"])
-    _log(
-        actor=actor,
-        buyer=rel.buyer,
-        verb="supplier.updated",
-        data={"relationship": rel.pk, "fields": changed},
-    )
+    _save_changed(rel, changed, actor=actor)
     return SupplierAddResult(rel, "updated")
 
 
@@ -193,15 +221,20 @@ def relationship_update(
     for name in changed:
         setattr(rel, name, changes[name])
     if changed:
-        rel.full_clean(validate_unique=False, validate_constraints=False)
-        rel.save(update_fields=[*changed, "updated_at"])
-        _log(
-            actor=actor,
-            buyer=rel.buyer,
-            verb="supplier.updated",
-            data={"relationship": rel.pk, "fields": changed},
-        )
+        _save_changed(rel, changed, actor=actor)
     return rel
+
+
+def _save_changed(rel: SupplierRelationship, changed: list[str], *, actor: User | None) -> None:
+    """Validate and save the ``changed`` fields of a relationship; log ``supplier.updated``."""
+    rel.full_clean(validate_unique=False, validate_constraints=False)
+    rel.save(update_fields=[*changed, "updated_at"])
+    _log(
+        actor=actor,
+        buyer=rel.buyer,
+        verb="supplier.updated",
+        data={"relationship": rel.pk, "fields": changed},
+    )
 
 
 @transaction.atomic

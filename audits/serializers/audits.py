@@ -8,16 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Organization, User
+from accounts.serializers import OrganizationRefSerializer
 from activity.models import ActivityEvent
 from audits.models import Answer, Audit, Campaign, Evidence
 from backend.api.inputs import StrictFieldsMixin, reject_unknown_fields
 from questionnaires.models import QuestionnaireVersion
 from rulesets.models import RuleSet
-
-
-class OrgRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
 
 
 class UserRefSerializer(serializers.Serializer):
@@ -33,8 +29,8 @@ class QuestionnaireRefSerializer(serializers.Serializer):
 
 
 class AuditSerializer(serializers.ModelSerializer):
-    buyer = OrgRefSerializer()
-    supplier = OrgRefSerializer()
+    buyer = OrganizationRefSerializer()
+    supplier = OrganizationRefSerializer()
     questionnaire = QuestionnaireRefSerializer(source="questionnaire_version")
     respondents = UserRefSerializer(many=True)
     reviewers = UserRefSerializer(many=True)
@@ -212,7 +208,7 @@ class PrefillResultSerializer(serializers.Serializer):
 
 
 class CampaignSerializer(serializers.ModelSerializer):
-    buyer = OrgRefSerializer()
+    buyer = OrganizationRefSerializer()
     questionnaire = QuestionnaireRefSerializer(source="questionnaire_version")
     progress = serializers.IntegerField(read_only=True)
     status = serializers.CharField(read_only=True, help_text="queued | running | done | failed")

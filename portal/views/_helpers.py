@@ -1,4 +1,5 @@
-"""Helpers shared by the supplier pages: the page guard, error mapping and batch reads."""
+"""Helpers shared by the buyer and supplier pages: the supplier page guard, ownership, service
+errors as messages, and answers as text."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from accounts.languages import request_language
 
@@ -28,10 +30,12 @@ def supplier_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 
 def own(request: HttpRequest, obj: Any) -> Any:
-    """``obj`` (an audit or a corrective action the selectors let the user see) when it is
-    addressed to the supplier the user acts for now; else 404. A user who belongs to two
-    suppliers sees each one's work only while acting for it."""
-    if obj.supplier_id != request.organization.pk:
+    """``obj`` (an audit, campaign, relationship or corrective action the selectors let the
+    user see) when it belongs to the organization the user acts for now, on that
+    organization's side (``buyer_id`` for a buyer, ``supplier_id`` for a supplier); else 404.
+    A user who belongs to two organizations sees each one's work only while acting for it."""
+    field = "buyer_id" if request.organization.is_buyer else "supplier_id"
+    if getattr(obj, field) != request.organization.pk:
         raise Http404
     return obj
 
@@ -48,9 +52,31 @@ def error_map(exc: ValidationError) -> dict[str, list[str]]:
     return {"__all__": [str(m) for m in exc.messages]}
 
 
-def apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's messages on the matching form fields (others on the form)."""
+def add_errors(form, exc: ValidationError, *, name_other_fields: bool = True) -> None:
+    """Put a service's messages on the matching form fields; the others go on the form,
+    prefixed with their field name unless ``name_other_fields`` is False (a page that shows
+    those fields' messages elsewhere, like the supplier's file errors)."""
     for field, messages in error_map(exc).items():
         target = field if field in form.fields else None
         for message in messages:
-            form.add_error(target, message)
+            named = target is None and name_other_fields
+            form.add_error(target, f"{field}: {message}" if named else message)
+
+
+def answer_text(question: dict, answer: Any) -> str:
+    """An answer (``AnswerValue`` or ``Answer`` row, or None) as read-only text in the page's
+    language: choice labels, a number with its unit, "Not applicable"; a multiple choice
+    answered with no choice (an explicit "none of these") reads "None"."""
+    if answer is None:
+        return ""
+    if answer.not_applicable:
+        return _("Not applicable")
+    value = answer.value
+    if value is None or value == "":
+        return ""
+    labels = {str(c["value"]): c["label"] for c in question.get("choices") or []}
+    if isinstance(value, list):
+        return ", ".join(str(labels.get(str(v), v)) for v in value) or _("None")
+    text = str(labels.get(str(value), value))
+    unit = question.get("unit") or ""
+    return f"{text} {unit}".strip()

@@ -39,6 +39,8 @@ from suppliers.imports import suppliers_import
 from suppliers.models import SupplierRelationship
 from suppliers.selectors import relationship_get_for, relationship_list_for
 
+from ._helpers import error_map, own
+
 PAGE_SIZE = 50
 RATING_ORDER = ("low", "medium", "high", "critical", "not_rated")
 NOT_ASSESSED = "not_assessed"
@@ -70,28 +72,6 @@ def require_org_perm(request: HttpRequest, perm: str) -> None:
         raise PermissionDenied(_("Your role does not allow this page."))
 
 
-def own(obj: Any, request: HttpRequest, field: str = "buyer_id") -> Any:
-    """``obj`` if it belongs to the active buyer, else 404."""
-    if getattr(obj, field) != request.organization.pk:
-        raise Http404
-    return obj
-
-
-def error_dict(exc: ValidationError) -> dict[str, list[str]]:
-    """A service's ValidationError as ``{field: [messages]}`` (``__all__`` when unkeyed)."""
-    if hasattr(exc, "error_dict"):
-        return {key: [str(m) for m in msgs] for key, msgs in exc.message_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """Put a service's field errors on ``form`` (unknown fields become form-wide errors)."""
-    for field, msgs in error_dict(exc).items():
-        target = field if field in form.fields else None
-        for message in msgs:
-            form.add_error(target, message if target else f"{field}: {message}")
-
-
 def paginate(request: HttpRequest, queryset) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -108,7 +88,7 @@ def run(fn: Callable[[], Any]) -> tuple[Any, dict[str, list[str]] | None, str | 
     try:
         return fn(), None, None, 200
     except ValidationError as exc:
-        return None, error_dict(exc), None, 400
+        return None, error_map(exc), None, 400
     except Conflict as exc:
         return None, None, str(exc.message), 409
 
@@ -326,7 +306,7 @@ def trend_chart(points: list[tuple[datetime.date, Decimal | None]]) -> dict | No
 
 @buyer_page
 def supplier_detail(request: HttpRequest, relationship_id: int) -> HttpResponse:
-    rel = own(relationship_get_for(user=request.user, relationship_id=relationship_id), request)
+    rel = own(request, relationship_get_for(user=request.user, relationship_id=relationship_id))
     audits = list(
         audit_list_for(user=request.user)
         .filter(buyer=request.organization, supplier_id=rel.supplier_id)

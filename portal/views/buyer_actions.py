@@ -20,7 +20,8 @@ from actions.models import CorrectiveAction
 from actions.selectors import action_detail_for, action_list, action_thread
 from scoring.models import Severity
 
-from .buyer import buyer_page, own, paginate, query_without_page, run
+from ._helpers import own
+from .buyer import buyer_page, paginate, query_without_page, run
 
 Status = CorrectiveAction.Status
 
@@ -64,7 +65,7 @@ def actions(request: HttpRequest) -> HttpResponse:
 
 
 def _action(request: HttpRequest, action_id: int) -> CorrectiveAction:
-    return own(action_detail_for(user=request.user, action_id=action_id), request)
+    return own(request, action_detail_for(user=request.user, action_id=action_id))
 
 
 def _detail_context(request: HttpRequest, action: CorrectiveAction, **extra: Any) -> dict:

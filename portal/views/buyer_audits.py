@@ -40,11 +40,10 @@ from questionnaires.render import render_version
 from scoring.models import Severity
 from scoring.selectors import score_get_for
 
+from ._helpers import add_errors, answer_text, own
 from .buyer import (
-    add_errors,
     buyer_page,
     category_label,
-    own,
     paginate,
     query_without_page,
     rating_label,
@@ -167,7 +166,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 
 
 def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
-    return own(campaign_get_for(user=request.user, campaign_id=campaign_id), request)
+    return own(request, campaign_get_for(user=request.user, campaign_id=campaign_id))
 
 
 def _campaign_finished(campaign: Campaign) -> bool:
@@ -200,24 +199,6 @@ def campaign_progress(request: HttpRequest, campaign_id: int) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 
 
-def _display(question: dict, answer) -> str:
-    """An answer as text in the page's language (choice labels, units)."""
-    if answer is None:
-        return ""
-    if answer.not_applicable:
-        return _("Not applicable")
-    value = answer.value
-    if value in (None, "", []):
-        return ""
-    labels = {c["value"]: c["label"] for c in question.get("choices", [])}
-    if isinstance(value, list):
-        return ", ".join(str(labels.get(v, v)) for v in value)
-    if labels:
-        return str(labels.get(value, value))
-    unit = question.get("unit") or ""
-    return f"{value} {unit}".strip()
-
-
 def _sections(audit: Audit, lang: str) -> list[dict]:
     doc = render_version(audit.questionnaire_version, lang)
     answers = {a.question.code: a for a in answers_for(audit)}
@@ -233,7 +214,7 @@ def _sections(audit: Audit, lang: str) -> list[dict]:
                 {
                     **q,
                     "answered": answer is not None,
-                    "display": _display(q, answer),
+                    "display": answer_text(q, answer),
                     "evidence_files": files.get(q["code"], []),
                 }
             )
@@ -308,7 +289,7 @@ def _review_context(request: HttpRequest, audit: Audit, **extra: Any) -> dict:
 
 
 def _audit(request: HttpRequest, audit_id: int) -> Audit:
-    return own(audit_get_for(user=request.user, audit_id=audit_id), request)
+    return own(request, audit_get_for(user=request.user, audit_id=audit_id))
 
 
 @buyer_page

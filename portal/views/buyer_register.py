@@ -24,7 +24,8 @@ from register.services import export_create
 from register.tables import FILTER_KEYS
 from suppliers.models import SupplierRelationship
 
-from .buyer import buyer_page, error_dict, rating_label, run
+from ._helpers import error_map
+from .buyer import buyer_page, rating_label, run
 
 FORMATS = ("xlsx", "csv", "json")
 
@@ -52,7 +53,7 @@ def _register_context(request: HttpRequest, data, **extra) -> dict:
     try:
         filters = register_filters_clean(raw)
     except ValidationError as exc:
-        errors = error_dict(exc)
+        errors = error_map(exc)
         filters = {}
     count = register_relationships(buyer=buyer, filters=filters).count()
     pairs = [(k, v) for k, values in filters.items() for v in values] + [("lang", language)]

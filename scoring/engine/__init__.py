@@ -10,6 +10,7 @@ Compile once per questionnaire version / rule set and keep the compiled objects:
 immutable and safe to share between threads.
 """
 
+from .compiled import CompiledRuleSet, compile_ruleset
 from .expressions import Expression, ExpressionError, compile_expression, evaluate_bool
 from .questionnaire import (
     CompiledQuestionnaire,
@@ -19,7 +20,7 @@ from .questionnaire import (
     questionnaire_spec_from_doc,
     to_cel_value,
 )
-from .rules import CompiledRuleSet, compile_ruleset, parse_ruleset, ruleset_to_doc
+from .rules import parse_ruleset, ruleset_to_doc
 from .scorer import FindingResult, ScoreResult, score
 from .specs import (
     NOT_RATED,

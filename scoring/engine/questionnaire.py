@@ -378,9 +378,21 @@ def compile_questionnaire(spec: QuestionnaireSpec) -> CompiledQuestionnaire:
     """
     errors = _check_questions(spec)
     codes = [q.code for q in spec.questions]
-    known = set(codes)
+    conditions, deps = _compile_conditions(spec, errors)
+    order = _dependency_order(codes, deps, errors)
+    if errors:
+        raise SpecError(errors)
+    return CompiledQuestionnaire(spec, tuple(order), conditions)
+
+
+def _compile_conditions(
+    spec: QuestionnaireSpec, errors: list[LocatedError]
+) -> tuple[dict[str, Expression], dict[str, set[str]]]:
+    """Every ``visible_if`` compiled, and the questions each one reads (problems to
+    ``errors``)."""
+    known = {q.code for q in spec.questions}
     conditions: dict[str, Expression] = {}
-    deps: dict[str, set[str]] = {code: set() for code in codes}
+    deps: dict[str, set[str]] = {q.code: set() for q in spec.questions}
     for question in spec.questions:
         if not question.visible_if or not question.visible_if.strip():
             continue
@@ -408,7 +420,14 @@ def compile_questionnaire(spec: QuestionnaireSpec) -> CompiledQuestionnaire:
                 )
             else:
                 deps[question.code].add(name)
+    return conditions, deps
 
+
+def _dependency_order(
+    codes: list[str], deps: Mapping[str, set[str]], errors: list[LocatedError]
+) -> list[str]:
+    """The codes in an order where every question comes after those its condition reads; the
+    questions on or behind a cycle are left out and reported in ``errors``."""
     # Kahn's algorithm; ties broken by display order so the order is stable and readable.
     position = {code: index for index, code in enumerate(codes)}
     dependents: dict[str, list[str]] = {code: [] for code in codes}
@@ -434,9 +453,7 @@ def compile_questionnaire(spec: QuestionnaireSpec) -> CompiledQuestionnaire:
         else:
             message = "depends on a question with circular visibility"
         errors.append(LocatedError(code, "visible_if", message))
-    if errors:
-        raise SpecError(errors)
-    return CompiledQuestionnaire(spec, tuple(order), conditions)
+    return order
 
 
 # ---------------------------------------------------------------------------------------------
@@ -451,6 +468,39 @@ def yaml_choice_value(value: object) -> str:
     if value is False:
         return "no"
     return str(value)
+
+
+def _question_spec(item: object, where: str, errors: list[LocatedError]) -> QuestionSpec | None:
+    """The spec of one question of a section (None, with the problem in ``errors``, when it has
+    no code or type)."""
+    if not isinstance(item, Mapping):
+        errors.append(LocatedError(where, "question", "expected a mapping"))
+        return None
+    q_code = item.get("code")
+    if not q_code:
+        errors.append(LocatedError(where, "code", "required"))
+        return None
+    q_type = item.get("type")
+    if not q_type:
+        errors.append(LocatedError(str(q_code), "type", "required"))
+        return None
+    choices = []
+    for choice in item.get("choices") or []:
+        raw = choice.get("value") if isinstance(choice, Mapping) else choice
+        if raw is None:
+            errors.append(LocatedError(str(q_code), "choices", "a choice has no value"))
+            continue
+        choices.append(yaml_choice_value(raw))
+    return QuestionSpec(
+        code=str(q_code),
+        type=str(q_type),
+        category=str(item.get("category") or ""),
+        choices=tuple(choices),
+        visible_if=str(item.get("visible_if") or ""),
+        required=bool(item.get("required", False)),
+        allow_na=bool(item.get("allow_na", False)),
+        evidence=str(item.get("evidence") or "none"),
+    )
 
 
 def questionnaire_spec_from_doc(doc: Mapping[str, Any]) -> QuestionnaireSpec:
@@ -487,37 +537,9 @@ def questionnaire_spec_from_doc(doc: Mapping[str, Any]) -> QuestionnaireSpec:
             errors.append(LocatedError(section_code, "questions", "expected a list"))
             continue
         for q_index, item in enumerate(items):
-            where = f"{section_code}.questions[{q_index}]"
-            if not isinstance(item, Mapping):
-                errors.append(LocatedError(where, "question", "expected a mapping"))
-                continue
-            q_code = item.get("code")
-            if not q_code:
-                errors.append(LocatedError(where, "code", "required"))
-                continue
-            q_type = item.get("type")
-            if not q_type:
-                errors.append(LocatedError(str(q_code), "type", "required"))
-                continue
-            choices = []
-            for choice in item.get("choices") or []:
-                raw = choice.get("value") if isinstance(choice, Mapping) else choice
-                if raw is None:
-                    errors.append(LocatedError(str(q_code), "choices", "a choice has no value"))
-                    continue
-                choices.append(yaml_choice_value(raw))
-            questions.append(
-                QuestionSpec(
-                    code=str(q_code),
-                    type=str(q_type),
-                    category=str(item.get("category") or ""),
-                    choices=tuple(choices),
-                    visible_if=str(item.get("visible_if") or ""),
-                    required=bool(item.get("required", False)),
-                    allow_na=bool(item.get("allow_na", False)),
-                    evidence=str(item.get("evidence") or "none"),
-                )
-            )
+            question = _question_spec(item, f"{section_code}.questions[{q_index}]", errors)
+            if question is not None:
+                questions.append(question)
     if errors:
         raise SpecError(errors)
     return QuestionnaireSpec(code=str(code), version=int(version), questions=tuple(questions))

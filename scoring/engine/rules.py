@@ -1,28 +1,20 @@
-"""Rule sets (DESIGN section 6): YAML document <-> ``RuleSetSpec``, and compilation for scoring.
+"""Rule sets (DESIGN section 6): YAML document <-> ``RuleSetSpec``.
 
 ``parse_ruleset`` validates a rule set against its questionnaire and reports every problem at
-once. ``compile_ruleset`` compiles the finding conditions and precomputes, per question and per
-answer, everything ``scorer.score`` needs, so that scoring an audit is a handful of dict lookups
-and integer additions (see ``_Arithmetic`` for how exactness is kept without per-audit Decimals).
+once; ``compiled.compile_ruleset`` prepares a valid one for scoring.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import timedelta
-from decimal import Context as DecimalContext
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
 
 from .expressions import ExpressionError, compile_expression
 from .questionnaire import (
-    CompiledQuestionnaire,
     LocatedError,
     SpecError,
-    _Plan,
     yaml_choice_value,
 )
 from .specs import (
@@ -33,11 +25,12 @@ from .specs import (
     Band,
     FindingRule,
     QuestionnaireSpec,
+    QuestionSpec,
     RuleSetSpec,
     ScoreRule,
 )
 
-__all__ = ["CompiledRuleSet", "compile_ruleset", "parse_ruleset", "ruleset_to_doc"]
+__all__ = ["parse_ruleset", "ruleset_to_doc"]
 
 _SCORE_KEYS = frozenset({"weight", "points", "bands", "cap"})
 _FINDING_KEYS = frozenset({"code", "when", "severity", "category", "title", "guidance", "due_days"})
@@ -230,32 +223,9 @@ def _parse_score(
         )
     points = bands = cap = None
     if question.type == "number":
-        if "points" in raw:
-            out.add(code, "points", "a number question is scored with bands, not points")
-        if "cap" in raw:
-            out.add(code, "cap", "only multi_choice questions have a cap")
-        bands = _parse_bands(code, raw.get("bands"), out)
-        if bands is not None and max(band.points for band in bands) <= 0:
-            out.add(code, "bands", "the largest band points must be greater than 0")
+        bands = _parse_number_score(code, raw, out)
     else:
-        if "bands" in raw:
-            out.add(code, "bands", f"a {question.type} question is scored with points, not bands")
-        points = _parse_points(code, raw.get("points"), question.choice_values, question.type, out)
-        if raw.get("cap") is not None:
-            if question.type != "multi_choice":
-                out.add(code, "cap", "only multi_choice questions have a cap")
-            else:
-                cap = _decimal(raw["cap"])
-                if cap is None or cap <= 0:
-                    out.add(code, "cap", f"cap must be a number > 0, got {raw['cap']!r}")
-        if points is not None:
-            total = (
-                sum(points.values()) if question.type == "multi_choice" else max(points.values())
-            )
-            if cap is not None:
-                total = min(total, cap)
-            if total <= 0:
-                out.add(code, "points", "the maximum points must be greater than 0")
+        points, cap = _parse_choice_score(code, raw, question, out)
     if len(out.errors) != errors_before or weight is None:
         return None
     return ScoreRule(
@@ -265,6 +235,42 @@ def _parse_score(
         bands=bands,
         cap=cap,
     )
+
+
+def _parse_number_score(code: str, raw: Mapping, out: _Collector) -> tuple[Band, ...] | None:
+    """The bands of a number question's score rule."""
+    if "points" in raw:
+        out.add(code, "points", "a number question is scored with bands, not points")
+    if "cap" in raw:
+        out.add(code, "cap", "only multi_choice questions have a cap")
+    bands = _parse_bands(code, raw.get("bands"), out)
+    if bands is not None and max(band.points for band in bands) <= 0:
+        out.add(code, "bands", "the largest band points must be greater than 0")
+    return bands
+
+
+def _parse_choice_score(
+    code: str, raw: Mapping, question: QuestionSpec, out: _Collector
+) -> tuple[dict[str, Decimal] | None, Decimal | None]:
+    """The points (and, for multi_choice, the cap) of a choice question's score rule."""
+    if "bands" in raw:
+        out.add(code, "bands", f"a {question.type} question is scored with points, not bands")
+    points = _parse_points(code, raw.get("points"), question.choice_values, question.type, out)
+    cap = None
+    if raw.get("cap") is not None:
+        if question.type != "multi_choice":
+            out.add(code, "cap", "only multi_choice questions have a cap")
+        else:
+            cap = _decimal(raw["cap"])
+            if cap is None or cap <= 0:
+                out.add(code, "cap", f"cap must be a number > 0, got {raw['cap']!r}")
+    if points is not None:
+        total = sum(points.values()) if question.type == "multi_choice" else max(points.values())
+        if cap is not None:
+            total = min(total, cap)
+        if total <= 0:
+            out.add(code, "points", "the maximum points must be greater than 0")
+    return points, cap
 
 
 def _parse_finding(
@@ -291,19 +297,7 @@ def _parse_finding(
         if key not in _FINDING_KEYS:
             out.add(code, str(key), "unknown key")
     when = raw.get("when")
-    try:
-        expr = compile_expression(when)  # type: ignore[arg-type]
-    except ExpressionError as exc:
-        out.add(code, "when", str(exc))
-    else:
-        known = {q.code for q in questionnaire.questions}
-        for name in sorted(expr.names - known - {SUPPLIER_NAME}):
-            out.add(
-                code,
-                "when",
-                f"unknown name '{name}': not a question of {questionnaire.code} nor "
-                f"'{SUPPLIER_NAME}'",
-            )
+    _check_when(code, when, questionnaire, out)
     severity = raw.get("severity")
     if severity not in SEVERITIES:
         out.add(code, "severity", f"unknown severity {severity!r} (expected {_SEVERITY_LIST})")
@@ -316,15 +310,7 @@ def _parse_finding(
     guidance = _texts(raw.get("guidance") or {})
     if guidance is None:
         out.add(code, "guidance", "expected a mapping of language -> text")
-    due_days = None
-    if raw.get("due_days") is not None:
-        due_days = _positive_int(raw["due_days"])
-        if due_days is None:
-            out.add(
-                code, "due_days", f"must be a whole number of days > 0, got {raw['due_days']!r}"
-            )
-    elif severity in SEVERITIES and severity != "observation" and severity not in sla_days:
-        out.add(code, "due_days", f"no due_days and no sla_days for severity '{severity}'")
+    due_days = _parse_due_days(code, raw, severity, sla_days, out)
     if len(out.errors) != errors_before:
         return None
     return FindingRule(
@@ -336,6 +322,37 @@ def _parse_finding(
         guidance=guidance or MappingProxyType({}),
         due_days=due_days,
     )
+
+
+def _check_when(code: str, when: object, questionnaire: QuestionnaireSpec, out: _Collector) -> None:
+    """A finding's condition must compile and read only questions and ``supplier``."""
+    try:
+        expr = compile_expression(when)  # type: ignore[arg-type]
+    except ExpressionError as exc:
+        out.add(code, "when", str(exc))
+        return
+    known = {q.code for q in questionnaire.questions}
+    for name in sorted(expr.names - known - {SUPPLIER_NAME}):
+        out.add(
+            code,
+            "when",
+            f"unknown name '{name}': not a question of {questionnaire.code} nor '{SUPPLIER_NAME}'",
+        )
+
+
+def _parse_due_days(
+    code: str, raw: Mapping, severity: object, sla_days: Mapping[str, int], out: _Collector
+) -> int | None:
+    """A finding's own ``due_days``; without one, its severity must have ``sla_days``
+    (observations need neither)."""
+    if raw.get("due_days") is None:
+        if severity in SEVERITIES and severity != "observation" and severity not in sla_days:
+            out.add(code, "due_days", f"no due_days and no sla_days for severity '{severity}'")
+        return None
+    due_days = _positive_int(raw["due_days"])
+    if due_days is None:
+        out.add(code, "due_days", f"must be a whole number of days > 0, got {raw['due_days']!r}")
+    return due_days
 
 
 def _parse_sla(doc: Mapping, out: _Collector) -> dict[str, int]:
@@ -416,6 +433,45 @@ def _parse_rating(
     return tuple(bands), floor
 
 
+def _parse_scores(
+    doc: Mapping,
+    questionnaire: QuestionnaireSpec,
+    categories: Mapping[str, Decimal],
+    out: _Collector,
+) -> list[ScoreRule]:
+    questions = {q.code: q for q in questionnaire.questions}
+    scores: list[ScoreRule] = []
+    raw_scores = doc.get("scores") or {}
+    if not isinstance(raw_scores, Mapping):
+        out.add("scores", "scores", "expected a mapping of question code -> rule")
+        raw_scores = {}
+    for q_code, raw_rule in raw_scores.items():
+        rule = _parse_score(str(q_code), raw_rule, questionnaire, questions, categories, out)
+        if rule is not None:
+            scores.append(rule)
+    return scores
+
+
+def _parse_findings(
+    doc: Mapping,
+    questionnaire: QuestionnaireSpec,
+    categories: Mapping[str, Decimal],
+    sla_days: Mapping[str, int],
+    out: _Collector,
+) -> list[FindingRule]:
+    findings: list[FindingRule] = []
+    raw_findings = doc.get("findings") or []
+    if not isinstance(raw_findings, list):
+        out.add("findings", "findings", "expected a list")
+        raw_findings = []
+    seen: set[str] = set()
+    for index, raw_finding in enumerate(raw_findings):
+        finding = _parse_finding(index, raw_finding, questionnaire, categories, sla_days, seen, out)
+        if finding is not None:
+            findings.append(finding)
+    return findings
+
+
 def parse_ruleset(doc: Mapping[str, Any], questionnaire: QuestionnaireSpec) -> RuleSetSpec:
     """Validate a rule set document (the YAML dict of DESIGN section 6) against ``questionnaire``.
 
@@ -447,29 +503,9 @@ def parse_ruleset(doc: Mapping[str, Any], questionnaire: QuestionnaireSpec) -> R
             out.add("ruleset", str(key), "unknown key")
 
     categories = _parse_categories(doc, out)
-    questions = {q.code: q for q in questionnaire.questions}
-    scores: list[ScoreRule] = []
-    raw_scores = doc.get("scores") or {}
-    if not isinstance(raw_scores, Mapping):
-        out.add("scores", "scores", "expected a mapping of question code -> rule")
-        raw_scores = {}
-    for q_code, raw_rule in raw_scores.items():
-        rule = _parse_score(str(q_code), raw_rule, questionnaire, questions, categories, out)
-        if rule is not None:
-            scores.append(rule)
-
+    scores = _parse_scores(doc, questionnaire, categories, out)
     sla_days = _parse_sla(doc, out)
-    findings: list[FindingRule] = []
-    raw_findings = doc.get("findings") or []
-    if not isinstance(raw_findings, list):
-        out.add("findings", "findings", "expected a list")
-        raw_findings = []
-    seen: set[str] = set()
-    for index, raw_finding in enumerate(raw_findings):
-        finding = _parse_finding(index, raw_finding, questionnaire, categories, sla_days, seen, out)
-        if finding is not None:
-            findings.append(finding)
-
+    findings = _parse_findings(doc, questionnaire, categories, sla_days, out)
     rating_bands, severity_floor = _parse_rating(doc, out)
     if out.errors:
         raise SpecError(out.errors)
@@ -541,239 +577,3 @@ def ruleset_to_doc(spec: RuleSetSpec) -> dict[str, Any]:
             "severity_floor": dict(spec.severity_floor),
         },
     }
-
-
-# ---------------------------------------------------------------------------------------------
-# Compilation: precomputed tables for scorer.score
-# ---------------------------------------------------------------------------------------------
-
-# Enough digits that every terminating ratio of this engine is printed exactly, and a
-# non-terminating one is far more precise than any half-up decision at one decimal needs.
-TRACE_DECIMALS = DecimalContext(prec=40)
-
-
-def ratio_str(numerator: int, denominator: int) -> str:
-    """``numerator / denominator`` as a decimal string (exact when it terminates)."""
-    return str(TRACE_DECIMALS.divide(Decimal(numerator), Decimal(denominator)))
-
-
-def plain(value: Decimal) -> str:
-    """``value`` without trailing zeros or exponent: 1.50 -> "1.5", 1E+2 -> "100"."""
-    return format(value.normalize(), "f")
-
-
-def _decimals(values: list[Decimal]) -> int:
-    """How many decimal places it takes to write every value as an integer multiple of a unit."""
-    return max((max(0, -int(v.normalize().as_tuple().exponent)) for v in values), default=0)
-
-
-def _scaled(value: Decimal, places: int) -> int:
-    scaled = value.scaleb(places)
-    assert scaled == scaled.to_integral_value()  # guaranteed by _decimals
-    return int(scaled)
-
-
-# Kinds of scored question, as small ints for fast dispatch in the scorer.
-CHOICE, MULTI, NUMBER = 0, 1, 2
-
-
-@dataclass(frozen=True, slots=True)
-class ScoredQuestion:
-    """Precomputed scoring of one question.
-
-    Exactness without per-audit Decimals: every points value of the question is an integer ``n``
-    in units of ``10**-places``, the maximum is ``max_n``. In category k all contributions
-    ``w * n / max_n`` share the denominator ``L_k = lcm(max_n)``, so the engine adds the integers
-    ``multiplier * n`` (``multiplier = weight_n * L_k / max_n``) and divides once per category.
-    """
-
-    code: str
-    kind: int
-    category_index: int
-    weight_n: int
-    multiplier: int
-    max_n: int
-    unit: Decimal  # the value of n == 1
-    # CHOICE: value -> (contribution, trace entry without "answer"); MULTI: value -> n
-    table: Mapping[str, Any]
-    # NUMBER: ((max | None, contribution, points str, q str), ...)
-    bands: tuple[tuple[Decimal | None, int, str, str], ...]
-    cap_n: int | None
-    # Trace entries (plain dicts, copied per audit, never mutated): of an included question with
-    # points and q to fill in, and the finished ones of a hidden / N/A / unanswered question.
-    template: dict[str, Any]
-    hidden: dict[str, Any]
-    not_applicable: dict[str, Any]
-    unanswered: dict[str, Any]
-    zero: tuple[str, str]  # (points, q) strings of 0 points
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledFinding:
-    rule: FindingRule
-    program: Any
-    names: tuple[str, ...]
-    due_days: int | None
-    due_delta: timedelta | None
-    severity_rank: int
-
-
-class CompiledRuleSet:
-    """A rule set ready to score audits; safe to share between threads and audits.
-
-    Attributes: ``spec`` (RuleSetSpec), ``questionnaire`` (CompiledQuestionnaire), ``findings``
-    (compiled finding rules), and the precomputed tables ``scorer.score`` reads.
-    """
-
-    def __init__(self, spec: RuleSetSpec, questionnaire: CompiledQuestionnaire) -> None:
-        self.spec = spec
-        self.questionnaire = questionnaire
-        self.category_names: tuple[str, ...] = tuple(spec.categories)
-        category_index = {name: i for i, name in enumerate(self.category_names)}
-        weight_places = _decimals([r.weight for r in spec.scores])
-        self.weight_scale = 10**weight_places
-        cat_places = _decimals(list(spec.categories.values()))
-        self.category_weight_scale = 10**cat_places
-        self.category_weights_n: tuple[int, ...] = tuple(
-            _scaled(w, cat_places) for w in spec.categories.values()
-        )
-
-        raw: list[tuple[ScoreRule, int, int, dict[str, int], list[int], int | None]] = []
-        for rule in spec.scores:
-            question = questionnaire.questions[rule.question]
-            values: list[Decimal] = list((rule.points or {}).values())
-            values += [b.points for b in rule.bands or ()]
-            if rule.cap is not None:
-                values.append(rule.cap)
-            places = _decimals(values)
-            points_n = {k: _scaled(v, places) for k, v in (rule.points or {}).items()}
-            band_n = [_scaled(b.points, places) for b in rule.bands or ()]
-            cap_n = _scaled(rule.cap, places) if rule.cap is not None else None
-            if question.type == "number":
-                max_n = max(band_n)
-            elif question.type == "multi_choice":
-                max_n = sum(points_n.values())
-                if cap_n is not None:
-                    max_n = min(max_n, cap_n)
-            else:
-                max_n = max(points_n.values())
-            raw.append((rule, places, max_n, points_n, band_n, cap_n))
-
-        lcms = [1] * len(self.category_names)
-        for rule, _places, max_n, *_rest in raw:
-            k = category_index[questionnaire.questions[rule.question].category]
-            lcms[k] = math.lcm(lcms[k], max_n)
-        self.category_lcm: tuple[int, ...] = tuple(lcms)
-
-        scored: list[ScoredQuestion] = []
-        for rule, places, max_n, points_n, band_n, cap_n in raw:
-            question = questionnaire.questions[rule.question]
-            k = category_index[question.category]
-            weight_n = _scaled(rule.weight, weight_places)
-            multiplier = weight_n * (lcms[k] // max_n)
-            unit = Decimal(1).scaleb(-places)
-
-            def points_str(n: int, unit: Decimal = unit) -> str:
-                return plain(n * unit)
-
-            template = {
-                "answer": None,
-                "points": None,
-                "max_points": points_str(max_n),
-                "q": None,
-                "weight": plain(rule.weight),
-                "category": question.category,
-                "excluded": None,
-                "unanswered": False,
-            }
-            table: dict[str, Any] = {}
-            bands: tuple[tuple[Decimal | None, int, str, str], ...] = ()
-            if question.type == "number":
-                bands = tuple(
-                    (b.max, multiplier * n, points_str(n), ratio_str(n, max_n))
-                    for b, n in zip(rule.bands or (), band_n, strict=True)
-                )
-                kind = NUMBER
-            elif question.type == "multi_choice":
-                table = points_n
-                kind = MULTI
-            else:
-                for choice in question.choice_values:
-                    n = points_n.get(choice, 0)
-                    entry = dict(template)
-                    entry.update(answer=choice, points=points_str(n), q=ratio_str(n, max_n))
-                    table[choice] = (multiplier * n, entry)
-                kind = CHOICE
-            scored.append(
-                ScoredQuestion(
-                    code=rule.question,
-                    kind=kind,
-                    category_index=k,
-                    weight_n=weight_n,
-                    multiplier=multiplier,
-                    max_n=max_n,
-                    unit=unit,
-                    table=MappingProxyType(table),
-                    bands=bands,
-                    cap_n=cap_n,
-                    template=template,
-                    hidden=template | {"excluded": "hidden"},
-                    not_applicable=template | {"excluded": "not_applicable"},
-                    unanswered=template
-                    | {"points": points_str(0), "q": ratio_str(0, max_n), "unanswered": True},
-                    zero=(points_str(0), ratio_str(0, max_n)),
-                )
-            )
-        self.scored: tuple[ScoredQuestion, ...] = tuple(scored)
-        # (code, n) -> (points, q) trace strings of multi_choice sums, filled lazily by the
-        # scorer. The only mutable state: a dict insert of an idempotent value is safe under
-        # concurrent scoring, so the compiled rule set can still be shared between threads.
-        self.multi_unit_strs: dict[tuple[str, int], tuple[str, str]] = {}
-
-        findings: list[CompiledFinding] = []
-        names: set[str] = set()
-        for rule in spec.findings:
-            expr = compile_expression(rule.when)
-            names |= expr.names
-            due_days = None
-            if rule.severity != "observation":
-                due_days = (
-                    rule.due_days if rule.due_days is not None else spec.sla_days[rule.severity]
-                )
-            findings.append(
-                CompiledFinding(
-                    rule=rule,
-                    program=expr._program,
-                    names=tuple(sorted(expr.names)),
-                    due_days=due_days,
-                    due_delta=timedelta(days=due_days) if due_days is not None else None,
-                    severity_rank=SEVERITIES.index(rule.severity),
-                )
-            )
-        self.findings: tuple[CompiledFinding, ...] = tuple(findings)
-        # Only names some expression reads go into the per-audit context: adding a variable
-        # is the most expensive step of scoring, and the others are never looked at.
-        self.plan: _Plan = questionnaire.plan(
-            context_names=names, needed=[s.code for s in self.scored]
-        )
-        # Ratings compare the score rounded to tenths; an integer threshold in tenths gives the
-        # same answer as comparing Decimals (ceil handles a min with more than one decimal).
-        self.rating_thresholds: tuple[tuple[int, str], ...] = tuple(
-            (math.ceil(minimum * 10), rating) for minimum, rating in spec.rating_bands
-        )
-        self.severity_floor_rank: dict[str, int] = {
-            severity: RATINGS.index(rating) for severity, rating in spec.severity_floor.items()
-        }
-
-    def __repr__(self) -> str:
-        return f"<CompiledRuleSet {self.spec.code} v{self.spec.version}>"
-
-
-def compile_ruleset(ruleset: RuleSetSpec, questionnaire: CompiledQuestionnaire) -> CompiledRuleSet:
-    """Compile every finding condition once and precompute the scoring tables.
-
-    ``ruleset`` is re-validated against the questionnaire (it may have been built by hand rather
-    than by ``parse_ruleset``); raises ``SpecError`` like ``parse_ruleset``.
-    """
-    parse_ruleset(ruleset_to_doc(ruleset), questionnaire.spec)
-    return CompiledRuleSet(ruleset, questionnaire)

@@ -17,10 +17,18 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
+from .compiled import (
+    CHOICE,
+    MULTI,
+    CompiledFinding,
+    CompiledRuleSet,
+    ScoredQuestion,
+    plain,
+    ratio_str,
+)
 from .expressions import _RUNTIME_ERRORS
 from .questionnaire import _cel_multi as convert_multi
 from .questionnaire import as_number, supplier_map
-from .rules import CHOICE, MULTI, CompiledRuleSet, plain, ratio_str
 from .specs import NOT_RATED, RATINGS, SUPPLIER_NAME, AnswerValue, SupplierProfile
 
 __all__ = ["FindingResult", "ScoreResult", "score"]
@@ -123,21 +131,7 @@ def _findings(
                 used[name] = dict(supplier_values)
             else:
                 used[name] = values.get(name)
-        due_date = None
-        if accepted_on is not None and finding.due_delta is not None:
-            due_date = accepted_on + finding.due_delta
-        results.append(
-            FindingResult(
-                code=rule.code,
-                severity=rule.severity,
-                category=rule.category,
-                title=rule.title,
-                guidance=rule.guidance,
-                due_days=finding.due_days,
-                due_date=due_date,
-                values=MappingProxyType(used),
-            )
-        )
+        results.append(_finding_result(finding, used, accepted_on))
         trace.append(
             {
                 "code": rule.code,
@@ -151,6 +145,26 @@ def _findings(
         if floor > floor_rank:
             floor_rank = floor
     return tuple(results), trace, floor_rank
+
+
+def _finding_result(
+    finding: CompiledFinding, used: dict[str, object], accepted_on: datetime.date | None
+) -> FindingResult:
+    """The result of a fired ``finding`` whose expression read ``used``."""
+    rule = finding.rule
+    due_date = None
+    if accepted_on is not None and finding.due_delta is not None:
+        due_date = accepted_on + finding.due_delta
+    return FindingResult(
+        code=rule.code,
+        severity=rule.severity,
+        category=rule.category,
+        title=rule.title,
+        guidance=rule.guidance,
+        due_days=finding.due_days,
+        due_date=due_date,
+        values=MappingProxyType(used),
+    )
 
 
 # Trace strings repeat a lot between audits (the same sums come back); caching them keeps
@@ -179,12 +193,38 @@ def score(
     questions only, with numbers as decimal strings (``score`` unrounded in categories).
     """
     context, hidden, values = compiled.questionnaire.run(compiled.plan, answers, supplier)
+    sums, weight_sums, trace_questions = _question_scores(compiled, answers, hidden)
+    categories, trace_categories, total = _category_scores(compiled, sums, weight_sums)
+    findings, trace_findings, floor_rank = _findings(
+        compiled, context, values, supplier, accepted_on
+    )
+    overall, rating, trace_overall, trace_rating = _overall_and_rating(compiled, total, floor_rank)
+    trace = {
+        "questions": trace_questions,
+        "categories": trace_categories,
+        "overall": trace_overall,
+        "rating": trace_rating,
+        "findings": trace_findings,
+    }
+    return ScoreResult(
+        overall=overall,
+        categories=MappingProxyType(categories),
+        rating=rating,
+        findings=findings,
+        trace=trace,
+    )
 
+
+def _question_scores(
+    compiled: CompiledRuleSet, answers: Mapping[str, AnswerValue], hidden: Any
+) -> tuple[list[int], list[int], dict[str, dict[str, Any]]]:
+    """Per category, the sum of contributions and of weights (integers, see ``ScoredQuestion``),
+    and the trace entry of every scored question. Hidden and N/A questions count in neither
+    sum; an unanswered one counts in the weights only."""
     n_categories = len(compiled.category_names)
     sums = [0] * n_categories
     weight_sums = [0] * n_categories
     trace_questions: dict[str, dict[str, Any]] = {}
-    multi_strs = compiled.multi_unit_strs
     for sq in compiled.scored:
         code = sq.code
         answer = answers.get(code)
@@ -210,48 +250,73 @@ def score(
                 value = "yes" if value is True else "no" if value is False else str(value)
             hit = sq.table.get(value)
             if hit is not None:
+                # The common case, inline: scoring is a dict lookup and an addition.
                 sums[k] += hit[0]
                 trace_questions[code] = hit[1].copy()
                 continue
-            # A value without a points entry scores 0 (DESIGN 6.1).
-            entry = sq.template.copy()
-            entry["answer"] = value
-            entry["points"], entry["q"] = sq.zero
+            contribution, entry = _unknown_choice(sq, value)
         elif kind == MULTI:
-            # The same list expressions see (strings, yes/no for booleans).
-            chosen = convert_multi(value)
-            table = sq.table
-            # A value chosen twice counts once.
-            n = sum(table.get(item, 0) for item in set(chosen))  # type: ignore[arg-type]
-            if sq.cap_n is not None and n > sq.cap_n:
-                n = sq.cap_n
-            sums[k] += sq.multiplier * n
-            strs = multi_strs.get((code, n))
-            if strs is None:
-                strs = multi_strs[code, n] = (plain(n * sq.unit), _ratio(n, sq.max_n))
-            entry = sq.template.copy()
-            entry["answer"] = _json_value(chosen)
-            entry["points"], entry["q"] = strs
+            contribution, entry = _multi_score(sq, value, compiled.multi_unit_strs)
         else:
-            number = as_number(value)
-            entry = sq.template.copy()
-            entry["answer"] = _json_value(value)
-            if number is None:
-                # Not a number: scores 0 like an unknown choice; answer validation is upstream.
-                entry["points"], entry["q"] = sq.zero
-            else:
-                for maximum, contribution, points, q in sq.bands:
-                    if maximum is None or number <= maximum:
-                        sums[k] += contribution
-                        entry["points"], entry["q"] = points, q
-                        break
+            contribution, entry = _number_score(sq, value)
+        sums[k] += contribution
         trace_questions[code] = entry
+    return sums, weight_sums, trace_questions
 
-    # Categories: C_k = 100 * sum(w q) / sum(w) = 100 * sums[k] / (lcm_k * weight_sums[k]).
+
+def _unknown_choice(sq: ScoredQuestion, value: str) -> tuple[int, dict[str, Any]]:
+    """A choice value without a points entry scores 0 (DESIGN 6.1)."""
+    entry = sq.template.copy()
+    entry["answer"] = value
+    entry["points"], entry["q"] = sq.zero
+    return 0, entry
+
+
+def _multi_score(
+    sq: ScoredQuestion, value: object, multi_strs: dict[tuple[str, int], tuple[str, str]]
+) -> tuple[int, dict[str, Any]]:
+    """Contribution and trace entry of a multi-choice answer (capped sum of its choices)."""
+    # The same list expressions see (strings, yes/no for booleans).
+    chosen = convert_multi(value)
+    table = sq.table
+    # A value chosen twice counts once.
+    n = sum(table.get(item, 0) for item in set(chosen))  # type: ignore[arg-type]
+    if sq.cap_n is not None and n > sq.cap_n:
+        n = sq.cap_n
+    strs = multi_strs.get((sq.code, n))
+    if strs is None:
+        strs = multi_strs[sq.code, n] = (plain(n * sq.unit), _ratio(n, sq.max_n))
+    entry = sq.template.copy()
+    entry["answer"] = _json_value(chosen)
+    entry["points"], entry["q"] = strs
+    return sq.multiplier * n, entry
+
+
+def _number_score(sq: ScoredQuestion, value: object) -> tuple[int, dict[str, Any]]:
+    """Contribution and trace entry of a number answer (the first band it does not exceed)."""
+    number = as_number(value)
+    entry = sq.template.copy()
+    entry["answer"] = _json_value(value)
+    if number is None:
+        # Not a number: scores 0 like an unknown choice; answer validation is upstream.
+        entry["points"], entry["q"] = sq.zero
+        return 0, entry
+    for maximum, contribution, points, q in sq.bands:
+        if maximum is None or number <= maximum:
+            entry["points"], entry["q"] = points, q
+            return contribution, entry
+    return 0, entry
+
+
+def _category_scores(
+    compiled: CompiledRuleSet, sums: list[int], weight_sums: list[int]
+) -> tuple[dict[str, Decimal | None], dict[str, dict[str, str | None]], tuple[int, int, int]]:
+    """Category scores, their trace, and the overall as the exact fraction
+    ``(total_num, total_den, total_weight)`` of ``sum(W_k * C_k) / sum(W_k)``."""
+    # C_k = 100 * sum(w q) / sum(w) = 100 * sums[k] / (lcm_k * weight_sums[k]).
     categories: dict[str, Decimal | None] = {}
     trace_categories: dict[str, dict[str, str | None]] = {}
     weight_scale = compiled.weight_scale
-    # Overall as the exact fraction total_num / total_den of sum(W_k * C_k).
     total_num, total_den, total_weight = 0, 1, 0
     for k, name in enumerate(compiled.category_names):
         weight_sum = weight_sums[k]
@@ -271,49 +336,35 @@ def score(
         total_num = total_num * den + category_weight * num * total_den
         total_den *= den
         total_weight += category_weight
+    return categories, trace_categories, (total_num, total_den, total_weight)
 
-    findings, trace_findings, floor_rank = _findings(
-        compiled, context, values, supplier, accepted_on
-    )
 
+def _overall_and_rating(
+    compiled: CompiledRuleSet, total: tuple[int, int, int], floor_rank: int
+) -> tuple[Decimal | None, str, dict[str, str | None], dict[str, str | None]]:
+    """The rounded overall score, the rating, and their traces (rating: ``{band, floor,
+    final}``): the rating is the band of the overall, made worse by the severity floor of the
+    fired findings."""
+    total_num, total_den, total_weight = total
     cw_scale = compiled.category_weight_scale
+    floor = RATINGS[floor_rank] if floor_rank >= 0 else None
     if total_weight == 0:
-        overall = None
-        band = None
-        rating = NOT_RATED
         trace_overall: dict[str, str | None] = {
             "weighted_sum": "0",
             "weight_sum": "0",
             "unrounded": None,
             "score": None,
         }
-    else:
-        tenths = _round_tenths(total_num, total_den * total_weight)
-        overall = _TENTHS[tenths]
-        band = next(r for threshold, r in compiled.rating_thresholds if tenths >= threshold)
-        rank = RATINGS.index(band)
-        rating = RATINGS[floor_rank] if floor_rank > rank else band
-        trace_overall = {
-            "weighted_sum": _ratio(total_num, total_den * cw_scale),
-            "weight_sum": _ratio(total_weight, cw_scale),
-            "unrounded": _ratio(total_num, total_den * total_weight),
-            "score": str(overall),
-        }
-    trace = {
-        "questions": trace_questions,
-        "categories": trace_categories,
-        "overall": trace_overall,
-        "rating": {
-            "band": band,
-            "floor": RATINGS[floor_rank] if floor_rank >= 0 else None,
-            "final": rating,
-        },
-        "findings": trace_findings,
+        return None, NOT_RATED, trace_overall, {"band": None, "floor": floor, "final": NOT_RATED}
+    tenths = _round_tenths(total_num, total_den * total_weight)
+    overall = _TENTHS[tenths]
+    band = next(r for threshold, r in compiled.rating_thresholds if tenths >= threshold)
+    rank = RATINGS.index(band)
+    rating = RATINGS[floor_rank] if floor_rank > rank else band
+    trace_overall = {
+        "weighted_sum": _ratio(total_num, total_den * cw_scale),
+        "weight_sum": _ratio(total_weight, cw_scale),
+        "unrounded": _ratio(total_num, total_den * total_weight),
+        "score": str(overall),
     }
-    return ScoreResult(
-        overall=overall,
-        categories=MappingProxyType(categories),
-        rating=rating,
-        findings=findings,
-        trace=trace,
-    )
+    return overall, rating, trace_overall, {"band": band, "floor": floor, "final": rating}

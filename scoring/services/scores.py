@@ -1,26 +1,17 @@
-"""Scoring services: rule sets in, scores and findings out, reference risk tables.
-
-Called by the audit lifecycle: ``audit_submit`` calls ``score_audit(final=False)``,
-``audit_accept`` calls ``score_audit(final=True)`` and then opens corrective actions.
-The arithmetic is the pure engine's (``scoring.engine``); ``scoring.inputs`` turns rows into its
-inputs. Every write here runs in ``transaction.atomic`` and logs an ``ActivityEvent``.
-"""
+"""Scoring audits: score on submit and accept, release, re-score one audit or every audit of a
+rule set. Every write runs in ``transaction.atomic`` and logs an ``ActivityEvent``."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from activity.events import Verb, jsonable, scoring_event
 from activity.models import ActivityEvent
@@ -29,22 +20,11 @@ from backend.errors import Conflict
 from questionnaires.models import QuestionnaireVersion
 from rulesets import compiled as inputs
 from rulesets.models import RuleSet
-from scoring.engine import (
-    ScoreResult,
-    SpecError,
-    SupplierProfile,
-)
+from scoring.engine import ScoreResult, SpecError, SupplierProfile
 from scoring.engine import score as engine_score
 from scoring.models import Finding
 
-from .models import CountryRisk, IndustryRisk, RiskLevel, Score
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
-DEFAULT_RISK_FILES = {
-    "country": DATA_DIR / "country_risk.csv",
-    "industry": DATA_DIR / "industry_risk.csv",
-}
-
+from ..models import Score
 
 # ---------------------------------------------------------------------------------------------
 # Engine results -> stored JSON
@@ -234,46 +214,15 @@ def rescore_bulk(*, ruleset: RuleSet, batch_size: int = 1000, actor=None) -> Res
     answers), two inserts to write it (scores, events)."""
     if ruleset.status != RuleSet.Status.PUBLISHED:
         raise Conflict(_("Only a published rule set can score audits."))
-    audits = Audit.objects.filter(
-        status=Audit.Status.ACCEPTED,
-        questionnaire_version__questionnaire__code=ruleset.questionnaire_code,
-    ).exclude(pk__in=Score.objects.filter(ruleset=ruleset).values("audit_id"))
-    if ruleset.owner_id is not None:
-        audits = audits.filter(buyer_id=ruleset.owner_id)
-    ids = list(audits.order_by("pk").values_list("pk", flat=True))
+    ids = _audits_to_rescore(ruleset)
     result = RescoreResult()
     versions: dict[int, Any] = {}  # version id -> (compiled rule set, codes) or None
-    profiles: dict[tuple, Any] = {}
+    profiles: dict[tuple, SupplierProfile] = {}
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
-        rows = list(
-            Audit.objects.filter(pk__in=batch).values_list(
-                "pk",
-                "questionnaire_version_id",
-                "accepted_at",
-                "supplier__size_class",
-                "supplier__country",
-                "supplier__industry",
-            )
-        )
-        answers: dict[int, list] = defaultdict(list)
-        for audit_id, question_id, value, na in Answer.objects.filter(
-            audit_id__in=batch
-        ).values_list("audit_id", "question_id", "value", "not_applicable"):
-            answers[audit_id].append((question_id, value, na))
-        missing = {row[1] for row in rows} - versions.keys()
-        for version in QuestionnaireVersion.objects.filter(pk__in=missing).select_related(
-            "questionnaire"
-        ):
-            try:
-                versions[version.pk] = (
-                    inputs.compiled_ruleset(ruleset, version),
-                    inputs.compiled_questionnaire(version)[1],
-                )
-            except SpecError as exc:
-                versions[version.pk] = None
-                result.errors[str(version)] = str(exc)
+        rows, answers = _rescore_batch_read(batch)
+        _compile_versions(ruleset, {row[1] for row in rows} - versions.keys(), versions, result)
         scores: list[Score] = []
         for audit_id, version_id, accepted_at, size_class, country, industry in rows:
             compiled = versions.get(version_id)
@@ -296,141 +245,79 @@ def rescore_bulk(*, ruleset: RuleSet, batch_size: int = 1000, actor=None) -> Res
             scores.append(
                 Score(audit_id=audit_id, ruleset=ruleset, final=True, **_score_fields(outcome))
             )
-        with transaction.atomic():
-            Score.objects.bulk_create(scores)
-            ActivityEvent.objects.bulk_create(
-                [
-                    ActivityEvent(
-                        actor_id=actor_id,
-                        verb=Verb.SCORE_RESCORED,
-                        audit_id=s.audit_id,
-                        internal=True,
-                        data={
-                            "score": s.pk,
-                            "ruleset": str(ruleset),
-                            "overall": None if s.overall is None else str(s.overall),
-                            "rating": s.rating,
-                        },
-                    )
-                    for s in scores
-                ]
-            )
+        _rescore_batch_store(scores, ruleset, actor_id)
         result.scored += len(scores)
     return result
 
 
-# ---------------------------------------------------------------------------------------------
-# Rule sets
-# ---------------------------------------------------------------------------------------------
+def _audits_to_rescore(ruleset: RuleSet) -> list[int]:
+    """Ids of the accepted audits ``ruleset`` applies to and has not scored yet."""
+    audits = Audit.objects.filter(
+        status=Audit.Status.ACCEPTED,
+        questionnaire_version__questionnaire__code=ruleset.questionnaire_code,
+    ).exclude(pk__in=Score.objects.filter(ruleset=ruleset).values("audit_id"))
+    if ruleset.owner_id is not None:
+        audits = audits.filter(buyer_id=ruleset.owner_id)
+    return list(audits.order_by("pk").values_list("pk", flat=True))
 
 
-# ---------------------------------------------------------------------------------------------
-# Reference risk tables
-# ---------------------------------------------------------------------------------------------
+def _rescore_batch_read(batch: list[int]) -> tuple[list[tuple], dict[int, list]]:
+    """The audits of a batch (id, version, accepted_at, supplier profile) and their answers
+    (question id, value, N/A) by audit: two queries."""
+    rows = list(
+        Audit.objects.filter(pk__in=batch).values_list(
+            "pk",
+            "questionnaire_version_id",
+            "accepted_at",
+            "supplier__size_class",
+            "supplier__country",
+            "supplier__industry",
+        )
+    )
+    answers: dict[int, list] = defaultdict(list)
+    for audit_id, question_id, value, na in Answer.objects.filter(audit_id__in=batch).values_list(
+        "audit_id", "question_id", "value", "not_applicable"
+    ):
+        answers[audit_id].append((question_id, value, na))
+    return rows, answers
 
-RISK_COLUMNS = {"country": ("country", "level"), "industry": ("industry", "level")}
-RISK_TEXT_MAX = 200  # CountryRisk.source, IndustryRisk.name and .source
 
-
-def _read_text(file: Any) -> str:
-    if isinstance(file, str | Path):
-        return Path(file).read_text(encoding="utf-8-sig")
-    data = file.read()
-    if isinstance(data, bytes):
+def _compile_versions(
+    ruleset: RuleSet, version_ids: set[int], versions: dict[int, Any], result: RescoreResult
+) -> None:
+    """Compile ``ruleset`` for the questionnaire versions not seen yet (``None`` and an error
+    in ``result`` for a version it does not fit)."""
+    for version in QuestionnaireVersion.objects.filter(pk__in=version_ids).select_related(
+        "questionnaire"
+    ):
         try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError({"file": [_("The file is not UTF-8 text.")]}) from exc
-    return data
+            versions[version.pk] = (
+                inputs.compiled_ruleset(ruleset, version),
+                inputs.compiled_questionnaire(version)[1],
+            )
+        except SpecError as exc:
+            versions[version.pk] = None
+            result.errors[str(version)] = str(exc)
 
 
-def parse_risk_csv(kind: str, text: str) -> list[dict[str, str]]:
-    """Rows of a risk-table CSV (``#`` lines are comments), or a ValidationError per row."""
-    if kind not in RISK_COLUMNS:
-        raise ValidationError({"kind": [_("Expected country or industry.")]})
-    key, _level = RISK_COLUMNS[kind]
-    lines = [(n, line) for n, line in enumerate(io.StringIO(text), start=1)]
-    content = [(n, line) for n, line in lines if line.strip() and not line.lstrip().startswith("#")]
-    if not content:
-        raise ValidationError({"file": [_("The file has no header row.")]})
-    reader = csv.reader(line for _n, line in content)
-    header = [h.strip().lower() for h in next(reader)]
-    missing = [c for c in RISK_COLUMNS[kind] if c not in header]
-    if missing:
-        raise ValidationError(
-            {"header": [_("Missing column(s): %(cols)s") % {"cols": ", ".join(missing)}]}
-        )
-    valid_countries = dict(countries)
-    levels = set(RiskLevel.values)
-    rows: list[dict[str, str]] = []
-    errors: dict[str, list[str]] = defaultdict(list)
-    seen: set[str] = set()
-    for (line_no, _line), cells in zip(content[1:], reader, strict=True):
-        row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
-        where = f"row {line_no}"
-        code = row[key].upper() if kind == "country" else row[key]
-        level = row["level"].lower()
-        if kind == "country" and code not in valid_countries:
-            errors[where].append(f"country: {code!r} is not an ISO 3166 alpha-2 code")
-        if kind == "industry" and not (0 < len(code) <= 8):
-            errors[where].append("industry: required, at most 8 characters")
-        if level not in levels:
-            errors[where].append(f"level: {row['level']!r} is not low, medium or high")
-        if code in seen:
-            errors[where].append(f"{key}: {code} appears twice")
-        for column in ("name", "source"):
-            if len(row.get(column, "")) > RISK_TEXT_MAX:
-                errors[where].append(f"{column}: at most {RISK_TEXT_MAX} characters")
-        seen.add(code)
-        rows.append(
-            {
-                key: code,
-                "level": level,
-                "name": row.get("name", ""),
-                "source": row.get("source", ""),
-            }
-        )
-    if errors:
-        raise ValidationError(dict(errors))
-    return rows
-
-
-def risk_tables_load_csv(*, kind: str, file: Any, actor=None) -> int:
-    """Replace the country or industry risk table with a CSV (a path, or a text / binary file).
-
-    Columns: ``country,level[,source]`` or ``industry,level[,name][,source]``; ``level`` is low |
-    medium | high; lines starting with ``#`` are comments. All or nothing: a bad row is a 400
-    ``{"row N": [reasons]}`` and the table is unchanged. Returns the number of rows loaded."""
-    rows = parse_risk_csv(kind, _read_text(file))
+def _rescore_batch_store(scores: list[Score], ruleset: RuleSet, actor_id: int | None) -> None:
+    """Insert a batch's scores and their ``score.rescored`` events in one transaction."""
     with transaction.atomic():
-        if kind == "country":
-            CountryRisk.objects.all().delete()
-            CountryRisk.objects.bulk_create(
-                CountryRisk(country=r["country"], level=r["level"], source=r["source"])
-                for r in rows
-            )
-        else:
-            IndustryRisk.objects.all().delete()
-            IndustryRisk.objects.bulk_create(
-                IndustryRisk(
-                    industry=r["industry"],
-                    name=r["name"],
-                    level=r["level"],
-                    source=r["source"],
+        Score.objects.bulk_create(scores)
+        ActivityEvent.objects.bulk_create(
+            [
+                ActivityEvent(
+                    actor_id=actor_id,
+                    verb=Verb.SCORE_RESCORED,
+                    audit_id=s.audit_id,
+                    internal=True,
+                    data={
+                        "score": s.pk,
+                        "ruleset": str(ruleset),
+                        "overall": None if s.overall is None else str(s.overall),
+                        "rating": s.rating,
+                    },
                 )
-                for r in rows
-            )
-        scoring_event(Verb.RISK_TABLE_LOADED, actor=actor, kind=kind, rows=len(rows))
-    return len(rows)
-
-
-def risk_tables_load_defaults(*, actor=None, only_empty: bool = True) -> dict[str, int]:
-    """Install the shipped default tables (``scoring/data/*.csv``); by default only into an
-    empty table, so that a staff-loaded assessment is never overwritten."""
-    loaded: dict[str, int] = {}
-    for kind, path in DEFAULT_RISK_FILES.items():
-        model = CountryRisk if kind == "country" else IndustryRisk
-        if only_empty and model.objects.exists():
-            continue
-        loaded[kind] = risk_tables_load_csv(kind=kind, file=path, actor=actor)
-    return loaded
+                for s in scores
+            ]
+        )

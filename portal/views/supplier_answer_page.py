@@ -1,0 +1,291 @@
+"""What the supplier's answer page shows of one audit, and its htmx partials.
+
+Answering is progressively enhanced: each question is its own small form that posts to the
+answer URL. With htmx the form saves on ``change`` and the response is the question again,
+plus out-of-band swaps of the progress bar and of the questions whose visibility the answer
+changed (computed by ``visible_codes``); without JavaScript the same form posts normally and
+the view redirects back to the question.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from audits.models import Audit
+from audits.selectors.audits import events_for, evidence_for
+from audits.services.audits import answer_values, missing_for_submit, prefill_source, visible_codes
+from questionnaires.models import Question
+from questionnaires.render import render_version
+
+from ._helpers import answer_text, content_language
+from .supplier import ACCEPT, Status, audit_title, is_answered, percent
+
+
+class AuditPage:
+    """What the answer page shows of one audit: the questionnaire in the user's language, the
+    answers, which questions are visible, the evidence files and who may edit."""
+
+    def __init__(self, request: HttpRequest, audit: Audit):
+        self.request = request
+        self.audit = audit
+        self.lang = content_language(request)
+        self.rendered = render_version(audit.questionnaire_version, self.lang)
+        self.sections = self.rendered["sections"]
+        self.where: dict[str, tuple[dict, dict]] = {
+            q["code"]: (s, q) for s in self.sections for q in s["questions"]
+        }
+        self.can_respond = request.user.has_perm("audits.respond_audit", audit)
+        self.editable = audit.is_editable and self.can_respond
+        self.load_answers()
+        self.evidence: dict[str, list] = defaultdict(list)
+        for item in evidence_for(audit):
+            if item.question_id:
+                self.evidence[item.question.code].append(item)
+
+    def load_answers(self) -> None:
+        self.answers = answer_values(self.audit)
+        self.visible = visible_codes(self.audit, self.answers)
+
+    def section(self, code: str | None) -> dict:
+        for section in self.sections:
+            if section["code"] == code:
+                return section
+        if not self.sections:
+            raise Http404
+        return self.sections[0]
+
+    def done(self, code: str) -> bool:
+        """Answered, with its file when the question requires evidence (as submit checks it):
+        a section is not shown complete while a required file is missing."""
+        answer = self.answers.get(code)
+        if not is_answered(answer):
+            return False
+        needs_file = self.where[code][1].get("evidence") == "required"
+        return not needs_file or answer.not_applicable or bool(self.evidence.get(code))
+
+    def progress(self, current: dict | None = None) -> dict:
+        sections = []
+        answered_all = total_all = 0
+        for s in self.sections:
+            codes = [q["code"] for q in s["questions"] if q["code"] in self.visible]
+            answered = sum(1 for c in codes if self.done(c))
+            answered_all += answered
+            total_all += len(codes)
+            sections.append(
+                {
+                    "code": s["code"],
+                    "title": s["title"],
+                    "answered": answered,
+                    "total": len(codes),
+                    "current": current is not None and s["code"] == current["code"],
+                    "complete": answered == len(codes),
+                }
+            )
+        return {
+            "answered": answered_all,
+            "total": total_all,
+            "percent": percent(answered_all, total_all),
+            "sections": sections,
+        }
+
+    def question(
+        self,
+        q: dict,
+        *,
+        errors: list[str] | None = None,
+        evidence_errors: list[str] | None = None,
+        missing: list[str] | None = None,
+        posted: Any = None,
+        saved: bool = False,
+    ) -> dict:
+        """The template context of one question (``_question.html``)."""
+        code = q["code"]
+        answer = self.answers.get(code)
+        value = posted if posted is not None else (answer.value if answer else None)
+        if posted is None:
+            na = bool(answer and answer.not_applicable)
+        else:
+            na = self.request.POST.get("not_applicable") in ("1", "on", "true")
+        if isinstance(value, list):
+            chosen = {str(v) for v in value}
+        elif value is None or value == "":
+            chosen = set()
+        else:
+            chosen = {str(value)}
+        choices = [
+            {**c, "checked": str(c["value"]) in chosen, "id": f"a-{code}-{i}"}
+            for i, c in enumerate(q.get("choices") or [], start=1)
+        ]
+        step: str = "any"
+        if q["type"] == Question.Type.NUMBER and q.get("integer"):
+            step = "1"
+        return {
+            "q": q,
+            "code": code,
+            "visible": code in self.visible,
+            "answered": is_answered(answer),
+            "display": answer_text(q, answer),
+            "value": "" if value is None or isinstance(value, list) else str(value),
+            "na": na,
+            "choices": choices,
+            "step": step,
+            "errors": errors or [],
+            "evidence_errors": evidence_errors or [],
+            "missing": missing or [],
+            "invalid": bool(errors or missing),
+            "evidence": self.evidence.get(code, []),
+            "takes_evidence": q["evidence"] != Question.Evidence.NONE,
+            "saved": saved,
+        }
+
+    def missing_items(self, missing: dict[str, list[str]], *, check: bool = True) -> list[dict]:
+        items = []
+        for code, msgs in missing.items():
+            found = self.where.get(code)
+            if found is None:
+                continue
+            section, q = found
+            items.append(
+                {
+                    "code": code,
+                    "text": q["text"],
+                    "messages": msgs,
+                    "url": self.url(section["code"], check=check) + f"#q-{code}",
+                }
+            )
+        return items
+
+    def url(self, section_code: str, *, check: bool = False) -> str:
+        query = {"section": section_code}
+        if check:
+            query["check"] = "1"
+        return reverse("portal:supplier_audit", args=[self.audit.pk]) + "?" + urlencode(query)
+
+
+def render_answer_page(
+    request: HttpRequest,
+    page: AuditPage,
+    section: dict,
+    *,
+    missing: dict[str, list[str]] | None = None,
+    errors: dict[str, list[str]] | None = None,
+    posted: dict[str, Any] | None = None,
+    check: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    missing = missing or {}
+    errors = errors or {}
+    posted = posted or {}
+    questions = [
+        page.question(
+            q,
+            missing=missing.get(q["code"]),
+            errors=errors.get(q["code"]),
+            posted=posted.get(q["code"]),
+        )
+        for q in section["questions"]
+    ]
+    index = page.sections.index(section)
+    audit = page.audit
+    returned = None
+    if audit.status == Status.RETURNED:
+        returned = events_for(user=request.user, audit=audit).filter(verb="audit.returned").last()
+    context = {
+        "audit": audit,
+        "title": page.rendered["title"],
+        "audit_title": audit_title(audit, page.lang),
+        "page": page,
+        "section": section,
+        "questions": questions,
+        "progress": page.progress(section),
+        "missing_items": page.missing_items(missing),
+        "editable": page.editable,
+        "check": check,
+        "previous": page.sections[index - 1] if index > 0 else None,
+        "next": page.sections[index + 1] if index + 1 < len(page.sections) else None,
+        "can_prefill": page.editable and prefill_source(audit) is not None,
+        "returned": returned,
+        "overdue": audit.is_overdue(),
+        "accept": ACCEPT,
+    }
+    return render(request, "portal/supplier/audit_answer.html", context, status=status)
+
+
+def question_response(
+    request: HttpRequest,
+    page: AuditPage,
+    code: str,
+    *,
+    before: frozenset | None = None,
+    errors: list[str] | None = None,
+    evidence_errors: list[str] | None = None,
+    posted: Any = None,
+    saved: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    """The question's partial, then out-of-band: the progress bar, the questions of the same
+    section whose visibility changed, and (while checking) the list of what is missing."""
+    section, q = page.where[code]
+    check = page.editable and request.POST.get("check") == "1"
+    missing = missing_for_submit(page.audit) if check else {}
+    item = page.question(
+        q,
+        errors=errors,
+        evidence_errors=evidence_errors,
+        missing=missing.get(code),
+        posted=posted,
+        saved=saved,
+    )
+    parts = [_question_html(request, page, section, item, check=check)]
+    if before is not None:
+        for other in section["questions"]:
+            other_code = other["code"]
+            if other_code != code and (other_code in before) != (other_code in page.visible):
+                item = page.question(other, missing=missing.get(other_code))
+                parts.append(_question_html(request, page, section, item, check=check, oob=True))
+    parts.append(
+        render_to_string(
+            "portal/supplier/_progress.html",
+            {"progress": page.progress(section), "page": page, "check": check, "oob": True},
+            request=request,
+        )
+    )
+    if check:
+        parts.append(
+            render_to_string(
+                "portal/supplier/_missing.html",
+                {"missing_items": page.missing_items(missing), "oob": True},
+                request=request,
+            )
+        )
+    return HttpResponse("".join(parts), status=status)
+
+
+def _question_html(
+    request: HttpRequest, page: AuditPage, section: dict, item: dict, *, check: bool, oob=False
+) -> str:
+    """One question's partial (``_question.html``); ``oob`` for an out-of-band swap."""
+    context = {
+        "item": item,
+        "audit": page.audit,
+        "editable": page.editable,
+        "section": section,
+        "check": check,
+        "accept": ACCEPT,
+    }
+    if oob:
+        context["oob"] = True
+    return render_to_string("portal/supplier/_question.html", context, request=request)
+
+
+def back_to_question(page: AuditPage, code: str, request: HttpRequest) -> HttpResponse:
+    section, _q = page.where[code]
+    check = request.POST.get("check") == "1"
+    return redirect(page.url(section["code"], check=check) + f"#q-{code}")

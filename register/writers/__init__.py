@@ -1,0 +1,19 @@
+"""Risk register writers: XLSX (xlsxwriter, constant memory), CSV and JSON. No Django.
+
+Why not ``DataFrame.to_excel``: with xlsxwriter's ``constant_memory`` it silently drops cells
+written out of row order, and without it the whole sheet is held in memory (and openpyxl is
+several times slower). So every sheet is streamed here row by row, each row complete before the
+next, with formats created once per workbook and chosen per column (or per value for coloured
+enumerations) before the row loop, so the loop itself only indexes lists and calls xlsxwriter.
+
+Safety: the workbook never converts strings to formulas, URLs or numbers; every piece of user
+text goes through ``write_string``; text that Excel would take as a formula when the cell is
+edited (leading ``= + - @``, tab, CR) carries a ``quote_prefix`` format. The CSV applies
+``safe_text`` (OWASP CSV injection) to text columns.
+"""
+
+from .cells import safe_text
+from .csv_json import to_json, write_csv
+from .xlsx import write_xlsx
+
+__all__ = ["safe_text", "to_json", "write_csv", "write_xlsx"]

@@ -1,0 +1,218 @@
+"""The register workbook's small sheets: Summary (figures and two charts) and Method."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from ..columns import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    DEFAULT_PRIORITY_FORMULA,
+    LABELS,
+    METHOD_COLUMNS,
+    METHOD_SECTIONS,
+    PRIORITIES,
+    RATINGS,
+    SHEET_NAMES,
+    SUMMARY_FIGURES,
+    label,
+)
+from ..tables import RegisterTables
+from .cells import (
+    _EXCEL_EPOCH_ORDINAL,
+    _RATING_CHART_COLOURS,
+    _WIDTH_MAX,
+    _display_width,
+    _Formats,
+    _safe_string,
+    _write_value,
+)
+
+
+def _write_summary(
+    wb: Workbook,
+    fm: _Formats,
+    tables: RegisterTables,
+    title: str,
+    buyer_name: str,
+    generated_at: datetime,
+    language: str,
+) -> None:
+    """Summary: title block, headline figures, then the small tables the two charts plot.
+    Rows are written top to bottom (constant_memory); charts only reference cell ranges."""
+    name = label(SHEET_NAMES, "summary", language)
+    ws = wb.add_worksheet(name)
+    summary = tables.summary
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 18)
+    ws.set_column(2, 2, 12)
+    _summary_header(ws, fm, title, buyer_name, generated_at, language)
+
+    row = 4
+    ws.write_string(row, 0, label(LABELS, "figure", language), fm.header)
+    ws.write_string(row, 1, label(LABELS, "value", language), fm.header)
+    for key in SUMMARY_FIGURES:
+        row += 1
+        ws.write_string(row, 0, label(SUMMARY_FIGURES, key, language))
+        ws.write_number(row, 1, summary[key])
+
+    by_rating = summary["by_rating"]
+    ratings = _small_table(
+        ws,
+        fm,
+        language,
+        row,
+        ("by_rating_title", "rating", "suppliers"),
+        [(r, by_rating[r]) for r in RATINGS],
+    )
+    by_priority = summary["by_priority"]
+    priorities = _small_table(
+        ws,
+        fm,
+        language,
+        ratings[1],
+        ("by_priority_title", "priority", "suppliers"),
+        [(p, by_priority[p]) for p in PRIORITIES],
+    )
+    averages = summary["average_scores"]
+    scores = _small_table(
+        ws,
+        fm,
+        language,
+        priorities[1],
+        ("avg_scores_title", "category", "average_score"),
+        [(label(CATEGORY_LABELS, cat, language), averages[cat]) for cat in CATEGORIES],
+        fm.kind["score"],
+    )
+    _summary_charts(wb, ws, name, language, ratings, scores)
+
+
+def _summary_header(
+    ws: Worksheet,
+    fm: _Formats,
+    title: str,
+    buyer_name: str,
+    generated_at: datetime,
+    language: str,
+) -> None:
+    """Title, buyer, and when the register was generated (wall clock and UTC offset)."""
+    ws.set_row(0, 24)
+    _safe_string(ws, 0, 0, title, fm, fm.title)
+    ws.write_string(1, 0, label(LABELS, "buyer", language), fm.label)
+    _safe_string(ws, 1, 1, buyer_name, fm)
+    ws.write_string(2, 0, label(LABELS, "generated_at", language), fm.label)
+    ws.write_number(2, 1, _wall_clock_serial(generated_at), fm.kind["datetime"])
+    offset = generated_at.utcoffset()
+    if offset is not None:
+        minutes = int(offset.total_seconds() // 60)
+        sign = "+" if minutes >= 0 else "-"
+        ws.write_string(2, 2, f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}")
+
+
+def _small_table(
+    ws: Worksheet,
+    fm: _Formats,
+    language: str,
+    after: int,
+    keys: tuple[str, str, str],
+    items: Sequence[tuple[str, Any]],
+    value_format: Format | None = None,
+) -> tuple[int, int]:
+    """A two-column table of the Summary below row ``after``, with the labels of ``keys``
+    (title, first and second column); returns its first and last data rows."""
+    title_key, head_key, value_key = keys
+    row = after + 2
+    ws.write_string(row, 0, label(LABELS, title_key, language), fm.label)
+    row += 1
+    ws.write_string(row, 0, label(LABELS, head_key, language), fm.header)
+    ws.write_string(row, 1, label(LABELS, value_key, language), fm.header)
+    first = row + 1
+    for text, value in items:
+        row += 1
+        ws.write_string(row, 0, text)
+        if value is not None:
+            ws.write_number(row, 1, value, value_format)
+    return first, row
+
+
+def _summary_charts(
+    wb: Workbook,
+    ws: Worksheet,
+    name: str,
+    language: str,
+    ratings: tuple[int, int],
+    scores: tuple[int, int],
+) -> None:
+    """Suppliers by rating (columns) and average category scores (bars), plotted from the
+    rows of their small tables."""
+    r0, r1 = ratings
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series(
+        {
+            "name": label(LABELS, "suppliers", language),
+            "categories": [name, r0, 0, r1, 0],
+            "values": [name, r0, 1, r1, 1],
+            "points": [{"fill": {"color": _RATING_CHART_COLOURS[r]}} for r in RATINGS],
+            "data_labels": {"value": True},
+        }
+    )
+    chart.set_title({"name": label(LABELS, "by_rating_title", language)})
+    chart.set_legend({"none": True})
+    ws.insert_chart(0, 4, chart, {"x_scale": 1.1, "y_scale": 1.0})
+
+    a0, a1 = scores
+    bars = wb.add_chart({"type": "bar"})
+    bars.add_series(
+        {
+            "name": label(LABELS, "average_score", language),
+            "categories": [name, a0, 0, a1, 0],
+            "values": [name, a0, 1, a1, 1],
+            "fill": {"color": "#5B9BD5"},
+            "data_labels": {"value": True, "num_format": "0.0"},
+        }
+    )
+    bars.set_title({"name": label(LABELS, "avg_scores_title", language)})
+    bars.set_x_axis({"min": 0, "max": 100})
+    bars.set_legend({"none": True})
+    ws.insert_chart(16, 4, bars, {"x_scale": 1.1, "y_scale": 1.0})
+
+
+def _wall_clock_serial(moment: datetime) -> float:
+    """Excel serial of the wall-clock time of ``moment`` (its own zone, if any)."""
+    seconds = moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 1e6
+    return moment.toordinal() - _EXCEL_EPOCH_ORDINAL + seconds / 86400.0
+
+
+def _write_method(wb: Workbook, fm: _Formats, tables: RegisterTables, language: str) -> None:
+    """Method: the rule set, category weights, rating bands, severity floors, SLA days and the
+    priority formula actually used for this register, as one filterable table."""
+    ws = wb.add_worksheet(label(SHEET_NAMES, "method", language))
+    rows = []
+    for section, item, value in tables.method_rows:
+        if section == "priority_formula" and value is None:
+            value = DEFAULT_PRIORITY_FORMULA[1 if language == "zh-Hans" else 0]
+        rows.append((label(METHOD_SECTIONS, section, language), item, value))
+    widths = [
+        max(_display_width(c.header(language)), *(_display_width(str(r[i])) for r in rows), 4)
+        for i, c in enumerate(METHOD_COLUMNS)
+    ]
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, min(width + 2, 60 if c == 2 else _WIDTH_MAX))
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    for c, col in enumerate(METHOD_COLUMNS):
+        ws.write_string(0, c, col.header(language), fm.header)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, len(rows), len(METHOD_COLUMNS) - 1)
+    for r, (section, item, value) in enumerate(rows, start=1):
+        ws.write_string(r, 0, section)
+        _safe_string(ws, r, 1, item, fm)
+        if isinstance(value, str) and len(value) > 60:
+            _safe_string(ws, r, 2, value, fm, wrap)
+        else:
+            _write_value(ws, r, 2, value, fm)
