@@ -220,7 +220,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "send-daily-reminders": {
-        "task": "audits.tasks.send_reminders_task",
+        "task": "flows.tasks.send_reminders_task",
         "schedule": timedelta(days=1),
     },
     "purge-expired-exports": {
@@ -274,11 +274,11 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status" field; name each choice set so the schema is stable.
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "accounts.models.Language",
-        "AuditStatusEnum": "backend.api.enums.AUDIT_STATUS",
-        "CorrectiveActionStatusEnum": "backend.api.enums.CORRECTIVE_ACTION_STATUS",
-        "PublicationStatusEnum": "backend.api.enums.PUBLICATION_STATUS",
-        "CampaignStatusEnum": "backend.api.enums.CAMPAIGN_STATUS",
-        "ExportJobStatusEnum": "backend.api.enums.EXPORT_JOB_STATUS",
+        "AuditStatusEnum": "audits.models.Audit.Status",
+        "CorrectiveActionStatusEnum": "actions.models.CorrectiveAction.Status",
+        "PublicationStatusEnum": "questionnaires.models.QuestionnaireVersion.Status",
+        "CampaignStatusEnum": "audits.models.Campaign.Status",
+        "ExportJobStatusEnum": "register.models.ExportJob.Status",
     },
 }
 

@@ -21,6 +21,9 @@ fi
 echo "== ruff"
 $BIN/ruff check .
 
+echo "== import layers (import-linter)"
+$BIN/lint-imports
+
 echo "== migrations are up to date"
 DATABASE_URL= $BIN/python manage.py makemigrations --check --dry-run -v1
 

@@ -17,10 +17,10 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import pick
+from accounts.mail import notify
 from accounts.models import Membership, User
 from actions.models import CorrectiveAction
 from activity.events import Verb, record
-from backend.mail import notify
 from backend.workflow import Change, Comment, Move, Workflow
 
 Status = CorrectiveAction.Status

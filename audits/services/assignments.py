@@ -13,13 +13,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.mail import notify
 from accounts.models import Membership, Organization, User
 from activity.events import Verb, assignees_changed
 from audits import permissions as audit_perms
 from audits.models import Audit
 from audits.services.common import check_members, mail_context
 from backend.errors import Conflict
-from backend.mail import notify
 
 Role = Membership.Role
 

@@ -20,7 +20,7 @@ from register.selectors import (
     register_filters_clean,
     register_relationships,
 )
-from register.services import export_create
+from register.services import export_create, export_is_expired
 from register.tables import FILTER_KEYS
 from suppliers.models import SupplierRelationship
 
@@ -136,8 +136,6 @@ def _job(request: HttpRequest, export_id: int) -> ExportJob:
 
 
 def _job_context(job: ExportJob) -> dict:
-    from register.services import export_is_expired
-
     finished = job.status in (
         ExportJob.Status.DONE,
         ExportJob.Status.FAILED,
