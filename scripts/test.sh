@@ -20,6 +20,7 @@ fi
 
 echo "== ruff"
 $BIN/ruff check .
+$BIN/ruff format --check .
 
 echo "== import layers (import-linter)"
 $BIN/lint-imports
