@@ -99,6 +99,8 @@ class CorrectiveAction(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     objects = CorrectiveActionQuerySet.as_manager()
+    # The evidence files, set by actions.selectors.action_detail_for for the detail views.
+    _evidence: list[ActionEvidence]
 
     class Meta:
         ordering = ["due_date", "pk"]

@@ -165,10 +165,10 @@ def choice_value(value: object) -> str | None:
 
 def plain_number(value: object) -> int | float | None:
     """A number as int when integral, else float; None for anything that is not a number."""
-    if value is None or isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         return None
     try:
-        number = Decimal(str(value).strip()) if isinstance(value, str) else Decimal(value)
+        number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
     except (InvalidOperation, ValueError, TypeError):
         return None
     if not number.is_finite():

@@ -203,7 +203,7 @@ def read_xlsx(content: bytes) -> dict:
         "sections": [],
     }
 
-    sections: dict[str, dict] = {}
+    sections: dict[str, dict[str, Any]] = {}
     for row_number, row in _rows(sheets[SECTIONS]):
         code = row.get("code")
         key = str(code) if code is not None else f"#row{row_number}"
@@ -213,9 +213,8 @@ def read_xlsx(content: bytes) -> dict:
             )
             continue
         locator.section_rows[len(doc["sections"])] = row_number
-        section = {"code": code, "title": _texts(row, "title"), "questions": []}
-        sections[key] = section
-        doc["sections"].append(section)
+        sections[key] = {"code": code, "title": _texts(row, "title"), "questions": []}
+        doc["sections"].append(sections[key])
 
     choices_by_question: dict[str, list[tuple[int, dict]]] = {}
     for row_number, row in _rows(sheets.get(CHOICES, empty)):
@@ -299,7 +298,7 @@ def read_xlsx(content: bytes) -> dict:
 
 
 def _columns(spec: tuple[str, ...], languages: list[str]) -> list[str]:
-    out = []
+    out: list[str] = []
     for column in spec:
         if column.endswith("::*"):
             out.extend(f"{column[:-3]}::{lang}" for lang in languages)

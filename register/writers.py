@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import IO, Any, BinaryIO, TextIO
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -167,7 +167,7 @@ class _Progress:
 
 def write_xlsx(
     tables: RegisterTables,
-    target: BinaryIO | str,
+    target: IO[bytes] | str,
     *,
     title: str,
     buyer_name: str,
@@ -277,7 +277,8 @@ def _plan_columns(
         fmts: list[Format | None]
         if kind in _TEXT_KINDS:
             values = [v or None for v in column_values(series)]  # "" is a blank cell
-            by_value = fm.value.get(kind, {})
+            # Looked up with None too (a blank cell), which has no format.
+            by_value: Mapping[Any, Format] = fm.value.get(kind, {})
             quoted = fm.quoted
             fmts = [
                 quoted if v is not None and v[0] in _UNSAFE_LEAD else by_value.get(v)
@@ -594,7 +595,7 @@ def _csv_column(series: pd.Series, kind: str) -> list[str]:
     return ["" if v is None else str(v) for v in column_values(series)]
 
 
-def write_csv(tables: RegisterTables, target: TextIO | BinaryIO, *, language: str = "en") -> None:
+def write_csv(tables: RegisterTables, target: IO[str] | IO[bytes], *, language: str = "en") -> None:
     """Write the Register table as CSV: UTF-8 with a byte-order mark (so Excel shows Chinese),
     headers in ``language``, text neutralised with ``safe_text``, dates ISO, scores with one
     decimal, booleans ``true`` / ``false``.

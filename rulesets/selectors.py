@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from accounts.permissions import has_org_perm, organizations_with_perm
-from rulesets.models import RuleSet
+from rulesets.models import RuleSet, RuleSetQuerySet
 
 
-def rulesets_for(user) -> QuerySet[RuleSet]:
+def rulesets_for(user) -> RuleSetQuerySet:
     return RuleSet.objects.visible_to(user).select_related("owner")
 
 

@@ -12,6 +12,7 @@ import csv
 import io
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from django.conf import settings
@@ -87,7 +88,7 @@ class ImportSummary:
 @dataclass
 class _Row:
     number: int
-    values: dict[str, object] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -171,10 +172,10 @@ def _header_errors(columns: list[str]) -> list[str]:
     return errors
 
 
-def _validate_row(raw: dict[str, str], existing: set[str]) -> tuple[dict[str, object], list[str]]:
+def _validate_row(raw: dict[str, str], existing: set[str]) -> tuple[dict[str, Any], list[str]]:
     """Clean one row; returns the values and a message per bad column."""
     errors: list[str] = []
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
 
     def bad(column: str, message: str) -> None:
         errors.append(f"{column}: {message}")
@@ -279,7 +280,7 @@ def validate_table(frame: pd.DataFrame) -> list[_Row]:
     first_seen: dict[str, int] = {}
     for index, record in enumerate(records):
         number = index + HEADER_ROW + 1
-        raw = {key: _text(value) for key, value in record.items()}
+        raw = {str(key): _text(value) for key, value in record.items()}
         if not any(raw.values()):
             continue  # a blank line in the sheet
         values, row_errors = _validate_row(raw, existing)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -21,6 +22,9 @@ from audits.models import Audit
 from audits.services.common import check_members, mail_context
 from backend.errors import Conflict
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 Role = Membership.Role
 
 
@@ -33,7 +37,7 @@ class _Kind:
     grant: Callable
     revoke: Callable
     internal: bool  # reviewer assignments are the buyer's business
-    refused: str  # the 403 message
+    refused: StrOrPromise  # the 403 message
 
 
 RESPONDENTS = _Kind(

@@ -8,17 +8,19 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from accounts.languages import request_language
+from portal.http import PortalRequest
 
 
-def supplier_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def supplier_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Signed in and acting for a supplier organization; anything else is 404 (a buyer must
     not learn which supplier pages exist)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         organization = getattr(request, "organization", None)
         if organization is None or not organization.is_supplier:
             raise Http404
@@ -27,7 +29,7 @@ def supplier_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return login_required(wrapper)
 
 
-def own(request: HttpRequest, obj: Any) -> Any:
+def own(request: PortalRequest, obj: Any) -> Any:
     """``obj`` (an audit or a corrective action the selectors let the user see) when it is
     addressed to the supplier the user acts for now; else 404. A user who belongs to two
     suppliers sees each one's work only while acting for it."""
@@ -36,7 +38,7 @@ def own(request: HttpRequest, obj: Any) -> Any:
     return obj
 
 
-def content_language(request: HttpRequest) -> str:
+def content_language(request: PortalRequest) -> str:
     return request_language(request)
 
 

@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from actions.selectors import action_list
 from audits.models import Audit
 from audits.selectors.audits import audit_list_for
 from backend.errors import Conflict
+from portal.http import PortalRequest
 from questionnaires.models import Category
 from rulesets.models import Rating
 from scoring.models import Score
@@ -49,12 +51,12 @@ NOT_ASSESSED = "not_assessed"
 # ---------------------------------------------------------------------------------------------
 
 
-def buyer_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def buyer_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Signed in and acting for a buyer organization; anything else is 404 (a supplier must not
     learn that buyer pages exist)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         organization = getattr(request, "organization", None)
         if organization is None or not organization.is_buyer:
             raise Http404
@@ -63,14 +65,14 @@ def buyer_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return login_required(wrapper)
 
 
-def require_org_perm(request: HttpRequest, perm: str) -> None:
+def require_org_perm(request: PortalRequest, perm: str) -> None:
     """403 when the user's role in the active buyer lacks ``perm`` (a visible page, a role
     that may not use it)."""
     if not has_org_perm(request.user, perm, request.organization):
         raise PermissionDenied(_("Your role does not allow this page."))
 
 
-def own(obj: Any, request: HttpRequest, field: str = "buyer_id") -> Any:
+def own(obj: Any, request: PortalRequest, field: str = "buyer_id") -> Any:
     """``obj`` if it belongs to the active buyer, else 404."""
     if getattr(obj, field) != request.organization.pk:
         raise Http404
@@ -92,11 +94,11 @@ def add_errors(form, exc: ValidationError) -> None:
             form.add_error(target, message if target else f"{field}: {message}")
 
 
-def paginate(request: HttpRequest, queryset) -> Any:
+def paginate(request: PortalRequest, queryset) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def query_without_page(request: HttpRequest) -> str:
+def query_without_page(request: PortalRequest) -> str:
     """The current filters as a query string, for pagination links."""
     pairs = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
     return urlencode(pairs)
@@ -128,7 +130,7 @@ def category_label(value: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _rating_bars(request: HttpRequest) -> list[dict] | None:
+def _rating_bars(request: PortalRequest) -> list[dict] | None:
     """Suppliers of the active buyer by latest rating, as bars (None: role cannot see the
     network)."""
     if not has_org_perm(request.user, "accounts.view_suppliers", request.organization):
@@ -154,7 +156,7 @@ def _rating_bars(request: HttpRequest) -> list[dict] | None:
 
 
 @buyer_page
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: PortalRequest) -> HttpResponse:
     org = request.organization
     audits = audit_list_for(user=request.user).filter(buyer=org)
     by_status = dict(
@@ -173,7 +175,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     overdue_count = overdue.count() if len(overdue_actions) == 10 else len(overdue_actions)
     lang = request_language(request)
     for action in overdue_actions:
-        action.title_text = pick(action.finding.title, lang)
+        # A display-only attribute for the template, not a model field.
+        cast(Any, action).title_text = pick(action.finding.title, lang)
     return render(
         request,
         "portal/buyer/dashboard.html",
@@ -195,7 +198,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 SUPPLIER_FILTERS = ("country", "criticality", "category", "rating", "search")
 
 
-def supplier_rows(request: HttpRequest) -> tuple[QuerySet, dict[str, str]]:
+def supplier_rows(request: PortalRequest) -> tuple[QuerySet, dict[str, str]]:
     """The active buyer's relationships with the filters of the query string applied."""
     org = request.organization
     params = {key: request.GET.get(key, "").strip() for key in SUPPLIER_FILTERS}
@@ -242,7 +245,7 @@ def import_error_rows(errors: dict[str, list[str]]) -> list[dict]:
     return rows
 
 
-def _suppliers_context(request: HttpRequest) -> dict:
+def _suppliers_context(request: PortalRequest) -> dict:
     rels, params = supplier_rows(request)
     page = paginate(request, rels)
     for rel in page.object_list:
@@ -266,18 +269,19 @@ def _suppliers_context(request: HttpRequest) -> dict:
 
 
 @buyer_page
-def suppliers(request: HttpRequest) -> HttpResponse:
+def suppliers(request: PortalRequest) -> HttpResponse:
     require_org_perm(request, "accounts.view_suppliers")
     return render(request, "portal/buyer/suppliers.html", _suppliers_context(request))
 
 
 @require_POST
 @buyer_page
-def suppliers_import_view(request: HttpRequest) -> HttpResponse:
+def suppliers_import_view(request: PortalRequest) -> HttpResponse:
     """Upload a CSV / XLSX of suppliers; a bad file shows every bad row, a good one the
     counts. htmx requests get the result fragment, others the whole page."""
     require_org_perm(request, "accounts.manage_suppliers")
     upload = request.FILES.get("file")
+    errors: dict[str, list[str]] | None
     if upload is None:
         summary, errors, conflict, status = None, {"file": [_("Choose a file.")]}, None, 400
     else:
@@ -298,15 +302,15 @@ def suppliers_import_view(request: HttpRequest) -> HttpResponse:
 def trend_chart(points: list[tuple[datetime.date, Decimal | None]]) -> dict | None:
     """An inline-SVG line of overall scores (0..100) by acceptance date, computed here so the
     page needs no chart script."""
-    points = [(d, float(v)) for d, v in points if v is not None]
-    if not points:
+    plotted = [(d, float(v)) for d, v in points if v is not None]
+    if not plotted:
         return None
     width, height, pad_x, pad_y = 600, 220, 40, 20
     inner_w, inner_h = width - 2 * pad_x, height - 2 * pad_y
-    step = inner_w / (len(points) - 1) if len(points) > 1 else 0
+    step = inner_w / (len(plotted) - 1) if len(plotted) > 1 else 0
     dots = []
-    for i, (day, value) in enumerate(points):
-        x = pad_x + (i * step if len(points) > 1 else inner_w / 2)
+    for i, (day, value) in enumerate(plotted):
+        x = pad_x + (i * step if len(plotted) > 1 else inner_w / 2)
         y = pad_y + (100 - value) * inner_h / 100
         dots.append({"x": round(x, 1), "y": round(y, 1), "value": value, "date": day})
     grid = [
@@ -325,7 +329,7 @@ def trend_chart(points: list[tuple[datetime.date, Decimal | None]]) -> dict | No
 
 
 @buyer_page
-def supplier_detail(request: HttpRequest, relationship_id: int) -> HttpResponse:
+def supplier_detail(request: PortalRequest, relationship_id: int) -> HttpResponse:
     rel = own(relationship_get_for(user=request.user, relationship_id=relationship_id), request)
     audits = list(
         audit_list_for(user=request.user)
@@ -339,7 +343,8 @@ def supplier_detail(request: HttpRequest, relationship_id: int) -> HttpResponse:
     ):
         finals[score.audit_id] = score  # the newest final score of each audit wins
     for audit in audits:
-        audit.final_score = finals.get(audit.pk)
+        # A display-only attribute for the template, not a model field.
+        cast(Any, audit).final_score = finals.get(audit.pk)
     trend = sorted(
         (
             (timezone.localdate(a.accepted_at), finals[a.pk].overall)

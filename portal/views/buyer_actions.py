@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from accounts.languages import pick, request_language
 from actions import services as services
 from actions.models import CorrectiveAction
 from actions.selectors import action_detail_for, action_list, action_thread
+from portal.http import PortalRequest
 from scoring.models import Severity
 
 from .buyer import buyer_page, own, paginate, query_without_page, run
@@ -26,7 +27,7 @@ Status = CorrectiveAction.Status
 
 
 @buyer_page
-def actions(request: HttpRequest) -> HttpResponse:
+def actions(request: PortalRequest) -> HttpResponse:
     filters: dict[str, Any] = {}
     statuses = [s for s in request.GET.getlist("status") if s in Status.values]
     severities = [s for s in request.GET.getlist("severity") if s in Severity.values]
@@ -63,11 +64,11 @@ def actions(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _action(request: HttpRequest, action_id: int) -> CorrectiveAction:
+def _action(request: PortalRequest, action_id: int) -> CorrectiveAction:
     return own(action_detail_for(user=request.user, action_id=action_id), request)
 
 
-def _detail_context(request: HttpRequest, action: CorrectiveAction, **extra: Any) -> dict:
+def _detail_context(request: PortalRequest, action: CorrectiveAction, **extra: Any) -> dict:
     lang = request_language(request)
     moves = set(services.allowed_moves(action=action, user=request.user))
     context = {
@@ -88,7 +89,7 @@ def _detail_context(request: HttpRequest, action: CorrectiveAction, **extra: Any
 
 
 @buyer_page
-def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_detail(request: PortalRequest, action_id: int) -> HttpResponse:
     action = _action(request, action_id)
     return render(request, "portal/buyer/action_detail.html", _detail_context(request, action))
 
@@ -102,7 +103,7 @@ def _date(value: str) -> datetime.date | None:
 
 @require_POST
 @buyer_page
-def action_move(request: HttpRequest, action_id: int, move: str) -> HttpResponse:
+def action_move(request: PortalRequest, action_id: int, move: str) -> HttpResponse:
     """One buyer move through the corrective-action services; errors shown on its form."""
     action = _action(request, action_id)
     post = request.POST

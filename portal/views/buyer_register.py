@@ -6,12 +6,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.languages import CONTENT_LANGUAGES, request_language, to_content_language
+from portal.http import PortalRequest
 from register.columns import PRIORITIES, RATINGS
 from register.models import ExportJob
 from register.selectors import (
@@ -39,12 +40,12 @@ def _raw_filters(data) -> dict[str, list[str]]:
     return raw
 
 
-def _language(data, request: HttpRequest) -> str:
+def _language(data, request: PortalRequest) -> str:
     value = data.get("language")
     return to_content_language(value) if value else request_language(request)
 
 
-def _register_context(request: HttpRequest, data, **extra) -> dict:
+def _register_context(request: PortalRequest, data, **extra) -> dict:
     buyer = register_buyer_for(user=request.user, buyer_id=request.organization.pk)
     raw = _raw_filters(data)
     language = _language(data, request)
@@ -95,7 +96,7 @@ def _register_context(request: HttpRequest, data, **extra) -> dict:
 
 
 @buyer_page
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: PortalRequest) -> HttpResponse:
     context = _register_context(request, request.GET)
     status = 400 if context["errors"] else 200
     return render(request, "portal/buyer/register.html", context, status=status)
@@ -103,7 +104,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @buyer_page
-def export_new(request: HttpRequest) -> HttpResponse:
+def export_new(request: PortalRequest) -> HttpResponse:
     buyer = register_buyer_for(user=request.user, buyer_id=request.organization.pk)
     fmt = request.POST.get("format", "xlsx")
     job, errors, _conflict, status = run(
@@ -124,7 +125,7 @@ def export_new(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/buyer/register.html", context, status=status)
 
 
-def _job(request: HttpRequest, export_id: int) -> ExportJob:
+def _job(request: PortalRequest, export_id: int) -> ExportJob:
     job = (
         ExportJob.objects.visible_to(request.user)
         .filter(pk=export_id, buyer=request.organization)
@@ -150,14 +151,14 @@ def _job_context(job: ExportJob) -> dict:
 
 
 @buyer_page
-def export_detail(request: HttpRequest, export_id: int) -> HttpResponse:
+def export_detail(request: PortalRequest, export_id: int) -> HttpResponse:
     register_buyer_for(user=request.user, buyer_id=request.organization.pk)
     job = _job(request, export_id)
     return render(request, "portal/buyer/export_detail.html", _job_context(job))
 
 
 @buyer_page
-def export_progress(request: HttpRequest, export_id: int) -> HttpResponse:
+def export_progress(request: PortalRequest, export_id: int) -> HttpResponse:
     register_buyer_for(user=request.user, buyer_id=request.organization.pk)
     job = _job(request, export_id)
     return render(request, "portal/buyer/_export_progress.html", _job_context(job))

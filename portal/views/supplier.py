@@ -17,13 +17,13 @@ the view redirects back to the question.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, TypeGuard, cast
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -60,6 +60,7 @@ from audits.services.audits import (
 from audits.services.evidence import ALLOWED_TYPES, evidence_delete, evidence_upload
 from backend.errors import Conflict
 from flows.services import audit_submit
+from portal.http import PortalRequest
 from questionnaires.models import Category, Question
 from questionnaires.render import render_version
 from scoring.engine import AnswerValue
@@ -88,7 +89,7 @@ ACCEPT = ",".join(
 # ---------------------------------------------------------------------------------------------
 
 
-def _audit(request: HttpRequest, audit_id: int) -> Audit:
+def _audit(request: PortalRequest, audit_id: int) -> Audit:
     """A visible audit of the active supplier; drafts do not exist for the supplier yet."""
     audit = own(request, audit_get_for(user=request.user, audit_id=audit_id))
     if audit.status == Status.DRAFT:
@@ -105,7 +106,7 @@ def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 100
 
 
-def _answered(answer: AnswerValue | None) -> bool:
+def _answered(answer: AnswerValue | None) -> TypeGuard[AnswerValue]:
     return answer is not None and has_answer(answer.value, answer.not_applicable)
 
 
@@ -115,7 +116,7 @@ def _answered(answer: AnswerValue | None) -> bool:
 
 
 @supplier_page
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: PortalRequest) -> HttpResponse:
     """Audits to answer (due date, status, progress, overdue first) and open corrective
     actions; past audits below. A constant number of queries whatever the number of audits."""
     org = request.organization
@@ -151,8 +152,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     )
     for action in actions:
-        action.title_text = pick(action.finding.title, lang)
-        action.overdue_now = action.is_overdue(today)
+        # Display-only attributes for the template, not model fields.
+        cast(Any, action).title_text = pick(action.finding.title, lang)
+        cast(Any, action).overdue_now = action.is_overdue(today)
     return render(
         request,
         "portal/supplier/dashboard.html",
@@ -169,7 +171,7 @@ class AuditPage:
     """What the answer page shows of one audit: the questionnaire in the user's language, the
     answers, which questions are visible, the evidence files and who may edit."""
 
-    def __init__(self, request: HttpRequest, audit: Audit):
+    def __init__(self, request: PortalRequest, audit: Audit):
         self.request = request
         self.audit = audit
         self.lang = content_language(request)
@@ -183,7 +185,7 @@ class AuditPage:
         self.load_answers()
         self.evidence: dict[str, list] = defaultdict(list)
         for item in evidence_for(audit):
-            if item.question_id:
+            if item.question is not None:
                 self.evidence[item.question.code].append(item)
 
     def load_answers(self) -> None:
@@ -323,7 +325,7 @@ class AuditPage:
 
 
 def _render_page(
-    request: HttpRequest,
+    request: PortalRequest,
     page: AuditPage,
     section: dict,
     *,
@@ -372,7 +374,7 @@ def _render_page(
 
 
 @supplier_page
-def audit_answer(request: HttpRequest, audit_id: int) -> HttpResponse:
+def audit_answer(request: PortalRequest, audit_id: int) -> HttpResponse:
     """One section of the questionnaire (``?section=CODE``); ``?check=1`` marks what still
     stops submission. Read-only once the audit is submitted or for users who cannot answer."""
     audit = _audit(request, audit_id)
@@ -390,7 +392,7 @@ def _posted_value(q: dict, data) -> Any:
 
 
 def _question_response(
-    request: HttpRequest,
+    request: PortalRequest,
     page: AuditPage,
     code: str,
     *,
@@ -465,7 +467,7 @@ def _question_response(
     return HttpResponse("".join(parts), status=status)
 
 
-def _back_to(page: AuditPage, code: str, request: HttpRequest) -> HttpResponse:
+def _back_to(page: AuditPage, code: str, request: PortalRequest) -> HttpResponse:
     section, _q = page.where[code]
     check = request.POST.get("check") == "1"
     return redirect(page.url(section["code"], check=check) + f"#q-{code}")
@@ -473,7 +475,7 @@ def _back_to(page: AuditPage, code: str, request: HttpRequest) -> HttpResponse:
 
 @supplier_page
 @require_POST
-def answer_save(request: HttpRequest, audit_id: int, code: str) -> HttpResponse:
+def answer_save(request: PortalRequest, audit_id: int, code: str) -> HttpResponse:
     """Save one answer through ``answers_save`` (400 with the question's message, 409 when the
     audit is no longer editable)."""
     audit = _audit(request, audit_id)
@@ -520,7 +522,7 @@ def answer_save(request: HttpRequest, audit_id: int, code: str) -> HttpResponse:
 
 @supplier_page
 @require_POST
-def evidence_add(request: HttpRequest, audit_id: int, code: str) -> HttpResponse:
+def evidence_add(request: PortalRequest, audit_id: int, code: str) -> HttpResponse:
     """Upload an evidence file to a question (``evidence_upload`` checks size and type)."""
     audit = _audit(request, audit_id)
     page = AuditPage(request, audit)
@@ -552,10 +554,10 @@ def evidence_add(request: HttpRequest, audit_id: int, code: str) -> HttpResponse
 
 @supplier_page
 @require_POST
-def evidence_remove(request: HttpRequest, audit_id: int, evidence_id: int) -> HttpResponse:
+def evidence_remove(request: PortalRequest, audit_id: int, evidence_id: int) -> HttpResponse:
     audit = _audit(request, audit_id)
     evidence = evidence_get_for(audit=audit, evidence_id=evidence_id)
-    code = evidence.question.code if evidence.question_id else None
+    code = evidence.question.code if evidence.question is not None else None
     errors: list[str] = []
     status = 200
     try:
@@ -576,7 +578,7 @@ def evidence_remove(request: HttpRequest, audit_id: int, evidence_id: int) -> Ht
 
 
 @supplier_page
-def evidence_download(request: HttpRequest, audit_id: int, evidence_id: int) -> FileResponse:
+def evidence_download(request: PortalRequest, audit_id: int, evidence_id: int) -> FileResponse:
     audit = _audit(request, audit_id)
     evidence = evidence_get_for(audit=audit, evidence_id=evidence_id)
     return evidence_response(evidence)
@@ -584,7 +586,7 @@ def evidence_download(request: HttpRequest, audit_id: int, evidence_id: int) -> 
 
 @supplier_page
 @require_POST
-def audit_prefill_view(request: HttpRequest, audit_id: int) -> HttpResponse:
+def audit_prefill_view(request: PortalRequest, audit_id: int) -> HttpResponse:
     """Copy answers from the supplier's last submission into the unanswered questions."""
     audit = _audit(request, audit_id)
     try:
@@ -617,7 +619,7 @@ def audit_prefill_view(request: HttpRequest, audit_id: int) -> HttpResponse:
 
 @supplier_page
 @require_POST
-def audit_submit_view(request: HttpRequest, audit_id: int) -> HttpResponse:
+def audit_submit_view(request: PortalRequest, audit_id: int) -> HttpResponse:
     """Submit; when something is missing, the page again (400) with the list at the top, on
     the first section that has a missing question, each one marked in place."""
     audit = _audit(request, audit_id)
@@ -643,7 +645,7 @@ def audit_submit_view(request: HttpRequest, audit_id: int) -> HttpResponse:
 
 
 @supplier_page
-def audit_score(request: HttpRequest, audit_id: int) -> HttpResponse:
+def audit_score(request: PortalRequest, audit_id: int) -> HttpResponse:
     """The released score, category scores and findings with guidance in the user's language;
     a friendly note while it is not released."""
     audit = _audit(request, audit_id)
@@ -702,16 +704,17 @@ def audit_score(request: HttpRequest, audit_id: int) -> HttpResponse:
 
 
 @supplier_page
-def actions(request: HttpRequest) -> HttpResponse:
+def actions(request: PortalRequest) -> HttpResponse:
     """The supplier's corrective actions: open ones first (overdue highlighted), then closed."""
     lang = content_language(request)
     today = timezone.localdate()
     rows = list(action_list(user=request.user).filter(supplier_id=request.organization.pk))
     for action in rows:
-        action.title_text = pick(action.finding.title, lang)
-        action.overdue_now = action.is_overdue(today)
+        # Display-only attributes for the template, not model fields.
+        cast(Any, action).title_text = pick(action.finding.title, lang)
+        cast(Any, action).overdue_now = action.is_overdue(today)
     open_rows = [a for a in rows if a.status not in CorrectiveAction.CLOSED_STATES]
-    open_rows.sort(key=lambda a: (not a.overdue_now, a.due_date, a.pk))
+    open_rows.sort(key=lambda a: (not a.is_overdue(today), a.due_date, a.pk))
     closed = [a for a in rows if a.status in CorrectiveAction.CLOSED_STATES]
     return render(
         request, "portal/supplier/actions.html", {"open_actions": open_rows, "closed": closed}
@@ -752,12 +755,12 @@ class CommentForm(forms.Form):
     )
 
 
-def _action(request: HttpRequest, action_id: int) -> CorrectiveAction:
+def _action(request: PortalRequest, action_id: int) -> CorrectiveAction:
     return own(request, action_detail_for(user=request.user, action_id=action_id))
 
 
 def _action_page(
-    request: HttpRequest,
+    request: PortalRequest,
     action: CorrectiveAction,
     *,
     plan_form: PlanForm | None = None,
@@ -807,7 +810,7 @@ def _action_page(
     )
 
 
-def _done(request: HttpRequest, action: CorrectiveAction, message: str) -> HttpResponse:
+def _done(request: PortalRequest, action: CorrectiveAction, message: str) -> HttpResponse:
     messages.success(request, message)
     url = reverse("portal:supplier_action", args=[action.pk])
     if request.htmx:
@@ -815,7 +818,7 @@ def _done(request: HttpRequest, action: CorrectiveAction, message: str) -> HttpR
     return redirect(url)
 
 
-def _conflict(request: HttpRequest, action: CorrectiveAction, exc: Conflict) -> HttpResponse:
+def _conflict(request: PortalRequest, action: CorrectiveAction, exc: Conflict) -> HttpResponse:
     messages.error(request, str(exc))
     url = reverse("portal:supplier_action", args=[action.pk])
     if request.htmx:
@@ -824,13 +827,13 @@ def _conflict(request: HttpRequest, action: CorrectiveAction, exc: Conflict) -> 
 
 
 @supplier_page
-def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_detail(request: PortalRequest, action_id: int) -> HttpResponse:
     return _action_page(request, _action(request, action_id))
 
 
 @supplier_page
 @require_POST
-def action_plan(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_plan(request: PortalRequest, action_id: int) -> HttpResponse:
     action = _action(request, action_id)
     form = PlanForm(request.POST)
     if form.is_valid():
@@ -849,7 +852,7 @@ def action_plan(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @supplier_page
 @require_POST
-def action_evidence(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_evidence(request: PortalRequest, action_id: int) -> HttpResponse:
     action = _action(request, action_id)
     form = EvidenceForm(request.POST)
     form.is_valid()
@@ -876,7 +879,7 @@ def action_evidence(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @supplier_page
 @require_POST
-def action_file_add(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_file_add(request: PortalRequest, action_id: int) -> HttpResponse:
     action = _action(request, action_id)
     try:
         action_services.action_evidence_add(
@@ -891,7 +894,7 @@ def action_file_add(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @supplier_page
-def action_file_download(request: HttpRequest, action_id: int, evidence_id: int) -> FileResponse:
+def action_file_download(request: PortalRequest, action_id: int, evidence_id: int) -> FileResponse:
     _action(request, action_id)
     evidence = action_evidence_get_for(
         user=request.user, action_id=action_id, evidence_id=evidence_id
@@ -901,7 +904,7 @@ def action_file_download(request: HttpRequest, action_id: int, evidence_id: int)
 
 @supplier_page
 @require_POST
-def action_comment_view(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_comment_view(request: PortalRequest, action_id: int) -> HttpResponse:
     action = _action(request, action_id)
     form = CommentForm(request.POST)
     form.is_valid()

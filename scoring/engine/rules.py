@@ -99,7 +99,7 @@ class _Collector:
         self.errors.append(LocatedError(location, field, message))
 
 
-def _parse_categories(doc: Mapping, out: _Collector) -> dict[str, Decimal]:
+def _parse_categories(doc: Mapping[str, Any], out: _Collector) -> dict[str, Decimal]:
     raw = doc.get("categories")
     categories: dict[str, Decimal] = {}
     if not isinstance(raw, Mapping) or not raw:
@@ -338,7 +338,7 @@ def _parse_finding(
     )
 
 
-def _parse_sla(doc: Mapping, out: _Collector) -> dict[str, int]:
+def _parse_sla(doc: Mapping[str, Any], out: _Collector) -> dict[str, int]:
     raw = doc.get("sla_days") or {}
     sla: dict[str, int] = {}
     if not isinstance(raw, Mapping):
@@ -355,7 +355,7 @@ def _parse_sla(doc: Mapping, out: _Collector) -> dict[str, int]:
 
 
 def _parse_rating(
-    doc: Mapping, out: _Collector
+    doc: Mapping[str, Any], out: _Collector
 ) -> tuple[tuple[tuple[Decimal, str], ...], dict[str, str]]:
     raw = doc.get("rating")
     if not isinstance(raw, Mapping):
@@ -732,22 +732,24 @@ class CompiledRuleSet:
 
         findings: list[CompiledFinding] = []
         names: set[str] = set()
-        for rule in spec.findings:
-            expr = compile_expression(rule.when)
+        for finding in spec.findings:
+            expr = compile_expression(finding.when)
             names |= expr.names
             due_days = None
-            if rule.severity != "observation":
+            if finding.severity != "observation":
                 due_days = (
-                    rule.due_days if rule.due_days is not None else spec.sla_days[rule.severity]
+                    finding.due_days
+                    if finding.due_days is not None
+                    else spec.sla_days[finding.severity]
                 )
             findings.append(
                 CompiledFinding(
-                    rule=rule,
+                    rule=finding,
                     program=expr._program,
                     names=tuple(sorted(expr.names)),
                     due_days=due_days,
                     due_delta=timedelta(days=due_days) if due_days is not None else None,
-                    severity_rank=SEVERITIES.index(rule.severity),
+                    severity_rank=SEVERITIES.index(finding.severity),
                 )
             )
         self.findings: tuple[CompiledFinding, ...] = tuple(findings)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from .expressions import _RUNTIME_ERRORS
 from .questionnaire import _cel_multi as convert_multi
@@ -222,7 +222,7 @@ def score(
             chosen = convert_multi(value)
             table = sq.table
             # A value chosen twice counts once.
-            n = sum(table.get(item, 0) for item in set(chosen))  # type: ignore[arg-type]
+            n = sum(table.get(item, 0) for item in set(cast("list[str]", chosen)))
             if sq.cap_n is not None and n > sq.cap_n:
                 n = sq.cap_n
             sums[k] += sq.multiplier * n
