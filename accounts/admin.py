@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
+from .forms import AdminLoginForm
 from .models import Invitation, Membership, Organization, RoleGroup, User
 
 
@@ -89,3 +90,7 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "organization__name"]
     readonly_fields = ["token_hash", "invited_by", "created_at", "accepted_at"]
     list_select_related = ["organization"]
+
+
+# The admin signs in through the same login limit as the portal and the API.
+admin.site.login_form = AdminLoginForm

@@ -21,7 +21,7 @@ from backend.api.permissions import AllowAnyAuthenticatedOrAnonymous
 from . import serializers as s
 from .invitations import invitation_accept, member_invite
 from .languages import request_language
-from .models import Membership, Organization
+from .models import Membership, Organization, User
 from .selectors import membership_get_for, organization_get_for, user_memberships
 from .services import (
     membership_change_role,
@@ -39,6 +39,14 @@ ERRORS = {
 
 def error_responses(*codes: int) -> dict:
     return {code: ERRORS[code] for code in codes}
+
+
+def request_user(request: Request) -> User:
+    """The signed-in caller of a view that requires one (the permission class let it in)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise exceptions.NotAuthenticated()
+    return user
 
 
 class TokenApi(APIView):
@@ -92,23 +100,24 @@ class MeApi(APIView):
     def patch(self, request: Request) -> Response:
         data = s.MeUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user_update_profile(user=request.user, actor=request.user, **data.validated_data)
+        user = request_user(request)
+        user_update_profile(user=user, actor=user, **data.validated_data)
         return Response(self._payload(request))
 
     def _payload(self, request: Request) -> dict:
-        user = request.user
-        user.memberships_list = list(user_memberships(user=user))
-        return s.MeSerializer(user).data
+        user = request_user(request)
+        memberships = list(user_memberships(user=user))
+        return s.MeSerializer(user, context={"memberships": memberships}).data
 
 
-class OrganizationViewMixin:
+class OrganizationViewMixin(generics.GenericAPIView[Organization]):
     queryset = Organization.objects.all()
     serializer_class = s.OrganizationSerializer
     ordering_fields = ["name", "created_at"]
     ordering = ["name"]
 
     def get_serializer_context(self):
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         user = self.request.user
         if user.is_authenticated:
             context["roles"] = dict(
@@ -146,12 +155,12 @@ class OrganizationDetailApi(OrganizationViewMixin, generics.GenericAPIView):
         data = s.OrganizationUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         organization = organization_update(
-            organization=organization, actor=request.user, **data.validated_data
+            organization=organization, actor=request_user(request), **data.validated_data
         )
         return Response(self.get_serializer(organization).data)
 
 
-class MemberViewMixin:
+class MemberViewMixin(generics.GenericAPIView[Membership]):
     queryset = Membership.objects.all()
     serializer_class = s.MemberSerializer
     ordering_fields = ["created_at", "role"]
@@ -161,7 +170,7 @@ class MemberViewMixin:
         if getattr(self, "swagger_fake_view", False):
             return Membership.objects.none()
         organization = organization_get_for(
-            user=self.request.user, organization_id=self.kwargs["organization_id"]
+            user=request_user(self.request), organization_id=self.kwargs["organization_id"]
         )
         return Membership.objects.filter(organization=organization).select_related("user")
 
@@ -189,12 +198,14 @@ class MemberListApi(MemberViewMixin, generics.ListAPIView):
     )
     def post(self, request: Request, organization_id: int) -> Response:
         organization = organization_get_for(
-            user=request.user, organization_id=organization_id, perm="accounts.manage_members"
+            user=request_user(request),
+            organization_id=organization_id,
+            perm="accounts.manage_members",
         )
         data = s.MemberCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         invitation = member_invite(
-            organization=organization, actor=request.user, **data.validated_data
+            organization=organization, actor=request_user(request), **data.validated_data
         )
         return Response(s.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -214,7 +225,9 @@ class InvitationAcceptApi(APIView):
     def post(self, request: Request) -> Response:
         data = s.InvitationAcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = invitation_accept(user=request.user, token=data.validated_data["token"])
+        membership = invitation_accept(
+            user=request_user(request), token=data.validated_data["token"]
+        )
         return Response(s.MyMembershipSerializer(membership).data)
 
 
@@ -222,7 +235,7 @@ class InvitationAcceptApi(APIView):
 class MemberDetailApi(MemberViewMixin, generics.GenericAPIView):
     def _membership(self, perm: str | None = None) -> Membership:
         return membership_get_for(
-            user=self.request.user,
+            user=request_user(self.request),
             organization_id=self.kwargs["organization_id"],
             membership_id=self.kwargs["pk"],
             perm=perm,
@@ -241,6 +254,6 @@ class MemberDetailApi(MemberViewMixin, generics.GenericAPIView):
         data = s.MemberUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = membership_change_role(
-            membership=membership, role=data.validated_data["role"], actor=request.user
+            membership=membership, role=data.validated_data["role"], actor=request_user(request)
         )
         return Response(s.MemberSerializer(membership).data)

@@ -12,6 +12,7 @@ Global permissions never widen access (``accept_global_perms=False`` everywhere)
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -20,6 +21,8 @@ from guardian.shortcuts import get_objects_for_user
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from .models import Membership, Organization, RoleGroup
+
+_QS = TypeVar("_QS", bound=models.QuerySet[Any])
 
 Role = Membership.Role
 Kind = Organization.Kind
@@ -118,7 +121,7 @@ def grant(
     users, groups = list(users), list(groups)
     if users and permissions:
         user_model = get_user_obj_perms_model(obj)
-        user_model.objects.bulk_create(
+        user_model._default_manager.bulk_create(
             [
                 user_model(permission=p, user=u, content_object=obj)
                 for p in permissions
@@ -128,7 +131,7 @@ def grant(
         )
     if groups and permissions:
         group_model = get_group_obj_perms_model(obj)
-        group_model.objects.bulk_create(
+        group_model._default_manager.bulk_create(
             [
                 group_model(permission=p, group=g, content_object=obj)
                 for p in permissions
@@ -150,21 +153,23 @@ def revoke(
     permissions = [_permission(model, _codename(p)) for p in perms]
     users, groups = list(users), list(groups)
     if users:
-        get_user_obj_perms_model(obj).objects.filter(
+        get_user_obj_perms_model(obj)._default_manager.filter(
             content_object=obj, permission__in=permissions, user__in=users
         ).delete()
     if groups:
-        get_group_obj_perms_model(obj).objects.filter(
+        get_group_obj_perms_model(obj)._default_manager.filter(
             content_object=obj, permission__in=permissions, group__in=groups
         ).delete()
 
 
-def objects_with_perm(user, perm: str, queryset: models.QuerySet) -> models.QuerySet:
+def objects_with_perm(user, perm: str, queryset: _QS) -> _QS:
     """Objects of ``queryset`` on which ``user`` holds ``perm`` (user or group grant)."""
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
-    return get_objects_for_user(
-        user, perm, queryset, accept_global_perms=False, with_superuser=False
+    # guardian filters the given queryset, so the result keeps its class (and methods).
+    return cast(
+        _QS,
+        get_objects_for_user(user, perm, queryset, accept_global_perms=False, with_superuser=False),
     )
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .industries import industry_name
@@ -14,7 +17,7 @@ class StrictSerializer(serializers.Serializer):
 
     def to_internal_value(self, data):
         unknown = sorted(set(data) - set(self.fields)) if hasattr(data, "keys") else []
-        errors = {name: [_("Unknown field.")] for name in unknown}
+        errors: dict[str, Any] = {name: [_("Unknown field.")] for name in unknown}
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:
@@ -51,12 +54,17 @@ class MyMembershipSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    # The view sets ``memberships_list`` (fetched with their organizations in one query).
-    memberships = MyMembershipSerializer(many=True, source="memberships_list")
+    # The view passes them in the context (fetched with their organizations in one query).
+    memberships = serializers.SerializerMethodField()
 
     class Meta:
         model = User
         fields = ["id", "email", "full_name", "preferred_language", "is_staff", "memberships"]
+
+    @extend_schema_field(MyMembershipSerializer(many=True))
+    def get_memberships(self, user: User) -> list[dict[str, Any]]:
+        # many=True makes a ListSerializer, whose data is a list; the stubs type it a dict.
+        return MyMembershipSerializer(self.context["memberships"], many=True).data  # type: ignore[return-value]
 
 
 class MeUpdateSerializer(StrictSerializer):
@@ -173,7 +181,9 @@ class ErrorSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     code = serializers.CharField()
-    errors = serializers.DictField(
+    # DRF's serializer metaclass takes declared fields off the class, so this field does not
+    # replace Serializer.errors; the stubs see a plain class attribute.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text=_('Per field, question code or "row N": the messages.'),

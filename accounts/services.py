@@ -208,7 +208,7 @@ def clean_member_input(
             preferred_language = validate_language(preferred_language)
         except ValidationError as exc:
             errors["preferred_language"] = list(exc.messages)
-    if len(full_name or "") > User._meta.get_field("full_name").max_length:
+    if len(full_name or "") > (User._meta.get_field("full_name").max_length or 0):
         errors["full_name"] = [_("The name is too long.")]
     if errors:
         raise ValidationError(errors)
@@ -256,7 +256,7 @@ def membership_add(
     )
     user = User.objects.filter(email=email).first()
     created = user is None
-    if created:
+    if user is None:
         user = User.objects.create_user(
             email=email,
             full_name=(full_name or "").strip(),

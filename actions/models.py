@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Membership, Organization
+from accounts.permissions import objects_with_perm
 from audits.models import Audit, StoredFile
 from backend.workflow import is_overdue, overdue_q
 from scoring.models import Finding, Severity
@@ -24,8 +25,6 @@ def _buyer_side_or_released(user) -> models.Q:
 
 class CorrectiveActionQuerySet(models.QuerySet["CorrectiveAction"]):
     def visible_to(self, user) -> CorrectiveActionQuerySet:
-        from accounts.permissions import objects_with_perm
-
         visible = objects_with_perm(user, "actions.view_correctiveaction", self)
         return visible.filter(_buyer_side_or_released(user))
 
@@ -100,6 +99,8 @@ class CorrectiveAction(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     objects = CorrectiveActionQuerySet.as_manager()
+    # The evidence files, set by actions.selectors.action_detail_for for the detail views.
+    _evidence: list[ActionEvidence]
 
     class Meta:
         ordering = ["due_date", "pk"]

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
-from actions.models import ActionEvidence, CorrectiveAction
+from actions.models import ActionEvidence, CorrectiveAction, CorrectiveActionQuerySet
 from activity.models import ActivityEvent
 from backend.api.filters import FilterSet
 from backend.workflow import overdue_q
@@ -22,7 +22,7 @@ from scoring.models import Severity
 Status = CorrectiveAction.Status
 
 
-def _base() -> QuerySet[CorrectiveAction]:
+def _base() -> CorrectiveActionQuerySet:
     return CorrectiveAction.objects.select_related("finding", "buyer", "supplier")
 
 
@@ -81,7 +81,7 @@ def action_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Corr
 def action_detail_for(*, user, action_id: int) -> CorrectiveAction:
     """``action_get_for`` plus the evidence files, for the detail view."""
     action = action_get_for(user=user, action_id=action_id)
-    action._evidence = list(  # type: ignore[attr-defined]
+    action._evidence = list(
         action.evidence.select_related("uploaded_by").order_by("created_at", "pk")
     )
     return action

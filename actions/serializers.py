@@ -3,11 +3,15 @@ parse types; the services decide what is required and valid."""
 
 from __future__ import annotations
 
+import datetime
+from typing import Any, cast
+
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.languages import pick, request_language
+from accounts.models import User
 from actions.models import ActionEvidence, CorrectiveAction
 from audits.serializers.audits import EventSerializer
 
@@ -59,10 +63,13 @@ class ActionListOutputSerializer(serializers.ModelSerializer):
             "cancelled_at",
         ]
 
-    def _today(self):
-        if "today" not in self.context:
-            self.context["today"] = timezone.localdate()
-        return self.context["today"]
+    def _today(self) -> datetime.date:
+        # One date for the whole response. DRF's context is the root serializer's dict; the
+        # stubs type it read-only.
+        context = cast("dict[str, Any]", self.context)
+        if "today" not in context:
+            context["today"] = timezone.localdate()
+        return context["today"]
 
     def get_title(self, obj: CorrectiveAction) -> str:
         return pick(obj.finding.title, _lang(self.context))
@@ -79,7 +86,7 @@ class ActionListOutputSerializer(serializers.ModelSerializer):
 
 class EvidenceOutputSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
-    uploaded_by = serializers.StringRelatedField()
+    uploaded_by = serializers.StringRelatedField[User]()
 
     class Meta:
         model = ActionEvidence
@@ -120,7 +127,8 @@ class ActionDetailOutputSerializer(ActionListOutputSerializer):
         files = getattr(obj, "_evidence", None)
         if files is None:
             files = list(obj.evidence.all())
-        return EvidenceOutputSerializer(files, many=True, context=self.context).data
+        # many=True makes a ListSerializer, whose data is a list; the stubs type it a dict.
+        return EvidenceOutputSerializer(files, many=True, context=self.context).data  # type: ignore[return-value]
 
     def get_allowed_moves(self, obj: CorrectiveAction) -> list[str]:
         from actions.services import allowed_moves

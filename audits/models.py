@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Organization
+from accounts.permissions import objects_with_perm
 from backend.workflow import is_overdue, overdue_q
 from questionnaires.models import Question, QuestionnaireVersion
 from rulesets.models import RuleSet
@@ -22,8 +23,6 @@ class AuditQuerySet(models.QuerySet["Audit"]):
     def visible_to(self, user) -> AuditQuerySet:
         """Audits on which the user holds ``view_audit``, granted to a role group of the buyer
         or the supplier when the audit is issued, or to the user on assignment."""
-        from accounts.permissions import objects_with_perm
-
         return objects_with_perm(user, "audits.view_audit", self)
 
     def open(self) -> AuditQuerySet:

@@ -11,11 +11,3 @@ def process_campaign_task(campaign_id: int) -> int:
     from audits.services.campaigns import campaign_process
 
     return campaign_process(campaign_id=campaign_id).processed
-
-
-@shared_task
-def send_reminders_task() -> int:
-    """The daily reminder job (beat schedule ``send-daily-reminders``)."""
-    from audits.services.reminders import send_reminders
-
-    return send_reminders()

@@ -7,6 +7,7 @@ refuses to start without a secret key and allowed hosts.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -178,7 +179,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(env.str("FAIRLINK_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media-not-served/"  # evidence is served only through permission-checked views
 
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -220,7 +221,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "send-daily-reminders": {
-        "task": "audits.tasks.send_reminders_task",
+        "task": "flows.tasks.send_reminders_task",
         "schedule": timedelta(days=1),
     },
     "purge-expired-exports": {
@@ -274,11 +275,11 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status" field; name each choice set so the schema is stable.
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "accounts.models.Language",
-        "AuditStatusEnum": "backend.api.enums.AUDIT_STATUS",
-        "CorrectiveActionStatusEnum": "backend.api.enums.CORRECTIVE_ACTION_STATUS",
-        "PublicationStatusEnum": "backend.api.enums.PUBLICATION_STATUS",
-        "CampaignStatusEnum": "backend.api.enums.CAMPAIGN_STATUS",
-        "ExportJobStatusEnum": "backend.api.enums.EXPORT_JOB_STATUS",
+        "AuditStatusEnum": "audits.models.Audit.Status",
+        "CorrectiveActionStatusEnum": "actions.models.CorrectiveAction.Status",
+        "PublicationStatusEnum": "questionnaires.models.QuestionnaireVersion.Status",
+        "CampaignStatusEnum": "audits.models.Campaign.Status",
+        "ExportJobStatusEnum": "register.models.ExportJob.Status",
     },
 }
 

@@ -3,8 +3,6 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.forms import AdminLoginForm
-
 api_v1 = [
     path("", include("accounts.urls")),
     path("", include("suppliers.urls")),
@@ -28,7 +26,6 @@ urlpatterns = [
 
 admin.site.site_header = "Fairlink administration"
 admin.site.site_title = "Fairlink"
-admin.site.login_form = AdminLoginForm
 
 if settings.DEBUG:
     urlpatterns += []

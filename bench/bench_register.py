@@ -60,6 +60,7 @@ def _setup(db_path: str) -> None:
 def generate(db_path: str, suppliers: int) -> dict[str, Any]:
     """Create the benchmark database; returns what was written and how long it took."""
     _setup(db_path)
+    # Project modules import only once _setup() has pointed Django at the benchmark database.
     import numpy as np
     import yaml
     from django.core.management import call_command
@@ -250,6 +251,7 @@ def generate(db_path: str, suppliers: int) -> dict[str, Any]:
 
 def _child(name: str, db_path: str, buyer_id: int, queue: Any) -> None:
     _setup(db_path)
+    # Project modules import only once _setup() has pointed Django at the benchmark database.
     from bench_register_writer import _floor, _pandas_openpyxl, _sheets
     from django.db import connection, reset_queries
     from django.utils import timezone

@@ -61,6 +61,7 @@ def main() -> None:
 
     django.setup()
 
+    # Project modules import only after django.setup().
     import yaml
     from django.core.management import call_command
     from django.db import connection

@@ -6,20 +6,29 @@
 - score release: a withheld score is released, and the supplier is told of its corrective
   actions only then;
 - member removal: the membership ends (``accounts``) and the user's assignments on the
-  organization's audits go with it (``audits``).
+  organization's audits go with it (``audits``);
+- the daily reminders: audits (``audits``), then corrective actions (``actions``).
 """
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Membership, User
 from accounts.services import membership_remove as _membership_remove
-from actions.services import actions_notify_released, actions_open_for_audit
+from actions.services import (
+    actions_notify_released,
+    actions_open_for_audit,
+    send_action_reminders,
+)
 from audits.models import Audit
 from audits.services.assignments import revoke_user_assignments
 from audits.services.audits import audit_accept as _audit_accept
 from audits.services.audits import audit_submit as _audit_submit
+from audits.services.reminders import send_reminders as send_audit_reminders
 from scoring.services import score_audit
 from scoring.services import score_release as _score_release
 
@@ -58,3 +67,11 @@ def score_release(*, audit: Audit, actor: User) -> Audit:
     audit = _score_release(audit=audit, actor=actor)
     actions_notify_released(audit=audit)
     return audit
+
+
+def send_daily_reminders(*, today: datetime.date | None = None) -> int:
+    """The daily reminder job: audits, then corrective actions, due ``today`` (default: the
+    local date). Returns the number of mails scheduled; at most one per item and day, so running
+    it twice on one day sends nothing more."""
+    today = today or timezone.localdate()
+    return send_audit_reminders(today=today) + send_action_reminders(today=today)

@@ -76,7 +76,9 @@ class QuestionnaireListApi(APIView):
             raise PermissionDenied(_("Only buyers list questionnaire templates."))
         lang = request_language(request)
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(questionnaire_list(user=request.user), request, self)
+        page = (
+            paginator.paginate_queryset(questionnaire_list(user=request.user), request, self) or []
+        )
         return paginator.get_paginated_response([questionnaire_summary(q, lang) for q in page])
 
     @_schema(DocumentInputSerializer, 201)
@@ -134,7 +136,7 @@ class QuestionnaireDetailApi(APIView):
             "library": questionnaire.owner_id is None,
             "owner": (
                 {"id": questionnaire.owner_id, "name": questionnaire.owner.name}
-                if questionnaire.owner_id
+                if questionnaire.owner is not None
                 else None
             ),
             "versions": [version_summary(v) for v in versions],
@@ -191,7 +193,7 @@ class QuestionUpdateApi(APIView):
 
 class _VersionActionApi(APIView):
     service = staticmethod(version_publish)
-    success = status.HTTP_200_OK
+    success: int = status.HTTP_200_OK
 
     @_schema(None)
     def post(self, request, questionnaire_id: int, number: int):

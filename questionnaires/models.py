@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from accounts.permissions import template_buyers
 
 
 class Category(models.TextChoices):
@@ -26,8 +27,6 @@ class QuestionnaireQuerySet(models.QuerySet["Questionnaire"]):
     def visible_to(self, user) -> QuestionnaireQuerySet:
         """The shared library plus the templates of buyers where the user manages templates
         or issues audits. Suppliers see none: they meet a version only through an audit."""
-        from accounts.permissions import template_buyers
-
         if not user.is_authenticated:
             return self.none()
         buyers = template_buyers(user)

@@ -9,12 +9,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from accounts.permissions import organizations_with_perm
 
 
 class ExportJobQuerySet(models.QuerySet["ExportJob"]):
     def visible_to(self, user) -> ExportJobQuerySet:
-        from accounts.permissions import organizations_with_perm
-
         if not user.is_authenticated:
             return self.none()
         return self.filter(buyer__in=organizations_with_perm(user, "accounts.export_register"))

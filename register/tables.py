@@ -157,7 +157,8 @@ def _coerce(s: pd.Series, col: Column) -> pd.Series:
         return _to_naive_datetime(s, date_only=kind == "date")
     # Text-like kinds: object of str / None. Non-strings (int ids, enums) are stringified once
     # here so the writers never have to type-check per cell.
-    values = s.to_numpy(dtype=object, na_value=None).tolist()
+    # pandas-stubs accept no None as na_value; pandas documents and supports it.
+    values = s.to_numpy(dtype=object, na_value=None).tolist()  # type: ignore[call-overload]
     values = [v if v is None or type(v) is str else _text(v) for v in values]
     if kind in ("rating", "severity"):
         values = [v.lower() if v is not None else None for v in values]
@@ -245,4 +246,5 @@ def _summary(reg: pd.DataFrame, act: pd.DataFrame) -> dict[str, Any]:
 
 def column_values(series: pd.Series) -> list[Any]:
     """Python values of a normalised column, ``None`` for missing (no numpy scalars)."""
-    return series.to_numpy(dtype=object, na_value=None).tolist()
+    # pandas-stubs accept no None as na_value; pandas documents and supports it.
+    return series.to_numpy(dtype=object, na_value=None).tolist()  # type: ignore[call-overload]

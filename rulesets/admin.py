@@ -33,7 +33,7 @@ class RuleSetAdmin(ReadOnlyAdmin):
     list_display = ["code", "version", "owner", "questionnaire_code", "status", "published_at"]
     list_filter = ["status", ("owner", admin.EmptyFieldListFilter)]
     search_fields = ["code", "questionnaire_code"]
-    fields = [
+    fields = readonly_fields = (
         "code",
         "version",
         "owner",
@@ -43,8 +43,7 @@ class RuleSetAdmin(ReadOnlyAdmin):
         "created_at",
         "published_at",
         "document_view",
-    ]
-    readonly_fields = fields
+    )
 
     @admin.display(description=_("document"))
     def document_view(self, obj):

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from questionnaires.spec import compiled_for_version
+from questionnaires.spec import supplier_profile as profile
 from scoring.engine import (
     AnswerValue,
     CompiledQuestionnaire,
@@ -47,8 +49,6 @@ def clear_cache() -> None:
 def compiled_questionnaire(version) -> tuple[CompiledQuestionnaire, dict[int, str]]:
     """The compiled questionnaire of ``version`` (the questionnaire app's one conversion from
     ``Question`` rows, cached there) and its question id -> code map (cached here)."""
-    from questionnaires.spec import compiled_for_version
-
     compiled = compiled_for_version(version)
     key = _version_key(version)
     codes = _question_codes.get(key)
@@ -82,8 +82,6 @@ def compiled_ruleset(ruleset, version) -> CompiledRuleSet:
 
 def supplier_profile(organization) -> SupplierProfile:
     """What expressions read as ``supplier.*`` (the questionnaire app's definition)."""
-    from questionnaires.spec import supplier_profile as profile
-
     return profile(organization)
 
 

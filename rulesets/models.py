@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from accounts.permissions import template_buyers
 
 
 class Rating(models.TextChoices):
@@ -21,8 +22,6 @@ class RuleSetQuerySet(models.QuerySet["RuleSet"]):
     def visible_to(self, user) -> RuleSetQuerySet:
         """The library plus the rule sets of buyers where the user issues audits or manages
         templates. Suppliers read the method through docs and their released scores."""
-        from accounts.permissions import template_buyers
-
         if not user.is_authenticated:
             return self.none()
         buyers = template_buyers(user)

@@ -8,11 +8,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
-from accounts.permissions import has_org_perm
-from rulesets.models import RuleSet
+from accounts.permissions import has_org_perm, organizations_with_perm
+from rulesets.models import RuleSet, RuleSetQuerySet
 
 
-def rulesets_for(user) -> QuerySet[RuleSet]:
+def rulesets_for(user) -> RuleSetQuerySet:
     return RuleSet.objects.visible_to(user).select_related("owner")
 
 
@@ -31,8 +31,6 @@ def ruleset_get_for(user, ruleset_id: int, *, manage: bool = False) -> RuleSet:
 
 def managed_buyers(user) -> QuerySet[Organization]:
     """The buyers whose rule sets ``user`` may manage."""
-    from accounts.permissions import organizations_with_perm
-
     return organizations_with_perm(user, "accounts.manage_templates").filter(
         kind=Organization.Kind.BUYER
     )

@@ -23,7 +23,7 @@ class ScoreAdmin(ReadOnlyAdmin):
     list_filter = ["final", "rating"]
     list_select_related = ["audit__supplier", "ruleset"]
     raw_id_fields = ["audit"]
-    fields = [
+    fields = readonly_fields = (
         "audit",
         "ruleset",
         "overall",
@@ -33,8 +33,7 @@ class ScoreAdmin(ReadOnlyAdmin):
         "categories_view",
         "findings_view",
         "trace_view",
-    ]
-    readonly_fields = fields
+    )
 
     @admin.display(description=_("categories"))
     def categories_view(self, obj):

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from accounts.permissions import objects_with_perm
 from audits.models import Audit
 from rulesets.models import Rating, RuleSet
 
@@ -75,8 +76,6 @@ class Severity(models.TextChoices):
 class FindingQuerySet(models.QuerySet["Finding"]):
     def visible_to(self, user) -> FindingQuerySet:
         """Findings of visible audits; suppliers only once the score is released."""
-        from accounts.permissions import objects_with_perm
-
         audits = objects_with_perm(user, "audits.view_audit", Audit.objects.all())
         buyer_side = audits.filter(buyer__memberships__user=user)
         return self.filter(

@@ -20,6 +20,13 @@ fi
 
 echo "== ruff"
 $BIN/ruff check .
+$BIN/ruff format --check .
+
+echo "== import layers (import-linter)"
+$BIN/lint-imports
+
+echo "== types (mypy)"
+DATABASE_URL= $BIN/mypy .
 
 echo "== migrations are up to date"
 DATABASE_URL= $BIN/python manage.py makemigrations --check --dry-run -v1

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.apis import error_responses as _errors
+from accounts.apis import request_user
 from accounts.languages import request_language
 from accounts.models import Membership, User
 from accounts.serializers import ErrorSerializer
@@ -36,7 +37,7 @@ def _owner(buyer, owner_id: int | None) -> User | None:
     return membership.user
 
 
-class RelationshipViewMixin:
+class RelationshipViewMixin(generics.GenericAPIView[SupplierRelationship]):
     queryset = SupplierRelationship.objects.select_related("buyer", "supplier", "owner")
     serializer_class = s.RelationshipSerializer
     filterset_class = RelationshipFilter
@@ -45,7 +46,7 @@ class RelationshipViewMixin:
     object_perms = {"*": None}  # manage_suppliers is checked on the buyer by the selector
 
     def get_serializer_context(self):
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         context["language"] = request_language(self.request)
         return context
 
@@ -72,10 +73,12 @@ class RelationshipListApi(RelationshipViewMixin, generics.ListAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         buyer = buyer_for(
-            user=request.user, buyer_id=values.pop("buyer", None), perm="accounts.manage_suppliers"
+            user=request_user(request),
+            buyer_id=values.pop("buyer", None),
+            perm="accounts.manage_suppliers",
         )
         values["owner"] = _owner(buyer, values.pop("owner", None))
-        result = supplier_add(buyer=buyer, actor=request.user, **values)
+        result = supplier_add(buyer=buyer, actor=request_user(request), **values)
         body = self.get_serializer(result.relationship).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -85,7 +88,7 @@ class RelationshipDetailApi(RelationshipViewMixin, generics.GenericAPIView):
     def get_object(self) -> SupplierRelationship:
         perm = None if self.request.method == "GET" else "accounts.manage_suppliers"
         return relationship_get_for(
-            user=self.request.user, relationship_id=self.kwargs["pk"], perm=perm
+            user=request_user(self.request), relationship_id=self.kwargs["pk"], perm=perm
         )
 
     @extend_schema(responses={200: s.RelationshipSerializer, **_errors(401, 404)})
@@ -104,7 +107,7 @@ class RelationshipDetailApi(RelationshipViewMixin, generics.GenericAPIView):
         values = dict(data.validated_data)
         if "owner" in values:
             values["owner"] = _owner(rel.buyer, values["owner"])
-        rel = relationship_update(relationship=rel, actor=request.user, **values)
+        rel = relationship_update(relationship=rel, actor=request_user(request), **values)
         return Response(self.get_serializer(rel).data)
 
 
@@ -120,9 +123,9 @@ class RelationshipDeactivateApi(RelationshipViewMixin, generics.GenericAPIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         rel = relationship_get_for(
-            user=request.user, relationship_id=pk, perm="accounts.manage_suppliers"
+            user=request_user(request), relationship_id=pk, perm="accounts.manage_suppliers"
         )
-        rel = relationship_deactivate(relationship=rel, actor=request.user)
+        rel = relationship_deactivate(relationship=rel, actor=request_user(request))
         return Response(self.get_serializer(rel).data)
 
 
@@ -143,11 +146,11 @@ class SupplierImportApi(RelationshipViewMixin, generics.GenericAPIView):
         data = s.ImportRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         buyer = buyer_for(
-            user=request.user,
+            user=request_user(request),
             buyer_id=data.validated_data.get("buyer"),
             perm="accounts.manage_suppliers",
         )
         summary = suppliers_import(
-            buyer=buyer, file=data.validated_data["file"], actor=request.user
+            buyer=buyer, file=data.validated_data["file"], actor=request_user(request)
         )
         return Response(summary.as_dict())

@@ -11,13 +11,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from accounts.permissions import organizations_with_perm
 
 
 class SupplierRelationshipQuerySet(models.QuerySet["SupplierRelationship"]):
     def visible_to(self, user) -> SupplierRelationshipQuerySet:
         """Relationships of the buyers where the user may view the supplier network."""
-        from accounts.permissions import organizations_with_perm
-
         if not user.is_authenticated:
             return self.none()
         return self.filter(buyer__in=organizations_with_perm(user, "accounts.view_suppliers"))

@@ -10,12 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.languages import pick
+from accounts.mail import notify
 from accounts.models import User
 from actions.models import CorrectiveAction
 from activity.events import Verb, record
 from audits.models import Audit
 from audits.permissions import grant_action_to_organizations
-from backend.mail import notify
 
 from .transitions import supplier_recipients
 

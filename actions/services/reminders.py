@@ -6,10 +6,10 @@ import datetime
 
 from django.db.models import Q
 
+from accounts.mail import notify
 from actions.models import CorrectiveAction
 from activity.models import ReminderLog
 from audits.services.reminders import claim_reminder, reminder_reason
-from backend.mail import notify
 
 from .transitions import mail_context, recipients
 

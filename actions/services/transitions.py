@@ -12,15 +12,15 @@ event, ``update_fields``) is ``backend.workflow``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import pick
+from accounts.mail import notify
 from accounts.models import Membership, User
 from actions.models import CorrectiveAction
 from activity.events import Verb, record
-from backend.mail import notify
 from backend.workflow import Change, Comment, Move, Workflow
 
 Status = CorrectiveAction.Status
@@ -204,7 +204,7 @@ def buyer_recipients(action: CorrectiveAction) -> list[User]:
             user_id=audit.issued_by_id, organization_id=action.buyer_id
         ).exists()
     ):
-        users.setdefault(audit.issued_by_id, audit.issued_by)
+        users.setdefault(audit.issued_by_id, cast(User, audit.issued_by))
     if not users:
         users = {u.pk: u for u in _org_users(action.buyer_id, [Role.ADMIN, Role.OFFICER])}
     return list(users.values())

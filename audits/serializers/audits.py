@@ -202,7 +202,8 @@ class PrefillSourceSerializer(serializers.Serializer):
 
 
 class PrefillResultSerializer(serializers.Serializer):
-    source = PrefillSourceSerializer(allow_null=True)
+    # A declared field, taken off the class by DRF's metaclass: not Field.source.
+    source = PrefillSourceSerializer(allow_null=True)  # type: ignore[assignment]
     copied = serializers.ListField(child=serializers.CharField())
     skipped = serializers.DictField(child=serializers.CharField())
 

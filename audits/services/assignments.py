@@ -7,19 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.mail import notify
 from accounts.models import Membership, Organization, User
 from activity.events import Verb, assignees_changed
 from audits import permissions as audit_perms
 from audits.models import Audit
 from audits.services.common import check_members, mail_context
 from backend.errors import Conflict
-from backend.mail import notify
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Role = Membership.Role
 
@@ -33,7 +37,7 @@ class _Kind:
     grant: Callable
     revoke: Callable
     internal: bool  # reviewer assignments are the buyer's business
-    refused: str  # the 403 message
+    refused: StrOrPromise  # the 403 message
 
 
 RESPONDENTS = _Kind(

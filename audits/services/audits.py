@@ -5,7 +5,7 @@ import path for the audit services.
 Every status change is a move of ``audits.services.transitions.AUDITS``, the one table that
 says which moves exist and which permission (hence which role, see ``audits.permissions``) may
 make each one; ``backend.workflow`` checks permission, then state, then input and writes the
-event in the transaction of the change. Mail is scheduled with ``backend.mail.notify`` and
+event in the transaction of the change. Mail is scheduled with ``accounts.mail.notify`` and
 leaves after commit. ``actor=None`` is the system (background jobs); API views and portal pages
 always pass the request's user.
 
@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.mail import notify
 from accounts.models import User
 from activity.events import Verb, record
 from audits.answers import AnswerError, clean_answer, has_answer
@@ -42,7 +43,6 @@ from audits.services.evidence import evidence_delete_files_on_commit
 from audits.services.issuing import audit_issue, audit_send, resolve_buyer
 from audits.services.transitions import AUDITS, START_MOVE, allowed_moves, can_move
 from backend.errors import Conflict, InvalidTransition
-from backend.mail import notify
 from questionnaires.models import Question
 
 Status = Audit.Status

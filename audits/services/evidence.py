@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from functools import partial
+from typing import TypeVar
 
 import filetype
 from django.conf import settings
@@ -124,9 +126,12 @@ def _require_respond(actor: User | None, audit: Audit) -> None:
         raise PermissionDenied(_("Only the supplier's respondents manage evidence."))
 
 
+_Stored = TypeVar("_Stored", bound=StoredFile)
+
+
 def evidence_store(
-    *, file, actor: User | None, audit_id: int, model: type[StoredFile] = Evidence, **target
-) -> StoredFile:
+    *, file, actor: User | None, audit_id: int, model: type[_Stored], **target
+) -> _Stored:
     """Validate ``file`` (size, type by content) and store it as a ``model`` row of the audit
     (``Evidence``, or a subclass of ``StoredFile`` such as a corrective action's files),
     attached to ``target`` (``question=``, ``corrective_action=``). The stored name is random
@@ -167,7 +172,9 @@ def evidence_upload(*, audit: Audit, question_code: str, file, actor: User | Non
         raise ValidationError(
             {"question": [_("Question %(code)s takes no evidence.") % {"code": question_code}]}
         )
-    evidence = evidence_store(file=file, actor=actor, audit_id=audit.pk, question=question)
+    evidence = evidence_store(
+        file=file, actor=actor, audit_id=audit.pk, model=Evidence, question=question
+    )
     evidence_uploaded(actor=actor, audit=audit, evidence=evidence)
     return evidence
 
@@ -182,7 +189,8 @@ def evidence_delete(*, evidence: Evidence, actor: User | None) -> None:
         storage = evidence.file.storage
         evidence_deleted(actor=actor, audit=audit, evidence=evidence)
         evidence.delete()
-        transaction.on_commit(lambda: storage.delete(name))
+        if name:
+            transaction.on_commit(partial(storage.delete, name))
 
 
 def evidence_delete_files_on_commit(queryset) -> int:
@@ -190,5 +198,6 @@ def evidence_delete_files_on_commit(queryset) -> int:
     items = [(e.file.storage, e.file.name) for e in queryset]
     count = queryset.delete()[0]
     for storage, name in items:
-        transaction.on_commit(lambda s=storage, n=name: s.delete(n))
+        if name:
+            transaction.on_commit(partial(storage.delete, name))
     return count

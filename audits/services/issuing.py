@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.mail import notify
 from accounts.models import Membership, Organization, User
 from accounts.permissions import organizations_with_perm
 from activity.events import Verb, record
@@ -18,7 +19,6 @@ from audits import permissions as audit_perms
 from audits.models import Audit, Campaign
 from audits.services.common import check_members, locked, mail_context, supplier_recipients
 from audits.services.transitions import AUDITS
-from backend.mail import notify
 from questionnaires.models import QuestionnaireVersion
 from suppliers.models import SupplierRelationship
 

@@ -1,5 +1,6 @@
 """Daily reminders (DESIGN section 4): 7 days and 1 day before the due date, and when overdue,
-at most once per audit per day; then the corrective-action reminders."""
+at most once per audit per day. The daily job that also reminds of corrective actions is
+``flows.services.send_daily_reminders``."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.mail import notify
 from accounts.models import Membership, User
 from activity.models import ReminderLog
 from audits.models import Audit
 from audits.services.common import questionnaire_titles
-from backend.mail import notify
 
 REASONS = {7: "due_7d", 1: "due_1d"}
 
@@ -45,9 +46,9 @@ def _recipients(audit: Audit, admins: dict[int, list[User]]) -> list[User]:
 
 
 def send_reminders(*, today: datetime.date | None = None) -> int:
-    """Mail the reminders due ``today`` (default: the local date); returns the number of mails
-    scheduled (audits and corrective actions). Running it twice on one day sends nothing more:
-    ``ReminderLog`` holds one row per audit and day."""
+    """Mail the audit reminders due ``today`` (default: the local date); returns the number of
+    mails scheduled. Running it twice on one day sends nothing more: ``ReminderLog`` holds one
+    row per audit and day."""
     today = today or timezone.localdate()
     due_days = [today + datetime.timedelta(days=d) for d in REASONS]
     audits = list(
@@ -98,7 +99,4 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
                 "days_overdue": (today - audit.due_date).days,
             },
         )
-    from actions.services import send_action_reminders
-
-    sent += send_action_reminders(today=today) or 0
     return sent

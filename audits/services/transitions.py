@@ -115,7 +115,7 @@ AUDITS = Workflow(
 )
 
 # The move that brings an audit being answered to ``in_progress`` (first save, or submit).
-START_MOVE = {Status.SENT: "start", Status.RETURNED: "reopen"}
+START_MOVE: dict[str, str] = {Status.SENT: "start", Status.RETURNED: "reopen"}
 
 
 def can_move(user: User, audit: Audit, to_status: str) -> bool:

@@ -46,7 +46,7 @@ def validate_whole_number(value) -> None:
 
 def _integer_column(model: type[models.Model], field_name: str) -> models.Field | None:
     """The integer model field a filter's ``field_name`` points at (following relations)."""
-    field: models.Field | None = None
+    field: models.Field | models.ForeignObjectRel | None = None
     for part in field_name.split("__"):
         try:
             field = model._meta.get_field(part)
@@ -70,11 +70,13 @@ class FilterSet(django_filters.FilterSet):
                 field = form.fields.get(name)
                 if not isinstance(field, NUMBER_FORM_FIELDS) or isinstance(field, BaseCSVField):
                     continue
-                column = _integer_column(self._meta.model, filter_.field_name)
+                # FilterSet._meta is set by django-filter's metaclass; the stubs omit it.
+                model = self._meta.model  # type: ignore[attr-defined]
+                column = _integer_column(model, filter_.field_name or name)
                 if column is not None:
                     field.validators = [*field.validators, *column.validators]
                     field.validators.append(validate_whole_number)
-        return self._form
+        return super().form  # the form built and cached above
 
 
 class DjangoFilterBackend(BaseDjangoFilterBackend):

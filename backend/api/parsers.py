@@ -58,7 +58,7 @@ def _depth(data: object) -> int:
     while stack:
         value, level = stack.pop()
         if isinstance(value, dict):
-            children = value.values()
+            children = list(value.values())
         elif isinstance(value, list):
             children = value
         else:

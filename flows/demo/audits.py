@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import override_settings
@@ -87,7 +88,7 @@ def _value(question: Question, n: int, language: str, positive: bool) -> object:
 
 
 def _answers(version: QuestionnaireVersion, language: str, positive: bool) -> list[dict]:
-    batch = []
+    batch: list[dict[str, Any]] = []
     texts = 0
     for n, question in enumerate(version.questions.order_by("section__position", "position")):
         if question.type == Question.Type.TEXT:
@@ -184,6 +185,7 @@ def _seed_buyer(ctx, buyer: Organization, version, ruleset) -> list[Audit]:
         respondent = _member(supplier, Membership.Role.RESPONDENT)
         supplier_admin = _member(supplier, Membership.Role.ADMIN)
         actor = respondent or supplier_admin
+        assert actor is not None, f"{supplier} has no administrator"
         audit = services.audit_issue(
             buyer=buyer,
             supplier=supplier,

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from django.db import transaction
 
@@ -168,7 +169,7 @@ class DemoContext:
     buyers: tuple[str, ...] = tuple(BUYERS)
     suppliers: tuple[str, ...] = tuple(SUPPLIERS)
     links: dict[tuple[str, str], dict] = field(default_factory=lambda: dict(LINKS))
-    stdout: object = None  # the management command's output stream
+    stdout: TextIO | None = None  # the management command's output stream
 
     def log(self, message: str) -> None:
         if self.stdout is not None:

@@ -1,6 +1,9 @@
 from django import template
 
 from activity.labels import event_label as _event_label
+from questionnaires.models import Category
+from rulesets.models import Rating
+from scoring.models import Severity
 
 register = template.Library()
 
@@ -19,22 +22,16 @@ def _choice_label(choices, value):
 
 @register.filter
 def category_label(value: str) -> str:
-    from questionnaires.models import Category
-
     return _choice_label(Category, value)
 
 
 @register.filter
 def rating_label(value: str) -> str:
-    from rulesets.models import Rating
-
     return _choice_label(Rating, value)
 
 
 @register.filter
 def severity_label(value: str) -> str:
-    from scoring.models import Severity
-
     return _choice_label(Severity, value)
 
 

@@ -51,10 +51,10 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
     post_reset_login = False
 
     def form_valid(self, form):
-        first_password = not self.user.has_usable_password()
+        first_password = not form.user.has_usable_password()
         response = super().form_valid(form)
         if first_password:
-            invitations_accept_on_first_password(user=self.user)
+            invitations_accept_on_first_password(user=form.user)
         return response
 
 

@@ -3,7 +3,10 @@ rules live in the services, whose errors are put back on these forms."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -43,7 +46,12 @@ class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.get_full_name()
 
 
-def _published_versions(user) -> forms.models.QuerySet:
+def _model_choices(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
+    """A model choice field of ``form``; ``form.fields`` is typed with the base Field."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
+def _published_versions(user) -> QuerySet[QuestionnaireVersion]:
     return (
         QuestionnaireVersion.objects.filter(
             questionnaire__in=questionnaire_list(user=user).order_by(),
@@ -92,8 +100,8 @@ class _TemplateFields(forms.Form):
 
     def __init__(self, *args, user, buyer: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["questionnaire_version"].queryset = _published_versions(user)
-        self.fields["ruleset"].queryset = (
+        _model_choices(self, "questionnaire_version").queryset = _published_versions(user)
+        _model_choices(self, "ruleset").queryset = (
             rulesets_for(user).published().order_by("code", "-version")
         )
 
@@ -112,8 +120,8 @@ class AuditIssueForm(_TemplateFields):
 
     def __init__(self, *args, user, buyer: Organization, **kwargs):
         super().__init__(*args, user=user, buyer=buyer, **kwargs)
-        self.fields["supplier"].queryset = _network(user, buyer)
-        self.fields["reviewers"].queryset = _reviewer_choices(buyer)
+        _model_choices(self, "supplier").queryset = _network(user, buyer)
+        _model_choices(self, "reviewers").queryset = _reviewer_choices(buyer)
 
 
 class CampaignForm(_TemplateFields):
@@ -135,7 +143,7 @@ class CampaignForm(_TemplateFields):
 
     def __init__(self, *args, user, buyer: Organization, **kwargs):
         super().__init__(*args, user=user, buyer=buyer, **kwargs)
-        self.fields["suppliers"].queryset = _network(user, buyer)
+        _model_choices(self, "suppliers").queryset = _network(user, buyer)
 
     def filters(self) -> dict:
         data = self.cleaned_data
@@ -151,4 +159,4 @@ class ReviewersForm(forms.Form):
 
     def __init__(self, *args, buyer: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["users"].queryset = _reviewer_choices(buyer)
+        _model_choices(self, "users").queryset = _reviewer_choices(buyer)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.languages import CONTENT_LANGUAGES, request_language, to_content_language
+from portal.http import PortalRequest
 from register.columns import PRIORITIES, RATINGS
 from register.models import ExportJob
 from register.selectors import (
@@ -20,7 +21,7 @@ from register.selectors import (
     register_filters_clean,
     register_relationships,
 )
-from register.services import export_create
+from register.services import export_create, export_is_expired
 from register.tables import FILTER_KEYS
 from suppliers.models import SupplierRelationship
 
@@ -40,12 +41,12 @@ def _raw_filters(data) -> dict[str, list[str]]:
     return raw
 
 
-def _language(data, request: HttpRequest) -> str:
+def _language(data, request: PortalRequest) -> str:
     value = data.get("language")
     return to_content_language(value) if value else request_language(request)
 
 
-def _register_context(request: HttpRequest, data, **extra) -> dict:
+def _register_context(request: PortalRequest, data, **extra) -> dict:
     buyer = register_buyer_for(user=request.user, buyer_id=request.organization.pk)
     raw = _raw_filters(data)
     language = _language(data, request)
@@ -96,7 +97,7 @@ def _register_context(request: HttpRequest, data, **extra) -> dict:
 
 
 @buyer_page
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: PortalRequest) -> HttpResponse:
     context = _register_context(request, request.GET)
     status = 400 if context["errors"] else 200
     return render(request, "portal/buyer/register.html", context, status=status)
@@ -104,7 +105,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @buyer_page
-def export_new(request: HttpRequest) -> HttpResponse:
+def export_new(request: PortalRequest) -> HttpResponse:
     buyer = register_buyer_for(user=request.user, buyer_id=request.organization.pk)
     fmt = request.POST.get("format", "xlsx")
     job, errors, _conflict, status = run(
@@ -125,7 +126,7 @@ def export_new(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/buyer/register.html", context, status=status)
 
 
-def _job(request: HttpRequest, export_id: int) -> ExportJob:
+def _job(request: PortalRequest, export_id: int) -> ExportJob:
     job = (
         ExportJob.objects.visible_to(request.user)
         .filter(pk=export_id, buyer=request.organization)
@@ -137,8 +138,6 @@ def _job(request: HttpRequest, export_id: int) -> ExportJob:
 
 
 def _job_context(job: ExportJob) -> dict:
-    from register.services import export_is_expired
-
     finished = job.status in (
         ExportJob.Status.DONE,
         ExportJob.Status.FAILED,
@@ -153,14 +152,14 @@ def _job_context(job: ExportJob) -> dict:
 
 
 @buyer_page
-def export_detail(request: HttpRequest, export_id: int) -> HttpResponse:
+def export_detail(request: PortalRequest, export_id: int) -> HttpResponse:
     register_buyer_for(user=request.user, buyer_id=request.organization.pk)
     job = _job(request, export_id)
     return render(request, "portal/buyer/export_detail.html", _job_context(job))
 
 
 @buyer_page
-def export_progress(request: HttpRequest, export_id: int) -> HttpResponse:
+def export_progress(request: PortalRequest, export_id: int) -> HttpResponse:
     register_buyer_for(user=request.user, buyer_id=request.organization.pk)
     job = _job(request, export_id)
     return render(request, "portal/buyer/_export_progress.html", _job_context(job))

@@ -6,15 +6,16 @@ audit); the active organization is switched to it so the page opens in the right
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 
 from accounts.middleware import ActiveOrganizationMiddleware
 from actions.selectors import action_get_for
 from audits.selectors.audits import audit_get_for
+from portal.http import SignedInRequest
 
 
-def _side(request: HttpRequest, obj) -> str:
+def _side(request: SignedInRequest, obj) -> str:
     member_of = {m.organization_id for m in request.memberships}
     for side, org_id in (("supplier", obj.supplier_id), ("buyer", obj.buyer_id)):
         if org_id in member_of:
@@ -24,21 +25,21 @@ def _side(request: HttpRequest, obj) -> str:
 
 
 @login_required
-def audit_link(request: HttpRequest, audit_id: int) -> HttpResponse:
+def audit_link(request: SignedInRequest, audit_id: int) -> HttpResponse:
     audit = audit_get_for(user=request.user, audit_id=audit_id)
     side = _side(request, audit)
     return redirect(f"portal:{side}_audit", audit.pk)
 
 
 @login_required
-def action_link(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_link(request: SignedInRequest, action_id: int) -> HttpResponse:
     action = action_get_for(user=request.user, action_id=action_id)
     side = _side(request, action)
     return redirect(f"portal:{side}_action", action.pk)
 
 
 @login_required
-def actions_link(request: HttpRequest) -> HttpResponse:
+def actions_link(request: SignedInRequest) -> HttpResponse:
     organization = request.organization
     if organization is None:
         raise Http404

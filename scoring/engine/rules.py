@@ -92,7 +92,7 @@ class _Collector:
         self.errors.append(LocatedError(location, field, message))
 
 
-def _parse_categories(doc: Mapping, out: _Collector) -> dict[str, Decimal]:
+def _parse_categories(doc: Mapping[str, Any], out: _Collector) -> dict[str, Decimal]:
     raw = doc.get("categories")
     categories: dict[str, Decimal] = {}
     if not isinstance(raw, Mapping) or not raw:
@@ -237,7 +237,7 @@ def _parse_score(
     )
 
 
-def _parse_number_score(code: str, raw: Mapping, out: _Collector) -> tuple[Band, ...] | None:
+def _parse_number_score(code: str, raw: Mapping[str, Any], out: _Collector) -> tuple[Band, ...] | None:
     """The bands of a number question's score rule."""
     if "points" in raw:
         out.add(code, "points", "a number question is scored with bands, not points")
@@ -250,7 +250,7 @@ def _parse_number_score(code: str, raw: Mapping, out: _Collector) -> tuple[Band,
 
 
 def _parse_choice_score(
-    code: str, raw: Mapping, question: QuestionSpec, out: _Collector
+    code: str, raw: Mapping[str, Any], question: QuestionSpec, out: _Collector
 ) -> tuple[dict[str, Decimal] | None, Decimal | None]:
     """The points (and, for multi_choice, the cap) of a choice question's score rule."""
     if "bands" in raw:
@@ -341,7 +341,7 @@ def _check_when(code: str, when: object, questionnaire: QuestionnaireSpec, out: 
 
 
 def _parse_due_days(
-    code: str, raw: Mapping, severity: object, sla_days: Mapping[str, int], out: _Collector
+    code: str, raw: Mapping[str, Any], severity: object, sla_days: Mapping[str, int], out: _Collector
 ) -> int | None:
     """A finding's own ``due_days``; without one, its severity must have ``sla_days``
     (observations need neither)."""
@@ -355,7 +355,7 @@ def _parse_due_days(
     return due_days
 
 
-def _parse_sla(doc: Mapping, out: _Collector) -> dict[str, int]:
+def _parse_sla(doc: Mapping[str, Any], out: _Collector) -> dict[str, int]:
     raw = doc.get("sla_days") or {}
     sla: dict[str, int] = {}
     if not isinstance(raw, Mapping):
@@ -372,7 +372,7 @@ def _parse_sla(doc: Mapping, out: _Collector) -> dict[str, int]:
 
 
 def _parse_rating(
-    doc: Mapping, out: _Collector
+    doc: Mapping[str, Any], out: _Collector
 ) -> tuple[tuple[tuple[Decimal, str], ...], dict[str, str]]:
     raw = doc.get("rating")
     if not isinstance(raw, Mapping):
@@ -434,7 +434,7 @@ def _parse_rating(
 
 
 def _parse_scores(
-    doc: Mapping,
+    doc: Mapping[str, Any],
     questionnaire: QuestionnaireSpec,
     categories: Mapping[str, Decimal],
     out: _Collector,
@@ -453,7 +453,7 @@ def _parse_scores(
 
 
 def _parse_findings(
-    doc: Mapping,
+    doc: Mapping[str, Any],
     questionnaire: QuestionnaireSpec,
     categories: Mapping[str, Decimal],
     sla_days: Mapping[str, int],

@@ -280,7 +280,7 @@ def _multi_score(
     chosen = convert_multi(value)
     table = sq.table
     # A value chosen twice counts once.
-    n = sum(table.get(item, 0) for item in set(chosen))  # type: ignore[arg-type]
+    n = sum(table.get(item, 0) for item in set(chosen))  # type: ignore[call-overload]
     if sq.cap_n is not None and n > sq.cap_n:
         n = sq.cap_n
     strs = multi_strs.get((sq.code, n))

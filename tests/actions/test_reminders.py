@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from actions import services as services
@@ -139,3 +140,14 @@ def test_overdue_critical_action_flags_the_supplier(world, opened, accepted_audi
         severity="critical"
     ).values_list("supplier_id", flat=True)
     assert action_figures_by_supplier(buyer_id=world.buyer_b.pk, today=today) == {}
+
+
+def test_the_daily_send_reminders_command_covers_corrective_actions(world, opened, capsys):
+    # The command runs flows.services.send_daily_reminders: audits, then corrective actions.
+    _, actions = opened()
+    _due(actions["F_HOURS"], 1)
+    call_command("send_reminders", "--date", TODAY.isoformat())
+    assert list(ReminderLog.objects.filter(kind="action").values_list("object_id", flat=True)) == [
+        actions["F_HOURS"].pk
+    ]
+    assert "reminder mail(s) scheduled." in capsys.readouterr().out

@@ -6,7 +6,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audits.services.reminders import send_reminders
+from flows.services import send_daily_reminders
 
 
 class Command(BaseCommand):
@@ -22,5 +22,5 @@ class Command(BaseCommand):
                 today = datetime.date.fromisoformat(options["date"])
             except ValueError as exc:
                 raise CommandError(f"--date: {exc}") from exc
-        count = send_reminders(today=today)
+        count = send_daily_reminders(today=today)
         self.stdout.write(f"{count} reminder mail(s) scheduled.")

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from accounts.languages import to_django_language
+from .languages import to_django_language
 
 
 def render_mail(name: str, user, context: dict) -> tuple[str, str]:

@@ -1,0 +1,13 @@
+"""Background work of the cross-app steps (Celery; in-process when no broker is configured)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from flows.services import send_daily_reminders
+
+
+@shared_task
+def send_reminders_task() -> int:
+    """The daily reminder job (beat schedule ``send-daily-reminders``)."""
+    return send_daily_reminders()
