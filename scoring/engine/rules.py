@@ -237,7 +237,9 @@ def _parse_score(
     )
 
 
-def _parse_number_score(code: str, raw: Mapping[str, Any], out: _Collector) -> tuple[Band, ...] | None:
+def _parse_number_score(
+    code: str, raw: Mapping[str, Any], out: _Collector
+) -> tuple[Band, ...] | None:
     """The bands of a number question's score rule."""
     if "points" in raw:
         out.add(code, "points", "a number question is scored with bands, not points")
@@ -341,7 +343,11 @@ def _check_when(code: str, when: object, questionnaire: QuestionnaireSpec, out: 
 
 
 def _parse_due_days(
-    code: str, raw: Mapping[str, Any], severity: object, sla_days: Mapping[str, int], out: _Collector
+    code: str,
+    raw: Mapping[str, Any],
+    severity: object,
+    sla_days: Mapping[str, int],
+    out: _Collector,
 ) -> int | None:
     """A finding's own ``due_days``; without one, its severity must have ``sla_days``
     (observations need neither)."""
