@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import translation
 
 from .languages import request_language, to_django_language
+from .permissions import remember_memberships, request_scope
 
 
 class LanguageMiddleware:
@@ -24,7 +25,11 @@ class LanguageMiddleware:
 
 class ActiveOrganizationMiddleware:
     """Sets ``request.organization`` / ``request.membership``: the organization chosen in the
-    session (users may belong to several), else the user's first membership."""
+    session (users may belong to several), else the user's first membership.
+
+    Also opens the request's access scope: memberships and per-user grants are read once per
+    request (``accounts.permissions.request_scope``), for API token users too, who are
+    authenticated later, in the view."""
 
     SESSION_KEY = "fairlink_org"
 
@@ -32,12 +37,17 @@ class ActiveOrganizationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        with request_scope():
+            return self._call(request)
+
+    def _call(self, request):
         request.organization = None
         request.membership = None
         request.memberships = []
         if request.user.is_authenticated:
             memberships = list(request.user.memberships.select_related("organization"))
             request.memberships = memberships
+            remember_memberships(request.user, memberships)
             chosen = request.session.get(self.SESSION_KEY)
             request.membership = next(
                 (m for m in memberships if m.organization_id == chosen),

@@ -1,18 +1,27 @@
-"""The one place where Fairlink's roles turn into django-guardian object permissions.
+"""The one place where Fairlink's roles turn into rights.
 
-* Organization-level rights (manage members, issue audits, export ...) are guardian permissions
-  on the ``Organization`` object, granted to the auth group of each (organization, role).
-* Object-level rights on audits and corrective actions are granted by the services that create
-  them, to role groups (everyone of a role) or to single users (assigned respondents/reviewers),
-  with :func:`grant` and :func:`revoke`.
+* Organization-level rights (manage members, issue audits, see every audit, export ...) follow
+  the user's memberships: a role holds the permissions ``ORG_ROLE_PERMS`` lists for its kind of
+  organization. They are also granted as guardian permissions on the ``Organization`` object to
+  the auth group of each (organization, role), for code that asks ``user.has_perm``.
+* Visibility follows the organization: ``visible_to(user)`` querysets filter on the indexed
+  ``buyer_id`` / ``supplier_id`` columns with the ids of :func:`org_ids_with_perm`, read once
+  per request (:func:`memberships_of`), and add what is granted per object to the user alone
+  (:func:`granted_ids`: assigned respondents and reviewers, single grants). Going through the
+  permission tables for the whole organization would read one row per object per role.
+* Object-level rights on audits and corrective actions (respond, review, cancel, assign) are
+  granted by the services that create them, to role groups (everyone of a role) or to single
+  users, with :func:`grant` and :func:`revoke`, and checked with ``user.has_perm``.
 
 Global permissions never widen access (``accept_global_perms=False`` everywhere).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, TypeVar, cast
+import itertools
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -21,8 +30,6 @@ from guardian.shortcuts import get_objects_for_user
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from .models import Membership, Organization, RoleGroup
-
-_QS = TypeVar("_QS", bound=models.QuerySet[Any])
 
 Role = Membership.Role
 Kind = Organization.Kind
@@ -116,12 +123,13 @@ def grant(
 
     Writes the direct foreign-key permission rows in bulk (one insert per model).
     """
+    forget_access()
     model = type(obj)
     permissions = [_permission(model, _codename(p)) for p in perms]
     users, groups = list(users), list(groups)
     if users and permissions:
         user_model = get_user_obj_perms_model(obj)
-        user_model._default_manager.bulk_create(
+        user_model.objects.bulk_create(
             [
                 user_model(permission=p, user=u, content_object=obj)
                 for p in permissions
@@ -131,7 +139,7 @@ def grant(
         )
     if groups and permissions:
         group_model = get_group_obj_perms_model(obj)
-        group_model._default_manager.bulk_create(
+        group_model.objects.bulk_create(
             [
                 group_model(permission=p, group=g, content_object=obj)
                 for p in permissions
@@ -149,38 +157,152 @@ def revoke(
     groups: Iterable[Group] = (),
 ) -> None:
     """Remove object permissions on ``obj`` from users and/or groups."""
+    forget_access()
     model = type(obj)
     permissions = [_permission(model, _codename(p)) for p in perms]
     users, groups = list(users), list(groups)
     if users:
-        get_user_obj_perms_model(obj)._default_manager.filter(
+        get_user_obj_perms_model(obj).objects.filter(
             content_object=obj, permission__in=permissions, user__in=users
         ).delete()
     if groups:
-        get_group_obj_perms_model(obj)._default_manager.filter(
+        get_group_obj_perms_model(obj).objects.filter(
             content_object=obj, permission__in=permissions, group__in=groups
         ).delete()
 
 
-def objects_with_perm(user, perm: str, queryset: _QS) -> _QS:
-    """Objects of ``queryset`` on which ``user`` holds ``perm`` (user or group grant)."""
-    if not user.is_authenticated or not user.is_active:
+# ---------------------------------------------------------------------------------------------
+# Per-request cache of what visibility reads about a user
+# ---------------------------------------------------------------------------------------------
+
+# Set for the length of one request (``request_scope``); outside a request nothing is cached,
+# so a service or a test calling ``visible_to`` after changing a membership sees the change.
+_request: ContextVar[object | None] = ContextVar("fairlink_access_request", default=None)
+# Bumped by every grant, revoke and membership change: a cached value older than the last
+# change is read again, also within the request that made the change.
+_changes = itertools.count(1)
+_generation = 0
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Cache memberships and per-user grants for the duration of one request."""
+    token = _request.set(object())
+    try:
+        yield
+    finally:
+        _request.reset(token)
+
+
+def forget_access() -> None:
+    """Drop every cached membership and grant (call after changing them)."""
+    global _generation
+    _generation = next(_changes)
+
+
+def _cached(user, key: tuple, load):
+    request = _request.get()
+    if request is None:
+        return load()
+    cache = getattr(user, "_fairlink_access", None)
+    if cache is None or cache[0] is not request or cache[1] != _generation:
+        cache = (request, _generation, {})
+        user._fairlink_access = cache
+    if key not in cache[2]:
+        cache[2][key] = load()
+    return cache[2][key]
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def memberships_of(user) -> dict[int, tuple[str, str]]:
+    """``{organization id: (kind, role)}`` of the user's memberships (one query per request)."""
+    if not _active(user):
+        return {}
+    return _cached(
+        user,
+        ("memberships",),
+        lambda: {
+            org_id: (kind, role)
+            for org_id, kind, role in Membership.objects.filter(user=user)
+            .order_by()
+            .values_list("organization_id", "organization__kind", "role")
+        },
+    )
+
+
+def remember_memberships(user, memberships: Iterable[Membership]) -> None:
+    """Prime the request's cache with memberships already read (with their organization)."""
+    if _active(user) and _request.get() is not None:
+        value = {m.organization_id: (m.organization.kind, m.role) for m in memberships}
+        _cached(user, ("memberships",), lambda: value)
+
+
+def org_ids_with_perm(user, perm: str, *, kind: str | None = None) -> list[int]:
+    """Ids of the organizations (of ``kind``, when given) where the user's role holds the
+    organization permission ``perm`` (``ORG_ROLE_PERMS``)."""
+    codename = _codename(perm)
+    return sorted(
+        org_id
+        for org_id, (org_kind, role) in memberships_of(user).items()
+        if (kind is None or org_kind == kind)
+        and codename in ORG_ROLE_PERMS.get((org_kind, role), frozenset())
+    )
+
+
+def member_org_ids(user, *, kind: str | None = None) -> list[int]:
+    """Ids of the organizations (of ``kind``, when given) the user belongs to, in any role."""
+    return sorted(
+        org_id
+        for org_id, (org_kind, _role) in memberships_of(user).items()
+        if kind is None or org_kind == kind
+    )
+
+
+def granted_ids(user, perm: str, model: type[models.Model]) -> list[int]:
+    """Ids of the ``model`` objects on which ``perm`` was granted to the user alone (not to a
+    group): assignments and single grants. One indexed query per request and permission."""
+    if not _active(user):
+        return []
+    permission = _permission(model, _codename(perm))
+    return _cached(
+        user,
+        ("granted", permission.pk),
+        lambda: sorted(
+            get_user_obj_perms_model(model)
+            .objects.filter(user=user, permission=permission)
+            .values_list("content_object_id", flat=True)
+        ),
+    )
+
+
+def objects_with_perm(user, perm: str, queryset: models.QuerySet) -> models.QuerySet:
+    """Objects of ``queryset`` on which ``user`` holds ``perm`` through a guardian grant (user or
+    group). Reads the permission tables: for lists of tenant objects use the model's
+    ``visible_to`` instead."""
+    if not _active(user):
         return queryset.none()
-    # guardian filters the given queryset, so the result keeps its class (and methods).
-    return cast(
-        _QS,
-        get_objects_for_user(user, perm, queryset, accept_global_perms=False, with_superuser=False),
+    return get_objects_for_user(
+        user, perm, queryset, accept_global_perms=False, with_superuser=False
     )
 
 
 def organizations_with_perm(user, perm: str) -> models.QuerySet[Organization]:
-    return objects_with_perm(user, perm, Organization.objects.all())
+    """Organizations where the user's role holds ``perm`` (from the memberships)."""
+    ids = org_ids_with_perm(user, perm)
+    return Organization.objects.filter(pk__in=ids) if ids else Organization.objects.none()
 
 
 def has_org_perm(user, perm: str, organization: Organization) -> bool:
-    if not user.is_authenticated or not user.is_active:
+    """Whether the user's role in ``organization`` holds ``perm``; an active superuser holds
+    every permission (as ``user.has_perm`` says)."""
+    if not _active(user):
         return False
-    return user.has_perm(perm, organization)
+    if user.is_superuser:
+        return True
+    return organization.pk in org_ids_with_perm(user, perm, kind=organization.kind)
 
 
 def template_buyers(user) -> models.QuerySet[Organization]:

@@ -21,7 +21,7 @@ from activity.events import Verb, organization_event
 from .industries import validate_industry
 from .languages import to_django_language
 from .models import Language, Membership, Organization, User
-from .permissions import ROLES_BY_KIND, has_org_perm, role_group, role_groups
+from .permissions import ROLES_BY_KIND, forget_access, has_org_perm, role_group, role_groups
 
 
 def _log(*, actor: User | None, organization: Organization, verb: str, data: dict) -> None:
@@ -266,6 +266,7 @@ def membership_add(
         raise ValidationError({"email": _("This person is already a member of the organization.")})
     membership = Membership.objects.create(user=user, organization=organization, role=role)
     user.groups.add(role_group(organization, role))
+    forget_access()
     _log(
         actor=actor,
         organization=organization,
@@ -292,6 +293,7 @@ def membership_change_role(*, membership: Membership, role: str, actor: User | N
     membership.user.groups.add(role_group(organization, role))
     membership.role = role
     membership.save(update_fields=["role"])
+    forget_access()
     _log(
         actor=actor,
         organization=organization,
@@ -325,4 +327,5 @@ def membership_remove(*, membership: Membership, actor: User | None) -> None:
     user = membership.user
     user.groups.remove(role_group(organization, membership.role))
     membership.delete()
+    forget_access()
     _log(actor=actor, organization=organization, verb="member.removed", data={"email": user.email})

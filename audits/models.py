@@ -13,17 +13,49 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Organization
-from accounts.permissions import objects_with_perm
+from accounts.permissions import granted_ids, org_ids_with_perm
 from backend.workflow import is_overdue, overdue_q
 from questionnaires.models import Question, QuestionnaireVersion
 from rulesets.models import RuleSet
 
 
+def audit_visibility(user, prefix: str = "") -> Q | None:
+    """The condition on an audit (reached through ``prefix``, e.g. ``"audit__"``) that makes it
+    visible to ``user``; None when nothing is.
+
+    * buyers where the user's role sees every audit (admin, officer): their audits;
+    * suppliers where the user is the admin: their audits once sent (a draft is the buyer's own
+      business; one cancelled before it was sent stays so);
+    * audits granted to the user alone: assigned respondents and reviewers, single grants.
+
+    Membership and grant ids are read once per request, so lists filter on indexed columns."""
+    buyers = org_ids_with_perm(user, "accounts.view_all_audits", kind=Organization.Kind.BUYER)
+    suppliers = org_ids_with_perm(user, "accounts.view_all_audits", kind=Organization.Kind.SUPPLIER)
+    granted = granted_ids(user, "audits.view_audit", Audit)
+    parts = []
+    if buyers:
+        parts.append(Q(**{f"{prefix}buyer_id__in": buyers}))
+    if suppliers:
+        parts.append(
+            Q(**{f"{prefix}supplier_id__in": suppliers})
+            & ~Q(**{f"{prefix}status": Audit.Status.DRAFT})
+            & ~Q(**{f"{prefix}status": Audit.Status.CANCELLED, f"{prefix}issued_at": None})
+        )
+    if granted:
+        parts.append(Q(**{f"{prefix}pk__in": granted}))
+    if not parts:
+        return None
+    condition = parts[0]
+    for part in parts[1:]:
+        condition |= part
+    return condition
+
+
 class AuditQuerySet(models.QuerySet["Audit"]):
     def visible_to(self, user) -> AuditQuerySet:
-        """Audits on which the user holds ``view_audit``, granted to a role group of the buyer
-        or the supplier when the audit is issued, or to the user on assignment."""
-        return objects_with_perm(user, "audits.view_audit", self)
+        """Audits the user may see (``audit_visibility``)."""
+        condition = audit_visibility(user)
+        return self.none() if condition is None else self.filter(condition)
 
     def open(self) -> AuditQuerySet:
         return self.filter(status__in=Audit.OPEN_STATES)
@@ -141,10 +173,25 @@ class Audit(models.Model):
                 name="audit_once_per_campaign_supplier",
             )
         ]
+        # Lists are filtered by organization (visibility) and maybe state, newest first
+        # (``-created_at, -id``): each of these serves one shape as an ordered index scan and
+        # the counts as index-only scans. ``status, due_date``: overdue audits and reminders.
         indexes = [
-            models.Index(fields=["buyer", "status"]),
-            models.Index(fields=["supplier", "status"]),
-            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["buyer", "created_at", "id"], name="audit_buyer_created"),
+            models.Index(
+                fields=["buyer", "status", "created_at", "id"], name="audit_buyer_status_created"
+            ),
+            models.Index(fields=["supplier", "created_at", "id"], name="audit_supplier_created"),
+            models.Index(
+                fields=["supplier", "status", "created_at", "id"],
+                name="audit_supplier_status_created",
+            ),
+            models.Index(fields=["created_at", "id"], name="audit_created"),
+            # A buyer's latest accepted audit of each supplier (dashboard, register).
+            models.Index(
+                fields=["buyer", "supplier", "status", "accepted_at"], name="audit_pair_accepted"
+            ),
+            models.Index(fields=["status", "due_date"], name="audit_status_due"),
         ]
 
     def __str__(self) -> str:

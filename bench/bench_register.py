@@ -203,6 +203,8 @@ def generate(db_path: str, suppliers: int) -> dict[str, Any]:
             [
                 Finding(
                     audit=audits[k // per],
+                    buyer=buyer,
+                    supplier=orgs[k // per],
                     score=scores[k // per],
                     rule_code=codes[k % per],
                     severity=severity[k],

@@ -48,7 +48,7 @@ class AuditScoreApi(APIView):
 class FindingFilter(FilterSet):
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
     category = django_filters.MultipleChoiceFilter(choices=Category.choices)
-    supplier = django_filters.NumberFilter(field_name="audit__supplier_id")
+    supplier = django_filters.NumberFilter(field_name="supplier_id")
     audit = django_filters.NumberFilter(field_name="audit_id")
 
     class Meta:
@@ -62,9 +62,7 @@ class FindingListApi(LanguageMixin, generics.ListAPIView):
     serializer_class = FindingSerializer
     filterset_class = FindingFilter
     ordering_fields = ["created_at", "severity", "rule_code"]
-    queryset = Finding.objects.select_related("audit__supplier", "action").order_by(
-        "-created_at", "pk"
-    )
+    queryset = Finding.objects.select_related("supplier", "action").order_by("-created_at", "pk")
 
 
 # ---------------------------------------------------------------------------------------------

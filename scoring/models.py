@@ -6,7 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from accounts.permissions import objects_with_perm
+from accounts.models import Organization
+from accounts.permissions import granted_ids, member_org_ids, org_ids_with_perm
 from audits.models import Audit
 from rulesets.models import Rating, RuleSet
 
@@ -75,18 +76,40 @@ class Severity(models.TextChoices):
 
 class FindingQuerySet(models.QuerySet["Finding"]):
     def visible_to(self, user) -> FindingQuerySet:
-        """Findings of visible audits; suppliers only once the score is released."""
-        audits = objects_with_perm(user, "audits.view_audit", Audit.objects.all())
-        buyer_side = audits.filter(buyer__memberships__user=user)
-        return self.filter(
-            models.Q(audit__in=buyer_side) | models.Q(audit__in=audits, audit__score_released=True)
+        """Findings of the audits the user sees (they follow their audit); on the supplier's
+        side, and for anyone not a member of the audit's buyer, only once the score is released.
+
+        Buyer members whose role sees every audit filter on ``buyer_id`` alone; the rest (a
+        supplier admin, assignees and single grants) also read the audit's release flag."""
+        perm = "accounts.view_all_audits"
+        buyers = org_ids_with_perm(user, perm, kind=Organization.Kind.BUYER)
+        suppliers = org_ids_with_perm(user, perm, kind=Organization.Kind.SUPPLIER)
+        granted = granted_ids(user, "audits.view_audit", Audit)
+        if not (buyers or suppliers or granted):
+            return self.none()
+        # Not hidden: released, or the user is a member of the audit's buyer (in any role).
+        shown = models.Q(audit__score_released=True) | models.Q(
+            buyer_id__in=member_org_ids(user, kind=Organization.Kind.BUYER)
         )
+        condition = models.Q(pk__in=[])
+        if buyers:
+            condition |= models.Q(buyer_id__in=buyers)
+        if suppliers:
+            # Findings exist from acceptance on: the audit was sent.
+            condition |= models.Q(supplier_id__in=suppliers) & shown
+        if granted:
+            condition |= models.Q(audit_id__in=granted) & shown
+        return self.filter(condition)
 
 
 class Finding(models.Model):
     Severity = Severity
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="findings")
+    # The audit's parties, copied (``save`` fills them from the audit) so that the lists of a
+    # buyer or a supplier filter, order and count on an index of this table alone.
+    buyer = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    supplier = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     score = models.ForeignKey(
         Score,
         on_delete=models.CASCADE,
@@ -106,7 +129,19 @@ class Finding(models.Model):
 
     class Meta:
         ordering = ["audit", "rule_code"]
-        indexes = [models.Index(fields=["severity"])]
+        # The list's order (newest first, then id) within the buyer or the supplier: ordered
+        # index scans for the pages, index-only scans for the counts.
+        indexes = [
+            models.Index(fields=["buyer", "-created_at", "id"], name="finding_buyer_created"),
+            models.Index(fields=["supplier", "-created_at", "id"], name="finding_supplier_created"),
+            models.Index(fields=["severity"], name="finding_severity"),
+        ]
 
     def __str__(self) -> str:
         return self.rule_code
+
+    def save(self, *args, **kwargs) -> None:
+        if self.buyer_id is None or self.supplier_id is None:
+            self.buyer_id = self.audit.buyer_id
+            self.supplier_id = self.audit.supplier_id
+        super().save(*args, **kwargs)

@@ -73,7 +73,7 @@ def findings_for(user) -> QuerySet[Finding]:
     side only those of released scores."""
     return (
         Finding.objects.visible_to(user)
-        .select_related("audit__supplier", "action")
+        .select_related("supplier", "action")
         .order_by("-created_at", "pk")
     )
 

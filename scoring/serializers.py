@@ -142,7 +142,7 @@ class FindingSerializer(serializers.ModelSerializer):
         return self.context.get("lang", "en")
 
     def get_supplier(self, obj: Finding) -> dict:
-        supplier = obj.audit.supplier
+        supplier = obj.supplier
         return {"id": supplier.pk, "name": supplier.name}
 
     def get_title(self, obj: Finding) -> str:

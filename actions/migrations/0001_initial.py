@@ -95,15 +95,23 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='correctiveaction',
-            index=models.Index(fields=['buyer', 'status'], name='actions_cor_buyer_i_42e25a_idx'),
+            index=models.Index(fields=['buyer', 'due_date', 'id'], name='action_buyer_due'),
         ),
         migrations.AddIndex(
             model_name='correctiveaction',
-            index=models.Index(fields=['supplier', 'status'], name='actions_cor_supplie_849042_idx'),
+            index=models.Index(fields=['buyer', 'status', 'due_date', 'id'], name='action_buyer_status_due'),
         ),
         migrations.AddIndex(
             model_name='correctiveaction',
-            index=models.Index(fields=['status', 'due_date'], name='actions_cor_status_6cc8a9_idx'),
+            index=models.Index(fields=['supplier', 'due_date', 'id'], name='action_supplier_due'),
+        ),
+        migrations.AddIndex(
+            model_name='correctiveaction',
+            index=models.Index(fields=['supplier', 'status', 'due_date', 'id'], name='action_supplier_status_due'),
+        ),
+        migrations.AddIndex(
+            model_name='correctiveaction',
+            index=models.Index(fields=['status', 'due_date'], name='action_status_due'),
         ),
         migrations.AlterUniqueTogether(
             name='correctiveactiongroupobjectpermission',

@@ -135,15 +135,31 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='audit',
-            index=models.Index(fields=['buyer', 'status'], name='audits_audi_buyer_i_0993ab_idx'),
+            index=models.Index(fields=['buyer', 'created_at', 'id'], name='audit_buyer_created'),
         ),
         migrations.AddIndex(
             model_name='audit',
-            index=models.Index(fields=['supplier', 'status'], name='audits_audi_supplie_0600ee_idx'),
+            index=models.Index(fields=['buyer', 'status', 'created_at', 'id'], name='audit_buyer_status_created'),
         ),
         migrations.AddIndex(
             model_name='audit',
-            index=models.Index(fields=['status', 'due_date'], name='audits_audi_status_b2f3e4_idx'),
+            index=models.Index(fields=['supplier', 'created_at', 'id'], name='audit_supplier_created'),
+        ),
+        migrations.AddIndex(
+            model_name='audit',
+            index=models.Index(fields=['supplier', 'status', 'created_at', 'id'], name='audit_supplier_status_created'),
+        ),
+        migrations.AddIndex(
+            model_name='audit',
+            index=models.Index(fields=['created_at', 'id'], name='audit_created'),
+        ),
+        migrations.AddIndex(
+            model_name='audit',
+            index=models.Index(fields=['buyer', 'supplier', 'status', 'accepted_at'], name='audit_pair_accepted'),
+        ),
+        migrations.AddIndex(
+            model_name='audit',
+            index=models.Index(fields=['status', 'due_date'], name='audit_status_due'),
         ),
         migrations.AddConstraint(
             model_name='audit',

@@ -10,6 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('accounts', '0001_initial'),
         ('audits', '0001_initial'),
         ('rulesets', '0001_initial'),
     ]
@@ -73,6 +74,8 @@ class Migration(migrations.Migration):
                 ('values', models.JSONField(blank=True, default=dict)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('audit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='audits.audit')),
+                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
+                ('supplier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('score', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='finding_rows', to='scoring.score')),
             ],
             options={
@@ -85,6 +88,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='finding',
-            index=models.Index(fields=['severity'], name='scoring_fin_severit_ceabb1_idx'),
+            index=models.Index(fields=['buyer', '-created_at', 'id'], name='finding_buyer_created'),
+        ),
+        migrations.AddIndex(
+            model_name='finding',
+            index=models.Index(fields=['supplier', '-created_at', 'id'], name='finding_supplier_created'),
+        ),
+        migrations.AddIndex(
+            model_name='finding',
+            index=models.Index(fields=['severity'], name='finding_severity'),
         ),
     ]

@@ -111,6 +111,8 @@ def score_audit(*, audit: Audit, final: bool, actor=None) -> Score | None:
                 [
                     Finding(
                         audit=audit,
+                        buyer_id=audit.buyer_id,
+                        supplier_id=audit.supplier_id,
                         score=score,
                         rule_code=f["code"],
                         severity=f["severity"],

@@ -3,6 +3,7 @@
 import pytest
 
 from audits.models import Audit
+from audits.permissions import grant_respondent
 from scoring.services import score_audit
 
 from .conftest import BAD, make_audit
@@ -101,3 +102,29 @@ def test_query_count_does_not_grow_with_findings(
         accepted_audit(world, version, ruleset, supplier=world.s2)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(URL).json()["count"] == 24
+
+
+def test_assigned_reviewer_sees_withheld_findings_of_their_audit_only(world, api, version, ruleset):
+    world.buyer_a.withhold_scores = True
+    world.buyer_a.save(update_fields=["withhold_scores"])
+    assigned = accepted_audit(world, version, ruleset, reviewers=[world.a_reviewer])
+    accepted_audit(world, version, ruleset)
+
+    response = api(world.a_reviewer).get(URL)
+
+    assert response.json()["count"] == 4
+    assert {f["audit"] for f in response.json()["results"]} == {assigned.pk}
+
+
+def test_assigned_respondent_sees_findings_once_released(world, api, version, ruleset):
+    world.buyer_a.withhold_scores = True
+    world.buyer_a.save(update_fields=["withhold_scores"])
+    audit = accepted_audit(world, version, ruleset)
+    grant_respondent(audit, world.s1_respondent)
+    client = api(world.s1_respondent)
+    assert client.get(URL).json()["count"] == 0
+
+    Audit.objects.filter(pk=audit.pk).update(score_released=True)
+
+    assert client.get(URL).json()["count"] == 4
+    assert api(world.s1_admin).get(URL).json()["count"] == 4
