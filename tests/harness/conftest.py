@@ -9,7 +9,7 @@ that does change something (a leak that writes) is undone before the next test.
 from __future__ import annotations
 
 import pytest
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import override_settings
 
@@ -51,10 +51,12 @@ def t(tenants, db, settings) -> Tenants:
 @pytest.fixture
 def wsgi_in_test_transaction():
     """Requests through the plain WSGI handler, as Django's test client does them: the
-    handler's end-of-request hook would otherwise close the connection that holds the test's
-    transaction."""
-    request_finished.disconnect(close_old_connections)
+    handler's start- and end-of-request hooks would otherwise close the connection that holds
+    the test's transaction."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
     try:
         yield
     finally:
-        request_finished.connect(close_old_connections)
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)

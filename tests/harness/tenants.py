@@ -85,6 +85,7 @@ class Tenants:
     buyer_side: Side  # foreign to a_admin, a_officer, a_reviewer
     supplier_side: Side  # foreign to s1_admin, s1_respondent
     tokens: dict[str, str]
+    a_export: ExportJob  # buyer A's own export job (the schema fuzzing reads it)
     media: object = None
 
     def side(self, role: str) -> Side:
@@ -156,8 +157,12 @@ def _accepted_audit(*, buyer, supplier, version, ruleset, officer, respondents=(
         )
     actions = actions_open_for_audit(audit=audit, actor=officer)
     question = version.questions.get(code="MGT_01")
-    _file(Evidence(audit=audit, question=question), "policy.pdf")
-    _file(ActionEvidence(audit=audit, corrective_action=actions[0]), "fix.pdf")
+    respondent = respondents[0] if respondents else None
+    _file(Evidence(audit=audit, question=question, uploaded_by=respondent), "policy.pdf")
+    _file(
+        ActionEvidence(audit=audit, corrective_action=actions[0], uploaded_by=respondent),
+        "fix.pdf",
+    )
     return audit
 
 
@@ -225,7 +230,12 @@ def build_tenants() -> Tenants:
     )
     # Buyer B's audit of the shared supplier s1: foreign to every member of buyer A.
     b_audit = _accepted_audit(
-        buyer=w.buyer_b, supplier=w.s1, version=b_version, ruleset=b_ruleset, officer=w.b_officer
+        buyer=w.buyer_b,
+        supplier=w.s1,
+        version=b_version,
+        ruleset=b_ruleset,
+        officer=w.b_officer,
+        respondents=[w.s1_admin],
     )
     # Buyer A's audit of s2: foreign to every member of s1.
     s2_audit = _accepted_audit(
@@ -280,4 +290,4 @@ def build_tenants() -> Tenants:
         role: Token.objects.get_or_create(user=getattr(w, role))[0].key
         for role in ("a_admin", "s1_admin")
     }
-    return Tenants(w, buyer_side, supplier_side, tokens)
+    return Tenants(w, buyer_side, supplier_side, tokens, a_export=_export(w.buyer_a, w.a_admin))
