@@ -17,6 +17,7 @@ import re
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
+from django.db import connection
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -41,7 +42,8 @@ APP = get_wsgi_application()
 SCHEMA = schemathesis.openapi.from_wsgi(SCHEMA_PATH, APP)
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 
-# (operation label, role) -> the defect. Each is a strict xfail.
+# (operation label, role) -> the defect, or (the defect, the one database vendor showing it).
+# Each is a strict xfail.
 PAGINATED_AS_ARRAY = (
     "schema violation: the body is a paginated object (count, next, previous, results), the "
     "schema documents a plain array"
@@ -50,7 +52,13 @@ BLANK_FORMATS = (
     "schema violation: SupplierProfile.contact_email and .website are blank strings, the schema "
     "says format email / uri"
 )
-KNOWN: dict[tuple[str, str], str] = {
+# On SQLite only: PostgreSQL's backend turns an out-of-range integer lookup into no rows.
+HUGE_AUDIT_FILTER = (
+    "500 on SQLite: ?audit= is a number filter, so 3.4e+38 passes validation and reaches the "
+    "database (OverflowError) instead of a 400",
+    "sqlite",
+)
+KNOWN: dict[tuple[str, str], str | tuple[str, str]] = {
     ("GET /api/v1/corrective-actions/", "a_admin"): PAGINATED_AS_ARRAY,
     ("GET /api/v1/corrective-actions/", "s1_admin"): PAGINATED_AS_ARRAY,
     ("GET /api/v1/exports/", "a_admin"): PAGINATED_AS_ARRAY,
@@ -65,14 +73,8 @@ KNOWN: dict[tuple[str, str], str] = {
     ("GET /api/v1/suppliers/{id}/", "a_admin"): BLANK_FORMATS,
     ("PATCH /api/v1/suppliers/{id}/", "a_admin"): BLANK_FORMATS,
     ("POST /api/v1/suppliers/{id}/deactivate/", "a_admin"): BLANK_FORMATS,
-    ("GET /api/v1/findings/", "a_admin"): (
-        "500: a huge number in ?audit= reaches the database (OverflowError on SQLite) "
-        "instead of a 400"
-    ),
-    ("GET /api/v1/findings/", "s1_admin"): (
-        "500: a huge number in ?audit= reaches the database (OverflowError on SQLite) "
-        "instead of a 400"
-    ),
+    ("GET /api/v1/findings/", "a_admin"): HUGE_AUDIT_FILTER,
+    ("GET /api/v1/findings/", "s1_admin"): HUGE_AUDIT_FILTER,
 }
 
 
@@ -119,9 +121,12 @@ def _cases():
     for operation in OPERATIONS:
         for role in ROLES:
             marks = []
-            reason = KNOWN.get((operation.label, role))
-            if reason:
-                marks.append(pytest.mark.xfail(reason=reason, strict=True))
+            known = KNOWN.get((operation.label, role))
+            if known:
+                reason, vendor = known if isinstance(known, tuple) else (known, connection.vendor)
+                marks.append(
+                    pytest.mark.xfail(connection.vendor == vendor, reason=reason, strict=True)
+                )
             yield pytest.param(operation, role, id=f"{operation.label} {role}", marks=marks)
 
 
@@ -132,7 +137,15 @@ def test_operation_honours_its_schema(t: Tenants, wsgi_in_test_transaction, oper
         own = known_ids(t, role, operation.path)
         _fuzz(operation.as_strategy(path_parameters=own), headers, KNOWN_ID_EXAMPLES)
     _fuzz(operation.as_strategy(), headers, EXAMPLES)
-    _fuzz(operation.as_strategy(GenerationMode.NEGATIVE), headers, NEGATIVE_EXAMPLES)
+    if _has_input(operation):
+        _fuzz(operation.as_strategy(GenerationMode.NEGATIVE), headers, NEGATIVE_EXAMPLES)
+
+
+def _has_input(operation) -> bool:
+    """A path or query parameter or a body: something negative mode can get wrong (the auth
+    header and session cookie of the security schemes do not count)."""
+    locations = {getattr(p.location, "value", p.location) for p in operation.iter_parameters()}
+    return bool(operation.body) or bool(locations & {"path", "query"})
 
 
 def _fuzz(strategy, headers: dict[str, str], examples: int) -> None:
@@ -150,7 +163,6 @@ def _fuzz(strategy, headers: dict[str, str], examples: int) -> None:
         response = case.call(headers=headers)
         case.validate_response(response, checks=CHECKS)
 
-    # Unsatisfiable in negative mode only: the operation has no input the schema could reject
-    # (no parameters, or only ones that accept anything).
+    # Unsatisfiable in negative mode only: every parameter accepts anything.
     with contextlib.suppress(Unsatisfiable):
         run()
