@@ -45,6 +45,7 @@ from tests.factories import (
 Role = Membership.Role
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 RULES = {r["code"]: r for r in load_doc("mini-rules.yaml")["findings"]}
+DUE_DAYS = 30
 
 BUYER_ROLES = ("a_admin", "a_officer", "a_reviewer")
 SUPPLIER_ROLES = ("s1_admin", "s1_respondent")
@@ -141,10 +142,16 @@ def _accepted_audit(*, buyer, supplier, version, ruleset, officer, respondents=(
     grant_audit_to_organizations(audit)
     audit.respondents.add(*respondents)
     audit.reviewers.add(*reviewers)
+    codes = ("F_AGE_CHECK", "F_HOURS", "F_NO_POLICY")
     score = Score.objects.create(
-        audit=audit, ruleset=ruleset, overall="55.0", rating="high", final=True
+        audit=audit,
+        ruleset=ruleset,
+        overall="55.0",
+        rating="high",
+        final=True,
+        findings=[_engine_finding(code, timezone.localdate(now)) for code in codes],
     )
-    for code in ("F_AGE_CHECK", "F_HOURS", "F_NO_POLICY"):
+    for code in codes:
         rule = RULES[code]
         Finding.objects.create(
             audit=audit,
@@ -164,6 +171,21 @@ def _accepted_audit(*, buyer, supplier, version, ruleset, officer, respondents=(
         "fix.pdf",
     )
     return audit
+
+
+def _engine_finding(code: str, accepted_on: datetime.date) -> dict:
+    """A finding as the engine stores it on a final score (its due days open the action)."""
+    rule = RULES[code]
+    return {
+        "code": code,
+        "severity": rule["severity"],
+        "category": rule["category"],
+        "title": rule["title"],
+        "guidance": rule["guidance"],
+        "due_days": DUE_DAYS,
+        "due_date": (accepted_on + datetime.timedelta(days=DUE_DAYS)).isoformat(),
+        "values": {},
+    }
 
 
 def _file(row, name: str):

@@ -310,6 +310,7 @@ CREATES: dict[str, Create] = {
 # Routes with no other tenant's object to ask for, and why.
 NOT_TENANT: dict[str, str] = {
     "POST api/v1/auth/token/": "exchanges the caller's own credentials for a token",
+    "POST api/v1/invitations/accept/": "names an invitation by its secret token, not by an id",
     "GET api/v1/me/": "the caller themself",
     "PATCH api/v1/me/": "the caller themself",
 }
