@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +40,7 @@ from audits.services.common import (
 )
 from audits.services.evidence import evidence_delete_files_on_commit
 from audits.services.issuing import audit_issue, audit_send, resolve_buyer
+from audits.services.locks import audit_lock_for_content
 from audits.services.transitions import AUDITS, START_MOVE, allowed_moves, can_move
 from backend.errors import Conflict, InvalidTransition
 from backend.mail import notify
@@ -59,22 +60,6 @@ def _not_editable(audit: Audit) -> Conflict:
         % {"status": audit.status},
         code="audit_not_editable",
     )
-
-
-def _share_lock(audit_id: int) -> str | None:
-    """Read the audit's status under a shared row lock (PostgreSQL ``FOR SHARE``).
-
-    Answer saves take this lock: they do not block each other, so two respondents saving
-    different questions at once both proceed, while a submission (``FOR UPDATE``) waits for them
-    and they wait for it. SQLite serializes writers anyway, so a plain read is enough there."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT status FROM {Audit._meta.db_table} WHERE id = %s FOR SHARE", [audit_id]
-            )
-            row = cursor.fetchone()
-        return row[0] if row else None
-    return Audit.objects.filter(pk=audit_id).values_list("status", flat=True).first()
 
 
 def _clean_batch(
@@ -139,7 +124,7 @@ def answers_save(
                 AUDITS.perform(row, START_MOVE[row.status], actor=actor)
             audit.status = row.status
         else:
-            audit.status = _share_lock(audit.pk) or audit.status
+            audit_lock_for_content(audit)
         if audit.status not in Audit.EDITABLE_STATES:
             raise _not_editable(audit)
         _write_answers(audit, cleaned, actor=actor)
