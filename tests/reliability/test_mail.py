@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 
 from audits.models import Audit
-from audits.services.audits import _mail_context
+from audits.services.common import mail_context
 from backend.mail import notify
 from backend.tasks import (
     MAIL_RETRIES,
@@ -60,7 +60,7 @@ def test_notify_hands_the_mail_to_the_worker_on_commit_with_json_data(
 
     task.calls.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        notify([world.a_officer], "audits/email/submitted", _mail_context(audit))
+        notify([world.a_officer], "audits/email/submitted", mail_context(audit))
     [(_ids, _name, context)] = task.calls
     assert json.loads(json.dumps(context)) == context
     assert decode_context(context)["due_date"] == audit.due_date
@@ -104,7 +104,7 @@ def test_the_task_retries_only_the_recipients_not_served(world, issue, flaky_mai
     flaky_mail.failures = 1  # the second message fails once
     mail.outbox.clear()
     result = send_mail_task.apply(
-        args=([u.pk for u in users], "audits/email/submitted", encode_context(_mail_context(audit)))
+        args=([u.pk for u in users], "audits/email/submitted", encode_context(mail_context(audit)))
     )
     assert result.get() == 2  # the retry delivered the two left
     assert sorted(to for m in mail.outbox for to in m.to) == sorted(u.email for u in users)
@@ -118,7 +118,7 @@ def test_the_task_gives_up_after_its_retries(world, issue, flaky_mail, eager_ret
         args=(
             [world.a_officer.pk, world.a_admin.pk],
             "audits/email/submitted",
-            encode_context(_mail_context(audit)),
+            encode_context(mail_context(audit)),
         )
     )
     assert result.failed()
