@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -24,8 +23,11 @@ urlpatterns = [
     path("", include("portal.urls")),
 ]
 
+# Error pages in the reader's language; API paths answer in JSON.
+handler400 = "portal.views.errors.bad_request"
+handler403 = "portal.views.errors.permission_denied"
+handler404 = "portal.views.errors.page_not_found"
+handler500 = "portal.views.errors.server_error"
+
 admin.site.site_header = "Fairlink administration"
 admin.site.site_title = "Fairlink"
-
-if settings.DEBUG:
-    urlpatterns += []

@@ -149,3 +149,70 @@ def test_invitation_mail_in_chinese():
     with translation.override("zh-hans"):
         subject = render_to_string("accounts/email/invite_subject.txt", {"organization": Org()})
     assert subject.strip() == "您已受邀加入 Fairlink 上的 华南纺织有限公司"
+
+
+# A space between two Chinese characters is a line break of the source leaking into the text
+# (a folded YAML block, a wrapped template line): Chinese sentences have no spaces.
+SPACE_IN_CHINESE = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef] +[\u3400-\u9fff]")
+
+
+def _chinese_texts(node, where=""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "zh-Hans" and isinstance(value, str):
+                yield f"{where}/{key}", value
+            else:
+                yield from _chinese_texts(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _chinese_texts(value, f"{where}[{i}]")
+
+
+def test_no_space_inside_chinese_sentences_of_the_catalogue(entries):
+    spaced = [t for e in entries for t in e["msgstr"].values() if SPACE_IN_CHINESE.search(t)]
+    assert spaced == []
+
+
+def test_no_space_inside_chinese_sentences_of_the_library():
+    import yaml
+
+    base = Path(settings.BASE_DIR)
+    files = [*base.glob("questionnaires/library/*.yaml"), *base.glob("rulesets/library/*.yaml")]
+    assert len(files) >= 4
+    spaced = [
+        (path.name, where, text[:40])
+        for path in files
+        for where, text in _chinese_texts(yaml.safe_load(path.read_text(encoding="utf-8")))
+        if SPACE_IN_CHINESE.search(text)
+    ]
+    assert spaced == []
+
+
+def test_no_space_inside_chinese_sentences_of_the_templates():
+    base = Path(settings.BASE_DIR)
+    spaced = [
+        str(path.relative_to(base))
+        for path in base.glob("*/templates/**/*.*")
+        if ".venv" not in path.parts and SPACE_IN_CHINESE.search(path.read_text(encoding="utf-8"))
+    ]
+    assert spaced == []
+
+
+@pytest.mark.django_db
+def test_django_password_messages_in_chinese():
+    """Django's own password messages read in Chinese too, including the minimum length that
+    Django's bundled catalogue misses."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import User
+
+    user = User(email="wang.fang@example.com")
+    with translation.override("zh-hans"):
+        messages = []
+        for password in ("abc", "12345678901", "wang.fang@example"):
+            with pytest.raises(ValidationError) as raised:
+                validate_password(password, user)
+            messages += raised.value.messages
+    assert "密码太短，至少需要 8 个字符。" in messages
+    assert [m for m in messages if re.search("[A-Za-z]{3,}", m.replace("邮箱", ""))] == []
