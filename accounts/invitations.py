@@ -95,6 +95,10 @@ def member_invite(
             full_name=(full_name or "").strip(),
             preferred_language=preferred_language or Language.EN,
         )
+    if not user.has_usable_password():
+        # A new account, or one an earlier invitation created that never set a password: it
+        # gets the set-password link (which accepts the invitation); an accept link would ask
+        # it to log in first.
         send_set_password_email(user, organization=organization)
     else:
         _send_invitation_email(invitation, user=user, token=token)
@@ -180,3 +184,52 @@ def invitations_accept_on_first_password(*, user: User) -> list[Membership]:
         for invitation in pending.select_related("organization")
         if invitation.organization_id not in member_of
     ]
+
+
+def invitations_pending(*, organization: Organization) -> list[Invitation]:
+    """The organization's invitations not accepted yet, newest first (expired ones too: the
+    team page offers to send them again)."""
+    return list(
+        Invitation.objects.filter(organization=organization, accepted_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def invitation_for_manager(*, user: User, organization: Organization, pk: int) -> Invitation:
+    """One open invitation of ``organization`` for its administrators: 404 when it is not
+    this organization's (or already accepted), 403 for a member who does not manage members."""
+    invitation = (
+        Invitation.objects.filter(organization=organization, accepted_at__isnull=True, pk=pk)
+        .select_related("organization")
+        .first()
+    )
+    if invitation is None:
+        raise Http404(_("No such invitation."))
+    _require_manager(user, organization)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
+    """A new link (and a new expiry) for an open invitation; the old link stops working."""
+    return member_invite(
+        organization=invitation.organization,
+        email=invitation.email,
+        role=invitation.role,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: Invitation, actor: User) -> None:
+    """Withdraw an open invitation: its link stops working. An account it created stays (with
+    no membership, it sees nothing)."""
+    _require_manager(actor, invitation.organization)
+    invitation.delete()
+    _log(
+        actor=actor,
+        organization=invitation.organization,
+        verb="member.invitation_withdrawn",
+        data={"email": invitation.email, "role": invitation.role},
+    )

@@ -163,6 +163,7 @@ class Membership(models.Model):
         OFFICER = "officer", _("Procurement officer")
         REVIEWER = "reviewer", _("Reviewer")
         RESPONDENT = "respondent", _("Respondent")
+        VIEWER = "viewer", _("Viewer")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(
@@ -178,7 +179,7 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "organization"], name="membership_unique"),
             models.CheckConstraint(
-                condition=Q(role__in=["admin", "officer", "reviewer", "respondent"]),
+                condition=Q(role__in=["admin", "officer", "reviewer", "respondent", "viewer"]),
                 name="membership_role_valid",
             ),
         ]

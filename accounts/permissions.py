@@ -60,6 +60,10 @@ ORG_ROLE_PERMS: dict[tuple[str, str], frozenset[str]] = {
         }
     ),
     (Kind.BUYER, Role.REVIEWER): frozenset({"view_organization"}),
+    # Managers and auditors of the programme: read everything of the buyer, change nothing.
+    (Kind.BUYER, Role.VIEWER): frozenset(
+        {"view_organization", "view_suppliers", "view_all_audits", "export_register"}
+    ),
     (Kind.SUPPLIER, Role.ADMIN): frozenset(
         {"view_organization", "change_organization", "manage_members", "view_all_audits"}
     ),
@@ -67,7 +71,7 @@ ORG_ROLE_PERMS: dict[tuple[str, str], frozenset[str]] = {
 }
 
 ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
-    Kind.BUYER: (Role.ADMIN, Role.OFFICER, Role.REVIEWER),
+    Kind.BUYER: (Role.ADMIN, Role.OFFICER, Role.REVIEWER, Role.VIEWER),
     Kind.SUPPLIER: (Role.ADMIN, Role.RESPONDENT),
 }
 

@@ -22,6 +22,7 @@ class Verb(models.TextChoices):
     ORGANIZATION_CREATED = "organization.created"
     ORGANIZATION_UPDATED = "organization.updated"
     MEMBER_INVITED = "member.invited"
+    MEMBER_INVITATION_WITHDRAWN = "member.invitation_withdrawn"
     MEMBER_ADDED = "member.added"
     MEMBER_ROLE_CHANGED = "member.role_changed"
     MEMBER_REMOVED = "member.removed"

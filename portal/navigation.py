@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 # (url name, label, kinds, roles or None for every role)
 MENU = [
     ("portal:buyer_audits", _("Audits"), {"buyer"}, None),
-    ("portal:buyer_suppliers", _("Suppliers"), {"buyer"}, {"admin", "officer"}),
+    ("portal:buyer_suppliers", _("Suppliers"), {"buyer"}, {"admin", "officer", "viewer"}),
     ("portal:buyer_actions", _("Corrective actions"), {"buyer"}, None),
-    ("portal:buyer_register", _("Risk register"), {"buyer"}, {"admin", "officer"}),
+    ("portal:buyer_register", _("Risk register"), {"buyer"}, {"admin", "officer", "viewer"}),
     ("portal:supplier_actions", _("Corrective actions"), {"supplier"}, None),
+    ("portal:team", _("Team"), {"buyer", "supplier"}, None),
+    ("portal:profile", _("Organization"), {"buyer", "supplier"}, None),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, dashboards, links
+from .views import accounts, dashboards, links, team
 
 app_name = "portal"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("invitations/<str:token>/", accounts.invitation, name="invitation"),
     path("language/", accounts.set_language, name="set_language"),
     path("organization/", accounts.switch_organization, name="switch_organization"),
+    path("organization/profile/", team.profile, name="profile"),
+    path("team/", team.team, name="team"),
+    path("team/invite/", team.team_invite, name="team_invite"),
+    path("team/members/<int:membership_id>/", team.team_member, name="team_member"),
+    path("team/invitations/<int:invitation_id>/", team.team_invitation, name="team_invitation"),
     # Links in mails: resolved to the reader's side.
     path("audits/<int:audit_id>/", links.audit_link, name="audit_link"),
     path("actions/", links.actions_link, name="actions_link"),

@@ -31,6 +31,11 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
+def _api_error(detail: str, code: str, status: int) -> JsonResponse:
+    """The API's one error body (``backend.api.errors``): a sentence and a machine code."""
+    return JsonResponse({"detail": detail, "code": code}, status=status)
+
+
 def _exception_message(exception: Exception | None) -> str:
     """The message a view gave its ``PermissionDenied`` (written for the reader, translated), or
     nothing: a 404's exception text is Django's, not ours, and never shown."""
@@ -45,26 +50,26 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
         detail = _exception_message(exception) or _(
             "You do not have permission to perform this action."
         )
-        return JsonResponse({"detail": detail}, status=403)
+        return _api_error(detail, "permission_denied", 403)
     context = {"message": _exception_message(exception)}
     return render(request, "403.html", context, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"detail": _("Not found.")}, status=404)
+        return _api_error(_("Not found."), "not_found", 404)
     return render(request, "404.html", {}, status=404)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"detail": _("The request could not be understood.")}, status=400)
+        return _api_error(_("The request could not be understood."), "bad_request", 400)
     return render(request, "400.html", {}, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"detail": _("Server error. The error has been recorded.")}, status=500)
+        return _api_error(_("Server error. The error has been recorded."), "server_error", 500)
     try:
         body = loader.get_template("500.html").render({"request_path": request.path})
     except Exception:

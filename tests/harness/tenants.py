@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Membership, Organization, User
+from accounts.models import Invitation, Membership, Organization, User
 from actions.models import ActionEvidence, CorrectiveAction
 from actions.services import actions_open_for_audit
 from audits.models import Audit, Campaign, Evidence
@@ -70,6 +70,7 @@ class Side:
     export: ExportJob
     organization: Organization
     membership: Membership
+    invitation: Invitation
     relationship: SupplierRelationship
     own_audit: Audit
     own_action: CorrectiveAction
@@ -227,6 +228,17 @@ def _campaign(buyer, version, supplier, user) -> Campaign:
     )
 
 
+def _invitation(organization: Organization, role: str) -> Invitation:
+    """An open invitation of ``organization`` (its link is never used here)."""
+    return Invitation.objects.create(
+        organization=organization,
+        email=f"invited@org{organization.pk}.example.com",
+        role=role,
+        token_hash=hashlib.sha256(f"harness-{organization.pk}".encode()).hexdigest(),
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+
+
 def _first_action(audit: Audit) -> CorrectiveAction:
     return audit.actions.order_by("pk").first()
 
@@ -283,6 +295,7 @@ def build_tenants() -> Tenants:
         export=b_export,
         organization=w.buyer_b,
         membership=Membership.objects.get(user=w.b_officer, organization=w.buyer_b),
+        invitation=_invitation(w.buyer_b, Role.OFFICER),
         relationship=SupplierRelationship.objects.get(buyer=w.buyer_b, supplier=w.s1),
         own_audit=own,
         own_action=_first_action(own),
@@ -303,6 +316,7 @@ def build_tenants() -> Tenants:
         export=b_export,
         organization=w.s2,
         membership=Membership.objects.get(user=w.s2_respondent, organization=w.s2),
+        invitation=_invitation(w.s2, Role.RESPONDENT),
         relationship=SupplierRelationship.objects.get(buyer=w.buyer_a, supplier=w.s2),
         own_audit=own,
         own_action=_first_action(own),

@@ -137,6 +137,9 @@ OBJECT: dict[str, Obj] = {
     # portal: links in mails
     "audits/<int:audit_id>/": Obj(audit),
     "actions/<int:action_id>/": Obj(action),
+    # portal: the organization's team
+    "team/members/<int:membership_id>/": Obj(lambda s: {"membership_id": s.membership.pk}),
+    "team/invitations/<int:invitation_id>/": Obj(lambda s: {"invitation_id": s.invitation.pk}),
     # portal: buyer pages
     "b/suppliers/<int:relationship_id>/": Obj(lambda s: {"relationship_id": s.relationship.pk}),
     "b/audits/<int:audit_id>/": Obj(audit),

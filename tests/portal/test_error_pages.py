@@ -98,9 +98,12 @@ def test_api_errors_stay_json(settings, world):
     client = _signed_in(world.a_officer)
     response = client.get("/api/v1/no-such-endpoint/")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
     settings.ROOT_URLCONF = __name__
     response = Client(raise_request_exception=False).get("/api/v1/boom/")
     assert response.status_code == 500
-    assert response.json() == {"detail": "Server error. The error has been recorded."}
+    assert response.json() == {
+        "detail": "Server error. The error has been recorded.",
+        "code": "server_error",
+    }

@@ -52,3 +52,12 @@
     Array.prototype.forEach.call(evt.detail.elt.querySelectorAll("input[data-na]"), syncNa);
   });
 })();
+
+// Forms marked data-confirm ask before they are sent (removing a member, say).
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (evt) {
+    var message = evt.target.getAttribute && evt.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { evt.preventDefault(); }
+  });
+})();
