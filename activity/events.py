@@ -53,6 +53,7 @@ class Verb(models.TextChoices):
     AUDIT_REOPENED = "audit.reopened"
     AUDIT_ACCEPTED = "audit.accepted"
     AUDIT_CANCELLED = "audit.cancelled"
+    AUDIT_DUE_DATE_EXTENDED = "audit.due_date_extended"
     RESPONDENTS_ASSIGNED = "audit.respondents_assigned"
     RESPONDENTS_UNASSIGNED = "audit.respondents_unassigned"
     REVIEWERS_ASSIGNED = "audit.reviewers_assigned"

@@ -13,6 +13,7 @@ AUDIT_EVENT_LABELS = {
     "audit.reopened": _("Reopened"),
     "audit.accepted": _("Accepted"),
     "audit.cancelled": _("Cancelled"),
+    "audit.due_date_extended": _("Due date extended"),
     "audit.respondents_assigned": _("Respondents assigned"),
     "audit.respondents_unassigned": _("Respondents unassigned"),
     "audit.reviewers_assigned": _("Reviewers assigned"),

@@ -23,6 +23,7 @@ from audits.selectors.audits import (
     answers_for,
     audit_get_for,
     audit_list_for,
+    audits_get_for,
     campaign_get_for,
     campaign_list_for,
     events_for,
@@ -35,18 +36,22 @@ from audits.serializers.audits import (
     AuditDetailSerializer,
     AuditIssueSerializer,
     AuditSerializer,
+    BulkExtendResultSerializer,
+    BulkExtendSerializer,
     CampaignCreateSerializer,
     CampaignSerializer,
     CommentSerializer,
     EventSerializer,
     EvidenceSerializer,
     EvidenceUploadSerializer,
+    ExtendSerializer,
     PrefillResultSerializer,
     ReasonSerializer,
     UsersSerializer,
 )
 from audits.services import assignments
 from audits.services import audits as services
+from audits.services.due_dates import audit_extend_due_date, audits_extend_due_date
 from audits.services.evidence import evidence_delete, evidence_upload
 from backend.api.inputs import validated_input
 from backend.api.pagination import PageNumberPagination
@@ -188,6 +193,36 @@ class AuditCancelApi(_AuditApi):
         return self._detail(request, audit_id)
 
 
+class AuditExtendApi(_AuditApi):
+    """A later due date with the reason the supplier reads (buyer officers and admins)."""
+
+    @extend_schema(request=ExtendSerializer, responses=AuditDetailSerializer)
+    def post(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        data = validated_input(ExtendSerializer, request)
+        audit_extend_due_date(audit=audit, actor=request.user, **data)
+        return self._detail(request, audit_id)
+
+
+class AuditBulkExtendApi(APIView):
+    """The same extension for several audits, all or none: ``{"audits": [ids], "due_date",
+    "reason"}``. An id the caller cannot see is a 400 naming it."""
+
+    filter_backends: list = []
+
+    @extend_schema(
+        operation_id="v1_audits_bulk_extend",
+        request=BulkExtendSerializer,
+        responses=BulkExtendResultSerializer,
+    )
+    def post(self, request):
+        data = validated_input(BulkExtendSerializer, request)
+        audits = audits_get_for(user=request.user, audit_ids=data.pop("audits"))
+        done = audits_extend_due_date(audits=audits, actor=request.user, **data)
+        result = {"audits": [a.pk for a in done], "due_date": data["due_date"]}
+        return Response(BulkExtendResultSerializer(result).data)
+
+
 class AuditSendApi(_AuditApi):
     @extend_schema(request=None, responses=AuditDetailSerializer)
     def post(self, request, audit_id: int):
@@ -295,6 +330,8 @@ urlpatterns = [
         AuditEvidenceDetailApi.as_view(),
         name="audit-evidence-detail",
     ),
+    path("audits/extend/", AuditBulkExtendApi.as_view(), name="audit-bulk-extend"),
+    path(A + "extend/", AuditExtendApi.as_view(), name="audit-extend"),
     path(A + "send/", AuditSendApi.as_view(), name="audit-send"),
     path(A + "return/", AuditReturnApi.as_view(), name="audit-return"),
     path(A + "cancel/", AuditCancelApi.as_view(), name="audit-cancel"),

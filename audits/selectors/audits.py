@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import django_filters
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -38,6 +38,22 @@ def audit_get_for(*, user, audit_id: int, perm: str | None = None) -> Audit:
     if perm is not None and not user.has_perm(perm, audit):
         raise PermissionDenied(_("Your role does not allow this on this audit."))
     return audit
+
+
+def audits_get_for(*, user, audit_ids: list[int]) -> list[Audit]:
+    """Several audits by id, all visible to ``user``; a 400 naming the ids that are not (an
+    invisible audit reads like one that does not exist)."""
+    found = list(_base().visible_to(user).filter(pk__in=audit_ids))
+    missing = sorted(set(audit_ids) - {a.pk for a in found})
+    if missing:
+        raise ValidationError(
+            {
+                "audits": [
+                    _("No such audit: %(ids)s.") % {"ids": ", ".join(f"#{i}" for i in missing)}
+                ]
+            }
+        )
+    return found
 
 
 class AuditFilter(FilterSet):

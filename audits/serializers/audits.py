@@ -174,6 +174,30 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ExtendSerializer(StrictFieldsMixin, serializers.Serializer):
+    """A later due date and the reason the supplier reads (both checked by the service, so a
+    missing one is a 400 on its field after permission and state)."""
+
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+MAX_BULK = 1000
+
+
+class BulkExtendSerializer(ExtendSerializer):
+    audits = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        allow_empty=False,
+        max_length=MAX_BULK,
+    )
+
+
+class BulkExtendResultSerializer(serializers.Serializer):
+    audits = serializers.ListField(child=serializers.IntegerField())
+    due_date = serializers.DateField()
+
+
 class UsersSerializer(serializers.Serializer):
     users = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
 

@@ -40,10 +40,19 @@ def _denied(move: Move, audit: Audit) -> str:
     }
 
 
+def status_text(status: str) -> str:
+    """A status in the reader's words, for the middle of a sentence (never its code)."""
+    return str(Status(status).label).lower()
+
+
 def _conflict(move: Move, audit: Audit) -> str:
+    if move.to_state is None:
+        return _("The due date of an audit that is %(status)s cannot change.") % {
+            "status": status_text(audit.status)
+        }
     return _("An audit that is %(from)s cannot become %(to)s.") % {
-        "from": audit.status,
-        "to": move.to_state,
+        "from": status_text(audit.status),
+        "to": status_text(move.to_state),
     }
 
 
@@ -106,6 +115,18 @@ AUDITS = Workflow(
             Verb.AUDIT_CANCELLED,
             comment=Comment.REQUIRED,
             timestamp="cancelled_at",
+        ),
+        # A later due date, with the reason the supplier reads; the status stays.
+        Move(
+            "extend",
+            (Status.SENT, Status.IN_PROGRESS, Status.RETURNED),
+            None,
+            "buyer",
+            "accounts.issue_audits",
+            Verb.AUDIT_DUE_DATE_EXTENDED,
+            comment=Comment.REQUIRED,
+            comment_field="reason",
+            permission_on="buyer",
         ),
     ),
     on_event=_event,

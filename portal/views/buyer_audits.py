@@ -4,6 +4,7 @@ cancel, assign reviewers)."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,6 +36,8 @@ from audits.services.audits import (
     campaign_create,
     can_move,
 )
+from audits.services.due_dates import audit_extend_due_date
+from audits.services.transitions import AUDITS
 from backend.errors import Conflict
 from flows.services import audit_accept
 from questionnaires.render import render_version
@@ -268,6 +272,7 @@ def _review_context(request: HttpRequest, audit: Audit, **extra: Any) -> dict:
         "accept": can_move(user, audit, Status.ACCEPTED),
         "return": can_move(user, audit, Status.RETURNED),
         "cancel": can_move(user, audit, Status.CANCELLED),
+        "extend": AUDITS.can(audit, "extend", user),
         "assign": audit.status != Status.CANCELLED
         and user.has_perm("audits.assign_reviewers", audit),
     }
@@ -298,6 +303,19 @@ def audit_review(request: HttpRequest, audit_id: int) -> HttpResponse:
     return render(request, "portal/buyer/audit_review.html", _review_context(request, audit))
 
 
+def _posted_date(value: str) -> datetime.date | None:
+    """A date typed into a form: None when empty, a 400 on ``due_date`` when unreadable."""
+    if not value.strip():
+        return None
+    try:
+        parsed = parse_date(value.strip())
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValidationError({"due_date": [_("Enter a valid date.")]})
+    return parsed
+
+
 @require_POST
 @buyer_page
 def audit_move(request: HttpRequest, audit_id: int, move: str) -> HttpResponse:
@@ -309,11 +327,18 @@ def audit_move(request: HttpRequest, audit_id: int, move: str) -> HttpResponse:
         "accept": lambda: audit_accept(audit=audit, actor=request.user, comment=text),
         "return": lambda: audit_return(audit=audit, actor=request.user, comment=text),
         "cancel": lambda: audit_cancel(audit=audit, actor=request.user, reason=text),
+        "extend": lambda: audit_extend_due_date(
+            audit=audit,
+            actor=request.user,
+            due_date=_posted_date(request.POST.get("due_date", "")),
+            reason=text,
+        ),
     }
     done_messages = {
         "accept": _("The audit was accepted; its final score and findings are recorded."),
         "return": _("The audit was returned to the supplier."),
         "cancel": _("The audit was cancelled."),
+        "extend": _("The due date was moved; the supplier has been told why."),
     }
     if move not in calls:
         raise Http404

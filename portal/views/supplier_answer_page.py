@@ -169,6 +169,21 @@ class AuditPage:
         return reverse("portal:supplier_audit", args=[self.audit.pk]) + "?" + urlencode(query)
 
 
+def _buyer_notes(request: HttpRequest, audit: Audit) -> tuple[Any, Any]:
+    """The buyer's latest return (while returned) and due-date extension (while answering),
+    read in one query: what the supplier must know before answering on."""
+    if audit.status not in Audit.EDITABLE_STATES:
+        return None, None
+    latest = {
+        event.verb: event
+        for event in events_for(user=request.user, audit=audit).filter(
+            verb__in=("audit.returned", "audit.due_date_extended")
+        )
+    }
+    returned = latest.get("audit.returned") if audit.status == Status.RETURNED else None
+    return returned, latest.get("audit.due_date_extended")
+
+
 def render_answer_page(
     request: HttpRequest,
     page: AuditPage,
@@ -194,9 +209,7 @@ def render_answer_page(
     ]
     index = page.sections.index(section)
     audit = page.audit
-    returned = None
-    if audit.status == Status.RETURNED:
-        returned = events_for(user=request.user, audit=audit).filter(verb="audit.returned").last()
+    returned, extended = _buyer_notes(request, audit)
     context = {
         "audit": audit,
         "title": page.rendered["title"],
@@ -212,6 +225,7 @@ def render_answer_page(
         "next": page.sections[index + 1] if index + 1 < len(page.sections) else None,
         "can_prefill": page.editable and prefill_source(audit) is not None,
         "returned": returned,
+        "extended": extended,
         "overdue": audit.is_overdue(),
         "accept": ACCEPT,
     }

@@ -17,7 +17,10 @@ def test_table_matches_the_design():
         (S.SUBMITTED, S.RETURNED),
         (S.SUBMITTED, S.ACCEPTED),
         *((s, S.CANCELLED) for s in Audit.OPEN_STATES),
+        # a due-date extension keeps the status, while the supplier still owes its answers
+        *((s, None) for s in Audit.EDITABLE_STATES),
     }
+    assert AUDITS["extend"].comment_required and AUDITS["extend"].side == "buyer"
     assert AUDITS["return"].comment_required
     assert AUDITS["cancel"].comment_required
     assert not AUDITS["accept"].comment_required

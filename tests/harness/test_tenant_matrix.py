@@ -100,6 +100,7 @@ OBJECT: dict[str, Obj] = {
         mixed=lambda s: {"audit_id": s.own_audit.pk, "evidence_id": s.evidence.pk},
     ),
     "api/v1/audits/<int:audit_id>/send/": Obj(audit),
+    "api/v1/audits/<int:audit_id>/extend/": Obj(audit),
     "api/v1/audits/<int:audit_id>/return/": Obj(audit),
     "api/v1/audits/<int:audit_id>/cancel/": Obj(audit),
     "api/v1/audits/<int:audit_id>/events/": Obj(audit),
@@ -281,6 +282,10 @@ CREATES: dict[str, Create] = {
             "due_date": _due(),
             "send": False,
         },
+    ),
+    "POST api/v1/audits/extend/": Create(
+        rows=lambda s: Audit.objects.filter(pk=s.audit.pk, due_date__gt=s.audit.due_date),
+        body=lambda s: {"audits": [s.audit.pk], "due_date": _due(), "reason": "harness"},
     ),
     "POST api/v1/campaigns/": Create(
         rows=lambda s: Campaign.objects.filter(questionnaire_version=s.version),

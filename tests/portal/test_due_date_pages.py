@@ -1,0 +1,69 @@
+"""Extending an audit's due date from the buyer's review page; the supplier reads why."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import make_version
+
+from .buyer_helpers import in_days, issued_audit
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def audit(world):
+    return issued_audit(world, version=make_version(), reviewers=[world.a_reviewer])
+
+
+def test_an_officer_extends_from_the_review_page_and_the_supplier_reads_why(world, audit):
+    client = signed_in(world.a_officer)
+    page = client.get(f"/b/audits/{audit.pk}/").content.decode()
+    assert f'action="/b/audits/{audit.pk}/extend/"' in page
+    response = client.post(
+        f"/b/audits/{audit.pk}/extend/",
+        {"due_date": in_days(50).isoformat(), "comment": "Factory closed for the holiday"},
+    )
+    assert response.status_code == 302
+    audit.refresh_from_db()
+    assert audit.due_date == in_days(50)
+
+    body = signed_in(world.s1_admin).get(f"/s/audits/{audit.pk}/?lang=zh-Hans").content.decode()
+    assert "Factory closed for the holiday" in body
+    assert in_days(50).isoformat() in body
+    assert "采购方已将截止日期" in body
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"due_date": "31/12/2030", "comment": "x"}, "Enter a valid date."),
+        ({"due_date": "", "comment": "x"}, "This field is required."),
+        ({"due_date": "in_days_50", "comment": ""}, "A comment is required."),
+    ],
+)
+def test_bad_input_shows_the_message_and_changes_nothing(world, audit, data, message):
+    data = {k: (in_days(50).isoformat() if v == "in_days_50" else v) for k, v in data.items()}
+    response = signed_in(world.a_officer).post(f"/b/audits/{audit.pk}/extend/", data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    audit.refresh_from_db()
+    assert audit.due_date == in_days(30)
+
+
+def test_a_reviewer_sees_no_extension_form_and_is_refused(world, audit):
+    client = signed_in(world.a_reviewer)
+    assert "/extend/" not in client.get(f"/b/audits/{audit.pk}/").content.decode()
+    response = client.post(
+        f"/b/audits/{audit.pk}/extend/", {"due_date": in_days(50).isoformat(), "comment": "x"}
+    )
+    assert response.status_code == 403
+    audit.refresh_from_db()
+    assert audit.due_date == in_days(30)
