@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -96,8 +97,10 @@ def _team_context(request: PortalRequest, **extra: Any) -> dict[str, Any]:
     }
     if manager and "invite_form" not in extra:
         language = request_language(request)
+        # The least surprising role is preselected: an officer or a respondent, never an admin.
         context["invite_form"] = InviteForm(
-            organization=organization, initial={"preferred_language": language}
+            organization=organization,
+            initial={"preferred_language": language, "role": ROLES_BY_KIND[organization.kind][1]},
         )
     context.update(extra)
     return context
@@ -214,7 +217,7 @@ def team_invitation(request: PortalRequest, invitation_id: int) -> HttpResponse:
 
 class ProfileForm(forms.ModelForm):
     website = forms.URLField(
-        label=Organization._meta.get_field("website").verbose_name,
+        label=capfirst(Organization._meta.get_field("website").verbose_name),
         required=False,
         assume_scheme="https",
     )
