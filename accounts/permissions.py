@@ -19,9 +19,10 @@ Global permissions never widen access (``accept_global_perms=False`` everywhere)
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -133,7 +134,7 @@ def grant(
     users, groups = list(users), list(groups)
     if users and permissions:
         user_model = get_user_obj_perms_model(obj)
-        user_model.objects.bulk_create(
+        user_model._default_manager.bulk_create(
             [
                 user_model(permission=p, user=u, content_object=obj)
                 for p in permissions
@@ -143,7 +144,7 @@ def grant(
         )
     if groups and permissions:
         group_model = get_group_obj_perms_model(obj)
-        group_model.objects.bulk_create(
+        group_model._default_manager.bulk_create(
             [
                 group_model(permission=p, group=g, content_object=obj)
                 for p in permissions
@@ -166,11 +167,11 @@ def revoke(
     permissions = [_permission(model, _codename(p)) for p in perms]
     users, groups = list(users), list(groups)
     if users:
-        get_user_obj_perms_model(obj).objects.filter(
+        get_user_obj_perms_model(obj)._default_manager.filter(
             content_object=obj, permission__in=permissions, user__in=users
         ).delete()
     if groups:
-        get_group_obj_perms_model(obj).objects.filter(
+        get_group_obj_perms_model(obj)._default_manager.filter(
             content_object=obj, permission__in=permissions, group__in=groups
         ).delete()
 
@@ -204,11 +205,16 @@ def forget_access() -> None:
     _generation = next(_changes)
 
 
-def _cached(user, key: tuple, load):
+_T = TypeVar("_T")
+# On the user object: (the request it was read in, the generation it was read at, the values).
+_AccessCache = tuple[object, int, dict[tuple[Hashable, ...], Any]]
+
+
+def _cached(user: Any, key: tuple[Hashable, ...], load: Callable[[], _T]) -> _T:
     request = _request.get()
     if request is None:
         return load()
-    cache = getattr(user, "_fairlink_access", None)
+    cache: _AccessCache | None = getattr(user, "_fairlink_access", None)
     if cache is None or cache[0] is not request or cache[1] != _generation:
         cache = (request, _generation, {})
         user._fairlink_access = cache
@@ -271,13 +277,16 @@ def granted_ids(user, perm: str, model: type[models.Model]) -> list[int]:
     if not _active(user):
         return []
     permission = _permission(model, _codename(perm))
+    # guardian finds the permission model of an instance or of a class (it reads the instance's
+    # class), though its annotation names only instances.
+    grants = get_user_obj_perms_model(cast(models.Model, model))._default_manager
     return _cached(
         user,
         ("granted", permission.pk),
         lambda: sorted(
-            get_user_obj_perms_model(model)
-            .objects.filter(user=user, permission=permission)
-            .values_list("content_object_id", flat=True)
+            grants.filter(user=user, permission=permission).values_list(
+                "content_object_id", flat=True
+            )
         ),
     )
 

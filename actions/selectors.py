@@ -8,7 +8,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -79,10 +79,17 @@ def action_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Corr
 
 
 def action_detail_for(*, user, action_id: int) -> CorrectiveAction:
-    """``action_get_for`` plus the evidence files, for the detail view."""
+    """``action_get_for`` with its evidence files read, oldest first, for the detail view:
+    ``action.evidence.all()`` then needs no further query."""
     action = action_get_for(user=user, action_id=action_id)
-    action._evidence = list(
-        action.evidence.select_related("uploaded_by").order_by("created_at", "pk")
+    prefetch_related_objects(
+        [action],
+        Prefetch(
+            "evidence",
+            queryset=ActionEvidence.objects.select_related("uploaded_by").order_by(
+                "created_at", "pk"
+            ),
+        ),
     )
     return action
 

@@ -124,9 +124,7 @@ class ActionDetailOutputSerializer(ActionListOutputSerializer):
         ]
 
     def get_evidence(self, obj: CorrectiveAction) -> list[dict]:
-        files = getattr(obj, "_evidence", None)
-        if files is None:
-            files = list(obj.evidence.all())
+        files = list(obj.evidence.all())  # read once by ``action_detail_for``
         # many=True makes a ListSerializer, whose data is a list; the stubs type it a dict.
         return EvidenceOutputSerializer(files, many=True, context=self.context).data  # type: ignore[return-value]
 

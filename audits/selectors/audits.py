@@ -17,13 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership
 from accounts.permissions import organizations_with_perm
 from activity.models import ActivityEvent
-from audits.models import Answer, Audit, Campaign, Evidence
+from audits.models import Answer, Audit, AuditQuerySet, Campaign, Evidence
 from backend.api.filters import FilterSet
 
 Status = Audit.Status
 
 
-def _base() -> QuerySet[Audit]:
+def _base() -> AuditQuerySet:
     return Audit.objects.select_related(
         "buyer", "supplier", "questionnaire_version__questionnaire", "ruleset", "campaign"
     )
@@ -79,7 +79,7 @@ class AuditFilter(FilterSet):
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 
-def audit_list_for(*, user) -> QuerySet[Audit]:
+def audit_list_for(*, user) -> AuditQuerySet:
     """Every audit ``user`` may see, newest first, with what the lists read (constant queries).
 
     Lists send ids of the rule set and the campaign, not their contents: joining them would

@@ -1,35 +1,52 @@
-"""Helpers shared by the buyer and supplier pages: the supplier page guard, ownership, service
+"""Helpers shared by the buyer and supplier pages: the page guard of each side, ownership, service
 errors as messages, and answers as text."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Model
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
-from accounts.languages import request_language
+from accounts.languages import pick, request_language
+from accounts.models import Organization
+from actions.models import CorrectiveAction
+from portal.http import PortalRequest
+
+_Owned = TypeVar("_Owned", bound=Model)
+_View = Callable[..., HttpResponseBase]
 
 
-def supplier_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed in and acting for a supplier organization; anything else is 404 (a buyer must
-    not learn which supplier pages exist)."""
+def _organization_page(kind: str) -> Callable[[_View], _View]:
+    """A guard: signed in and acting for an organization of ``kind``; anything else is 404 (one
+    side must not learn which pages the other side has)."""
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        organization = getattr(request, "organization", None)
-        if organization is None or not organization.is_supplier:
-            raise Http404
-        return view(request, *args, **kwargs)
+    def guard(view: _View) -> _View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            organization = getattr(request, "organization", None)
+            if organization is None or organization.kind != kind:
+                raise Http404
+            return view(request, *args, **kwargs)
 
-    return login_required(wrapper)
+        return login_required(wrapper)
+
+    return guard
 
 
-def own(request: HttpRequest, obj: Any) -> Any:
+buyer_page = _organization_page(Organization.Kind.BUYER)
+supplier_page = _organization_page(Organization.Kind.SUPPLIER)
+
+
+def own(request: PortalRequest, obj: _Owned) -> _Owned:
     """``obj`` (an audit, campaign, relationship or corrective action the selectors let the
     user see) when it belongs to the organization the user acts for now, on that
     organization's side (``buyer_id`` for a buyer, ``supplier_id`` for a supplier); else 404.
@@ -80,3 +97,26 @@ def answer_text(question: dict, answer: Any) -> str:
     text = str(labels.get(str(value), value))
     unit = question.get("unit") or ""
     return f"{text} {unit}".strip()
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """A corrective action as the lists show it: the finding's title in the page's language and
+    whether it is overdue today."""
+
+    action: CorrectiveAction
+    title: str
+    overdue: bool
+
+
+def action_rows(
+    actions: Iterable[CorrectiveAction], *, lang: str, today: datetime.date | None = None
+) -> list[ActionRow]:
+    return [
+        ActionRow(
+            action=action,
+            title=pick(action.finding.title, lang),
+            overdue=action.is_overdue(today),
+        )
+        for action in actions
+    ]

@@ -11,26 +11,25 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.languages import pick, request_language
+from accounts.languages import request_language
 from accounts.permissions import has_org_perm
 from actions.selectors import action_list
 from audits.models import Audit
 from audits.selectors.audits import audit_list_for
 from backend.errors import Conflict
+from portal.http import PortalRequest
 from questionnaires.models import Category
 from rulesets.models import Rating
 from scoring.models import Score
@@ -39,7 +38,7 @@ from suppliers.imports import suppliers_import
 from suppliers.models import SupplierRelationship
 from suppliers.selectors import relationship_get_for, relationship_list_for
 
-from ._helpers import error_map, own
+from ._helpers import action_rows, buyer_page, error_map, own
 
 PAGE_SIZE = 50
 RATING_ORDER = ("low", "medium", "high", "critical", "not_rated")
@@ -51,32 +50,18 @@ NOT_ASSESSED = "not_assessed"
 # ---------------------------------------------------------------------------------------------
 
 
-def buyer_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed in and acting for a buyer organization; anything else is 404 (a supplier must not
-    learn that buyer pages exist)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        organization = getattr(request, "organization", None)
-        if organization is None or not organization.is_buyer:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
-
-
-def require_org_perm(request: HttpRequest, perm: str) -> None:
+def require_org_perm(request: PortalRequest, perm: str) -> None:
     """403 when the user's role in the active buyer lacks ``perm`` (a visible page, a role
     that may not use it)."""
     if not has_org_perm(request.user, perm, request.organization):
         raise PermissionDenied(_("Your role does not allow this page."))
 
 
-def paginate(request: HttpRequest, queryset) -> Any:
+def paginate(request: PortalRequest, queryset) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def query_without_page(request: HttpRequest) -> str:
+def query_without_page(request: PortalRequest) -> str:
     """The current filters as a query string, for pagination links."""
     pairs = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
     return urlencode(pairs)
@@ -108,7 +93,7 @@ def category_label(value: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _rating_bars(request: HttpRequest) -> list[dict] | None:
+def _rating_bars(request: PortalRequest) -> list[dict] | None:
     """Suppliers of the active buyer by latest rating, as bars (None: role cannot see the
     network)."""
     if not has_org_perm(request.user, "accounts.view_suppliers", request.organization):
@@ -134,7 +119,7 @@ def _rating_bars(request: HttpRequest) -> list[dict] | None:
 
 
 @buyer_page
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: PortalRequest) -> HttpResponse:
     org = request.organization
     audits = audit_list_for(user=request.user).filter(buyer=org)
     by_status = dict(
@@ -149,11 +134,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         audits.filter(status=Audit.Status.SUBMITTED).order_by("-submitted_at", "-pk")[:10]
     )
     overdue = action_list(user=request.user, filters={"overdue": "true"}).filter(buyer=org)
-    overdue_actions = list(overdue[:10])
+    overdue_actions = action_rows(overdue[:10], lang=request_language(request))
     overdue_count = overdue.count() if len(overdue_actions) == 10 else len(overdue_actions)
-    lang = request_language(request)
-    for action in overdue_actions:
-        action.title_text = pick(action.finding.title, lang)
     return render(
         request,
         "portal/buyer/dashboard.html",
@@ -175,7 +157,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 SUPPLIER_FILTERS = ("country", "criticality", "category", "rating", "search")
 
 
-def supplier_rows(request: HttpRequest) -> tuple[QuerySet, dict[str, str]]:
+def supplier_rows(request: PortalRequest) -> tuple[QuerySet, dict[str, str]]:
     """The active buyer's relationships with the filters of the query string applied."""
     org = request.organization
     params = {key: request.GET.get(key, "").strip() for key in SUPPLIER_FILTERS}
@@ -222,7 +204,7 @@ def import_error_rows(errors: dict[str, list[str]]) -> list[dict]:
     return rows
 
 
-def _suppliers_context(request: HttpRequest) -> dict:
+def _suppliers_context(request: PortalRequest) -> dict:
     rels, params = supplier_rows(request)
     page = paginate(request, rels)
     for rel in page.object_list:
@@ -246,18 +228,19 @@ def _suppliers_context(request: HttpRequest) -> dict:
 
 
 @buyer_page
-def suppliers(request: HttpRequest) -> HttpResponse:
+def suppliers(request: PortalRequest) -> HttpResponse:
     require_org_perm(request, "accounts.view_suppliers")
     return render(request, "portal/buyer/suppliers.html", _suppliers_context(request))
 
 
 @require_POST
 @buyer_page
-def suppliers_import_view(request: HttpRequest) -> HttpResponse:
+def suppliers_import_view(request: PortalRequest) -> HttpResponse:
     """Upload a CSV / XLSX of suppliers; a bad file shows every bad row, a good one the
     counts. htmx requests get the result fragment, others the whole page."""
     require_org_perm(request, "accounts.manage_suppliers")
     upload = request.FILES.get("file")
+    errors: dict[str, list[str]] | None
     if upload is None:
         summary, errors, conflict, status = None, {"file": [_("Choose a file.")]}, None, 400
     else:
@@ -278,15 +261,15 @@ def suppliers_import_view(request: HttpRequest) -> HttpResponse:
 def trend_chart(points: list[tuple[datetime.date, Decimal | None]]) -> dict | None:
     """An inline-SVG line of overall scores (0..100) by acceptance date, computed here so the
     page needs no chart script."""
-    points = [(d, float(v)) for d, v in points if v is not None]
-    if not points:
+    values = [(d, float(v)) for d, v in points if v is not None]
+    if not values:
         return None
     width, height, pad_x, pad_y = 600, 220, 40, 20
     inner_w, inner_h = width - 2 * pad_x, height - 2 * pad_y
-    step = inner_w / (len(points) - 1) if len(points) > 1 else 0
+    step = inner_w / (len(values) - 1) if len(values) > 1 else 0
     dots = []
-    for i, (day, value) in enumerate(points):
-        x = pad_x + (i * step if len(points) > 1 else inner_w / 2)
+    for i, (day, value) in enumerate(values):
+        x = pad_x + (i * step if len(values) > 1 else inner_w / 2)
         y = pad_y + (100 - value) * inner_h / 100
         dots.append({"x": round(x, 1), "y": round(y, 1), "value": value, "date": day})
     grid = [
@@ -305,7 +288,7 @@ def trend_chart(points: list[tuple[datetime.date, Decimal | None]]) -> dict | No
 
 
 @buyer_page
-def supplier_detail(request: HttpRequest, relationship_id: int) -> HttpResponse:
+def supplier_detail(request: PortalRequest, relationship_id: int) -> HttpResponse:
     rel = own(request, relationship_get_for(user=request.user, relationship_id=relationship_id))
     audits = list(
         audit_list_for(user=request.user)
@@ -318,8 +301,6 @@ def supplier_detail(request: HttpRequest, relationship_id: int) -> HttpResponse:
         "created_at", "pk"
     ):
         finals[score.audit_id] = score  # the newest final score of each audit wins
-    for audit in audits:
-        audit.final_score = finals.get(audit.pk)
     trend = sorted(
         (
             (timezone.localdate(a.accepted_at), finals[a.pk].overall)
@@ -334,7 +315,7 @@ def supplier_detail(request: HttpRequest, relationship_id: int) -> HttpResponse:
         {
             "rel": rel,
             "supplier": rel.supplier,
-            "audits": audits,
+            "audits": [{"audit": a, "final_score": finals.get(a.pk)} for a in audits],
             "chart": trend_chart(trend),
             "trend": trend,
             "can_issue": has_org_perm(request.user, "accounts.issue_audits", request.organization),

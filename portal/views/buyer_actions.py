@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,16 +18,17 @@ from accounts.languages import pick, request_language
 from actions import services as services
 from actions.models import CorrectiveAction
 from actions.selectors import action_detail_for, action_list, action_thread
+from portal.http import PortalRequest
 from scoring.models import Severity
 
-from ._helpers import own
+from ._helpers import action_rows, own
 from .buyer import buyer_page, paginate, query_without_page, run
 
 Status = CorrectiveAction.Status
 
 
 @buyer_page
-def actions(request: HttpRequest) -> HttpResponse:
+def actions(request: PortalRequest) -> HttpResponse:
     filters: dict[str, Any] = {}
     statuses = [s for s in request.GET.getlist("status") if s in Status.values]
     severities = [s for s in request.GET.getlist("severity") if s in Severity.values]
@@ -43,16 +44,14 @@ def actions(request: HttpRequest) -> HttpResponse:
         filters["suggested_verification"] = "true"
     qs = action_list(user=request.user, filters=filters).filter(buyer=request.organization)
     page = paginate(request, qs)
-    lang = request_language(request)
-    today = timezone.localdate()
-    for action in page.object_list:
-        action.title_text = pick(action.finding.title, lang)
-        action.overdue_now = action.is_overdue(today)
     return render(
         request,
         "portal/buyer/actions.html",
         {
             "page": page,
+            "rows": action_rows(
+                page.object_list, lang=request_language(request), today=timezone.localdate()
+            ),
             "query": query_without_page(request),
             "statuses": Status.choices,
             "severities": Severity.choices,
@@ -64,18 +63,18 @@ def actions(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _action(request: HttpRequest, action_id: int) -> CorrectiveAction:
+def _action(request: PortalRequest, action_id: int) -> CorrectiveAction:
     return own(request, action_detail_for(user=request.user, action_id=action_id))
 
 
-def _detail_context(request: HttpRequest, action: CorrectiveAction, **extra: Any) -> dict:
+def _detail_context(request: PortalRequest, action: CorrectiveAction, **extra: Any) -> dict:
     lang = request_language(request)
     moves = set(services.allowed_moves(action=action, user=request.user))
     context = {
         "action": action,
         "title": pick(action.finding.title, lang),
         "guidance": pick(action.finding.guidance, lang),
-        "evidence": action._evidence,
+        "evidence": list(action.evidence.all()),
         "thread": list(action_thread(user=request.user, action=action)),
         "moves": moves,
         "can_comment": request.user.has_perm(services.REVIEW, action),
@@ -89,7 +88,7 @@ def _detail_context(request: HttpRequest, action: CorrectiveAction, **extra: Any
 
 
 @buyer_page
-def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_detail(request: PortalRequest, action_id: int) -> HttpResponse:
     action = _action(request, action_id)
     return render(request, "portal/buyer/action_detail.html", _detail_context(request, action))
 
@@ -103,7 +102,7 @@ def _date(value: str) -> datetime.date | None:
 
 @require_POST
 @buyer_page
-def action_move(request: HttpRequest, action_id: int, move: str) -> HttpResponse:
+def action_move(request: PortalRequest, action_id: int, move: str) -> HttpResponse:
     """One buyer move through the corrective-action services; errors shown on its form."""
     action = _action(request, action_id)
     post = request.POST

@@ -10,9 +10,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -40,6 +39,7 @@ from audits.services.due_dates import audit_extend_due_date
 from audits.services.transitions import AUDITS
 from backend.errors import Conflict
 from flows.services import audit_accept
+from portal.http import PortalRequest
 from questionnaires.render import render_version
 from scoring.models import Severity
 from scoring.selectors import score_get_for
@@ -65,7 +65,7 @@ Status = Audit.Status
 
 
 @buyer_page
-def audits(request: HttpRequest) -> HttpResponse:
+def audits(request: PortalRequest) -> HttpResponse:
     qs = audit_list_for(user=request.user).filter(buyer=request.organization)
     statuses = [s for s in request.GET.getlist("status") if s in Status.values]
     if statuses:
@@ -77,9 +77,6 @@ def audits(request: HttpRequest) -> HttpResponse:
     if campaign.isdigit():
         qs = qs.filter(campaign_id=int(campaign))
     page = paginate(request, qs)
-    today = timezone.localdate()
-    for audit in page.object_list:
-        audit.overdue_now = audit.is_overdue(today)
     return render(
         request,
         "portal/buyer/audits.html",
@@ -94,7 +91,7 @@ def audits(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _can_issue(request: HttpRequest) -> bool:
+def _can_issue(request: PortalRequest) -> bool:
     return has_org_perm(request.user, "accounts.issue_audits", request.organization)
 
 
@@ -104,7 +101,7 @@ def _can_issue(request: HttpRequest) -> bool:
 
 
 @buyer_page
-def audit_new(request: HttpRequest) -> HttpResponse:
+def audit_new(request: PortalRequest) -> HttpResponse:
     require_org_perm(request, "accounts.issue_audits")
     buyer = request.organization
     initial = {"supplier": request.GET.get("supplier")} if request.GET.get("supplier") else None
@@ -138,7 +135,7 @@ def audit_new(request: HttpRequest) -> HttpResponse:
 
 
 @buyer_page
-def campaign_new(request: HttpRequest) -> HttpResponse:
+def campaign_new(request: PortalRequest) -> HttpResponse:
     require_org_perm(request, "accounts.issue_audits")
     buyer = request.organization
     form = CampaignForm(request.POST or None, user=request.user, buyer=buyer)
@@ -169,7 +166,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/buyer/campaign_new.html", {"form": form}, status=status)
 
 
-def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+def _campaign(request: PortalRequest, campaign_id: int) -> Campaign:
     return own(request, campaign_get_for(user=request.user, campaign_id=campaign_id))
 
 
@@ -178,7 +175,7 @@ def _campaign_finished(campaign: Campaign) -> bool:
 
 
 @buyer_page
-def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign_detail(request: PortalRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     return render(
         request,
@@ -188,7 +185,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @buyer_page
-def campaign_progress(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign_progress(request: PortalRequest, campaign_id: int) -> HttpResponse:
     """The progress fragment; it carries the polling trigger only while work remains."""
     campaign = _campaign(request, campaign_id)
     return render(
@@ -208,7 +205,8 @@ def _sections(audit: Audit, lang: str) -> list[dict]:
     answers = {a.question.code: a for a in answers_for(audit)}
     files: dict[str, list] = defaultdict(list)
     for evidence in evidence_for(audit):
-        files[evidence.question.code].append(evidence)
+        if evidence.question is not None:
+            files[evidence.question.code].append(evidence)
     sections = []
     for section in doc["sections"]:
         questions = []
@@ -226,7 +224,7 @@ def _sections(audit: Audit, lang: str) -> list[dict]:
     return sections
 
 
-def _score_view(request: HttpRequest, audit: Audit, lang: str) -> dict | None:
+def _score_view(request: PortalRequest, audit: Audit, lang: str) -> dict | None:
     try:
         _audit, score = score_get_for(request.user, audit.pk)
     except Conflict:
@@ -265,7 +263,7 @@ def _score_view(request: HttpRequest, audit: Audit, lang: str) -> dict | None:
     }
 
 
-def _review_context(request: HttpRequest, audit: Audit, **extra: Any) -> dict:
+def _review_context(request: PortalRequest, audit: Audit, **extra: Any) -> dict:
     lang = request_language(request)
     user = request.user
     can = {
@@ -293,12 +291,12 @@ def _review_context(request: HttpRequest, audit: Audit, **extra: Any) -> dict:
     return context
 
 
-def _audit(request: HttpRequest, audit_id: int) -> Audit:
+def _audit(request: PortalRequest, audit_id: int) -> Audit:
     return own(request, audit_get_for(user=request.user, audit_id=audit_id))
 
 
 @buyer_page
-def audit_review(request: HttpRequest, audit_id: int) -> HttpResponse:
+def audit_review(request: PortalRequest, audit_id: int) -> HttpResponse:
     audit = _audit(request, audit_id)
     return render(request, "portal/buyer/audit_review.html", _review_context(request, audit))
 
@@ -318,7 +316,7 @@ def _posted_date(value: str) -> datetime.date | None:
 
 @require_POST
 @buyer_page
-def audit_move(request: HttpRequest, audit_id: int, move: str) -> HttpResponse:
+def audit_move(request: PortalRequest, audit_id: int, move: str) -> HttpResponse:
     """Accept, return (comment required) or cancel (reason required) through the services;
     their errors are shown on the form that was sent."""
     audit = _audit(request, audit_id)
@@ -354,7 +352,7 @@ def audit_move(request: HttpRequest, audit_id: int, move: str) -> HttpResponse:
 
 @require_POST
 @buyer_page
-def audit_reviewers(request: HttpRequest, audit_id: int) -> HttpResponse:
+def audit_reviewers(request: PortalRequest, audit_id: int) -> HttpResponse:
     audit = _audit(request, audit_id)
     form = ReviewersForm(request.POST, buyer=request.organization)
     status = 400

@@ -13,10 +13,10 @@ page shows); corrective actions in ``supplier_actions``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -29,12 +29,13 @@ from audits.selectors.audits import answer_rows_by_audit, audit_get_for, audit_l
 from audits.services.audits import visible_codes
 from audits.services.evidence import ALLOWED_TYPES
 from backend.errors import Conflict
+from portal.http import PortalRequest
 from questionnaires.models import Category
 from scoring.engine import AnswerValue
 from scoring.models import Severity
 from scoring.selectors import findings_for, score_get_for
 
-from ._helpers import content_language, own, supplier_page
+from ._helpers import action_rows, content_language, own, supplier_page
 
 Status = Audit.Status
 
@@ -51,7 +52,7 @@ ACCEPT = ",".join(
 # ---------------------------------------------------------------------------------------------
 
 
-def supplier_audit(request: HttpRequest, audit_id: int) -> Audit:
+def supplier_audit(request: PortalRequest, audit_id: int) -> Audit:
     """A visible audit of the active supplier; drafts do not exist for the supplier yet."""
     audit = own(request, audit_get_for(user=request.user, audit_id=audit_id))
     if audit.status == Status.DRAFT:
@@ -68,7 +69,7 @@ def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 100
 
 
-def is_answered(answer: AnswerValue | None) -> bool:
+def is_answered(answer: AnswerValue | None) -> TypeGuard[AnswerValue]:
     return answer is not None and has_answer(answer.value, answer.not_applicable)
 
 
@@ -78,7 +79,7 @@ def is_answered(answer: AnswerValue | None) -> bool:
 
 
 @supplier_page
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: PortalRequest) -> HttpResponse:
     """Audits to answer (due date, status, progress, overdue first) and open corrective
     actions; past audits below. A constant number of queries whatever the number of audits."""
     org = request.organization
@@ -108,14 +109,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         else:
             past.append(row)
     to_answer.sort(key=lambda r: (not r["overdue"], r["audit"].due_date, r["audit"].pk))
-    actions = list(
+    actions = action_rows(
         action_list(user=request.user, filters={"status": OPEN_ACTION_STATES}).filter(
             supplier_id=org.pk
-        )
+        ),
+        lang=lang,
+        today=today,
     )
-    for action in actions:
-        action.title_text = pick(action.finding.title, lang)
-        action.overdue_now = action.is_overdue(today)
     return render(
         request,
         "portal/supplier/dashboard.html",
@@ -129,7 +129,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @supplier_page
-def audit_score(request: HttpRequest, audit_id: int) -> HttpResponse:
+def audit_score(request: PortalRequest, audit_id: int) -> HttpResponse:
     """The released score, category scores and findings with guidance in the user's language;
     a friendly note while it is not released."""
     audit = supplier_audit(request, audit_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,23 +21,25 @@ from actions.selectors import action_detail_for, action_evidence_get_for, action
 from activity.labels import ACTION_EVENT_LABELS, event_label
 from audits.http import evidence_response
 from backend.errors import Conflict
+from portal.http import PortalRequest
 
-from ._helpers import add_errors, content_language, error_map, own, supplier_page
+from ._helpers import action_rows, add_errors, content_language, error_map, own, supplier_page
 from .supplier import ACCEPT
 
 
 @supplier_page
-def actions(request: HttpRequest) -> HttpResponse:
+def actions(request: PortalRequest) -> HttpResponse:
     """The supplier's corrective actions: open ones first (overdue highlighted), then closed."""
     lang = content_language(request)
     today = timezone.localdate()
-    rows = list(action_list(user=request.user).filter(supplier_id=request.organization.pk))
-    for action in rows:
-        action.title_text = pick(action.finding.title, lang)
-        action.overdue_now = action.is_overdue(today)
-    open_rows = [a for a in rows if a.status not in CorrectiveAction.CLOSED_STATES]
-    open_rows.sort(key=lambda a: (not a.overdue_now, a.due_date, a.pk))
-    closed = [a for a in rows if a.status in CorrectiveAction.CLOSED_STATES]
+    rows = action_rows(
+        action_list(user=request.user).filter(supplier_id=request.organization.pk),
+        lang=lang,
+        today=today,
+    )
+    open_rows = [r for r in rows if r.action.status not in CorrectiveAction.CLOSED_STATES]
+    open_rows.sort(key=lambda r: (not r.overdue, r.action.due_date, r.action.pk))
+    closed = [r for r in rows if r.action.status in CorrectiveAction.CLOSED_STATES]
     return render(
         request, "portal/supplier/actions.html", {"open_actions": open_rows, "closed": closed}
     )
@@ -77,12 +79,12 @@ class CommentForm(forms.Form):
     )
 
 
-def _action(request: HttpRequest, action_id: int) -> CorrectiveAction:
+def _action(request: PortalRequest, action_id: int) -> CorrectiveAction:
     return own(request, action_detail_for(user=request.user, action_id=action_id))
 
 
 def _action_page(
-    request: HttpRequest,
+    request: PortalRequest,
     action: CorrectiveAction,
     *,
     plan_form: PlanForm | None = None,
@@ -116,7 +118,7 @@ def _action_page(
             "title": pick(action.finding.title, lang),
             "guidance": pick(action.finding.guidance, lang),
             "overdue": action.is_overdue(),
-            "evidence": action._evidence,
+            "evidence": list(action.evidence.all()),
             "thread": thread,
             "can_plan": "submit_plan" in moves,
             "can_submit_evidence": "submit_evidence" in moves,
@@ -132,17 +134,17 @@ def _action_page(
     )
 
 
-def _done(request: HttpRequest, action: CorrectiveAction, message: str) -> HttpResponse:
+def _done(request: PortalRequest, action: CorrectiveAction, message: str) -> HttpResponse:
     messages.success(request, message)
     return _back_to_action(request, action)
 
 
-def _conflict(request: HttpRequest, action: CorrectiveAction, exc: Conflict) -> HttpResponse:
+def _conflict(request: PortalRequest, action: CorrectiveAction, exc: Conflict) -> HttpResponse:
     messages.error(request, str(exc))
     return _back_to_action(request, action)
 
 
-def _back_to_action(request: HttpRequest, action: CorrectiveAction) -> HttpResponse:
+def _back_to_action(request: PortalRequest, action: CorrectiveAction) -> HttpResponse:
     url = reverse("portal:supplier_action", args=[action.pk])
     if request.htmx:
         return HttpResponseClientRedirect(url)
@@ -150,13 +152,13 @@ def _back_to_action(request: HttpRequest, action: CorrectiveAction) -> HttpRespo
 
 
 @supplier_page
-def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_detail(request: PortalRequest, action_id: int) -> HttpResponse:
     return _action_page(request, _action(request, action_id))
 
 
 @supplier_page
 @require_POST
-def action_plan(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_plan(request: PortalRequest, action_id: int) -> HttpResponse:
     action = _action(request, action_id)
     form = PlanForm(request.POST)
     if form.is_valid():
@@ -175,7 +177,7 @@ def action_plan(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @supplier_page
 @require_POST
-def action_evidence(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_evidence(request: PortalRequest, action_id: int) -> HttpResponse:
     action = _action(request, action_id)
     form = EvidenceForm(request.POST)
     form.is_valid()
@@ -202,7 +204,7 @@ def action_evidence(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @supplier_page
 @require_POST
-def action_file_add(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_file_add(request: PortalRequest, action_id: int) -> HttpResponse:
     action = _action(request, action_id)
     try:
         action_services.action_evidence_add(
@@ -217,7 +219,7 @@ def action_file_add(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @supplier_page
-def action_file_download(request: HttpRequest, action_id: int, evidence_id: int) -> FileResponse:
+def action_file_download(request: PortalRequest, action_id: int, evidence_id: int) -> FileResponse:
     _action(request, action_id)
     evidence = action_evidence_get_for(
         user=request.user, action_id=action_id, evidence_id=evidence_id
@@ -227,7 +229,7 @@ def action_file_download(request: HttpRequest, action_id: int, evidence_id: int)
 
 @supplier_page
 @require_POST
-def action_comment_view(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_comment_view(request: PortalRequest, action_id: int) -> HttpResponse:
     action = _action(request, action_id)
     form = CommentForm(request.POST)
     form.is_valid()

@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.urls import reverse
 from audits.models import Audit
 from audits.selectors.audits import events_for, evidence_for
 from audits.services.audits import answer_values, missing_for_submit, prefill_source, visible_codes
+from portal.http import PortalRequest
 from questionnaires.models import Question
 from questionnaires.render import render_version
 
@@ -32,7 +33,7 @@ class AuditPage:
     """What the answer page shows of one audit: the questionnaire in the user's language, the
     answers, which questions are visible, the evidence files and who may edit."""
 
-    def __init__(self, request: HttpRequest, audit: Audit):
+    def __init__(self, request: PortalRequest, audit: Audit):
         self.request = request
         self.audit = audit
         self.lang = content_language(request)
@@ -46,7 +47,7 @@ class AuditPage:
         self.load_answers()
         self.evidence: dict[str, list] = defaultdict(list)
         for item in evidence_for(audit):
-            if item.question_id:
+            if item.question is not None:
                 self.evidence[item.question.code].append(item)
 
     def load_answers(self) -> None:
@@ -185,7 +186,7 @@ def _buyer_notes(request: HttpRequest, audit: Audit) -> tuple[Any, Any]:
 
 
 def render_answer_page(
-    request: HttpRequest,
+    request: PortalRequest,
     page: AuditPage,
     section: dict,
     *,
@@ -233,7 +234,7 @@ def render_answer_page(
 
 
 def question_response(
-    request: HttpRequest,
+    request: PortalRequest,
     page: AuditPage,
     code: str,
     *,
@@ -283,7 +284,7 @@ def question_response(
 
 
 def _question_html(
-    request: HttpRequest, page: AuditPage, section: dict, item: dict, *, check: bool, oob=False
+    request: PortalRequest, page: AuditPage, section: dict, item: dict, *, check: bool, oob=False
 ) -> str:
     """One question's partial (``_question.html``); ``oob`` for an out-of-band swap."""
     context = {
@@ -299,7 +300,7 @@ def _question_html(
     return render_to_string("portal/supplier/_question.html", context, request=request)
 
 
-def back_to_question(page: AuditPage, code: str, request: HttpRequest) -> HttpResponse:
+def back_to_question(page: AuditPage, code: str, request: PortalRequest) -> HttpResponse:
     section, _q = page.where[code]
     check = request.POST.get("check") == "1"
     return redirect(page.url(section["code"], check=check) + f"#q-{code}")

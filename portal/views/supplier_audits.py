@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from audits.services.audits import answers_save, audit_prefill, missing_for_subm
 from audits.services.evidence import evidence_delete, evidence_upload
 from backend.errors import Conflict
 from flows.services import audit_submit
+from portal.http import PortalRequest
 from questionnaires.models import Question
 
 from ._helpers import error_map, supplier_page
@@ -27,7 +28,7 @@ from .supplier_answer_page import AuditPage, back_to_question, question_response
 
 
 @supplier_page
-def audit_answer(request: HttpRequest, audit_id: int) -> HttpResponse:
+def audit_answer(request: PortalRequest, audit_id: int) -> HttpResponse:
     """One section of the questionnaire (``?section=CODE``); ``?check=1`` marks what still
     stops submission. Read-only once the audit is submitted or for users who cannot answer."""
     audit = supplier_audit(request, audit_id)
@@ -46,7 +47,7 @@ def _posted_value(q: dict, data) -> Any:
 
 @supplier_page
 @require_POST
-def answer_save(request: HttpRequest, audit_id: int, code: str) -> HttpResponse:
+def answer_save(request: PortalRequest, audit_id: int, code: str) -> HttpResponse:
     """Save one answer through ``answers_save`` (400 with the question's message, 409 when the
     audit is no longer editable)."""
     audit = supplier_audit(request, audit_id)
@@ -93,7 +94,7 @@ def answer_save(request: HttpRequest, audit_id: int, code: str) -> HttpResponse:
 
 @supplier_page
 @require_POST
-def evidence_add(request: HttpRequest, audit_id: int, code: str) -> HttpResponse:
+def evidence_add(request: PortalRequest, audit_id: int, code: str) -> HttpResponse:
     """Upload an evidence file to a question (``evidence_upload`` checks size and type)."""
     audit = supplier_audit(request, audit_id)
     page = AuditPage(request, audit)
@@ -125,10 +126,10 @@ def evidence_add(request: HttpRequest, audit_id: int, code: str) -> HttpResponse
 
 @supplier_page
 @require_POST
-def evidence_remove(request: HttpRequest, audit_id: int, evidence_id: int) -> HttpResponse:
+def evidence_remove(request: PortalRequest, audit_id: int, evidence_id: int) -> HttpResponse:
     audit = supplier_audit(request, audit_id)
     evidence = evidence_get_for(audit=audit, evidence_id=evidence_id)
-    code = evidence.question.code if evidence.question_id else None
+    code = evidence.question.code if evidence.question is not None else None
     errors: list[str] = []
     status = 200
     try:
@@ -149,7 +150,7 @@ def evidence_remove(request: HttpRequest, audit_id: int, evidence_id: int) -> Ht
 
 
 @supplier_page
-def evidence_download(request: HttpRequest, audit_id: int, evidence_id: int) -> FileResponse:
+def evidence_download(request: PortalRequest, audit_id: int, evidence_id: int) -> FileResponse:
     audit = supplier_audit(request, audit_id)
     evidence = evidence_get_for(audit=audit, evidence_id=evidence_id)
     return evidence_response(evidence)
@@ -157,7 +158,7 @@ def evidence_download(request: HttpRequest, audit_id: int, evidence_id: int) -> 
 
 @supplier_page
 @require_POST
-def audit_prefill_view(request: HttpRequest, audit_id: int) -> HttpResponse:
+def audit_prefill_view(request: PortalRequest, audit_id: int) -> HttpResponse:
     """Copy answers from the supplier's last submission into the unanswered questions."""
     audit = supplier_audit(request, audit_id)
     try:
@@ -190,7 +191,7 @@ def audit_prefill_view(request: HttpRequest, audit_id: int) -> HttpResponse:
 
 @supplier_page
 @require_POST
-def audit_submit_view(request: HttpRequest, audit_id: int) -> HttpResponse:
+def audit_submit_view(request: PortalRequest, audit_id: int) -> HttpResponse:
     """Submit; when something is missing, the page again (400) with the list at the top, on
     the first section that has a missing question, each one marked in place."""
     audit = supplier_audit(request, audit_id)

@@ -249,7 +249,7 @@ def _parse_max_length(check: _Checker, max_length: object, where) -> int | None:
     ):
         check.add(where("max_length"), "expected a positive integer")
         return None
-    return max_length  # type: ignore[return-value]
+    return max_length
 
 
 def _parse_choices(check, raw, s_index, q_index, code) -> list[dict]:

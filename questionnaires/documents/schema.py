@@ -87,9 +87,11 @@ def plain_number(value: object) -> int | float | None:
     """A number as int when integral, else float; None for anything that is not a number."""
     if value is None or isinstance(value, bool):
         return None
+    if not isinstance(value, str | int | float | Decimal):
+        return None
     try:
-        number = Decimal(str(value).strip()) if isinstance(value, str) else Decimal(value)
-    except (InvalidOperation, ValueError, TypeError):
+        number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+    except (InvalidOperation, ValueError):
         return None
     if not number.is_finite():
         return None
