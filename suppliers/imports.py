@@ -8,11 +8,10 @@ import is idempotent on (buyer, legal id): importing the same file again changes
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TypedDict
 
 import pandas as pd
 from django.conf import settings
@@ -28,6 +27,7 @@ from accounts.services import validate_country, validate_language
 from activity.events import Verb, organization_event
 
 from .models import SupplierRelationship
+from .reading import read_table
 from .selectors import existing_supplier_legal_ids
 from .services import normalize_legal_id, supplier_add
 
@@ -51,16 +51,11 @@ MAX_LENGTHS = {
     "category": 100,
     "admin_name": 150,
 }
-XLSX_MAGIC = b"PK\x03\x04"
 HEADER_ROW = 1
 
 
 def _max_rows() -> int:
     return getattr(settings, "FAIRLINK_IMPORT_MAX_ROWS", 5000)
-
-
-def _max_bytes() -> int:
-    return getattr(settings, "FAIRLINK_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 
 
 def _row_key(number: int) -> str:
@@ -85,64 +80,28 @@ class ImportSummary:
         }
 
 
+class SupplierValues(TypedDict):
+    """One row, cleaned: what ``supplier_add`` takes."""
+
+    legal_id: str
+    name: str
+    country: str
+    industry: str
+    size_class: str
+    province: str
+    headcount: int | None
+    buyer_ref: str
+    criticality: str
+    category: str
+    admin_email: str
+    admin_name: str
+    admin_language: str
+
+
 @dataclass
 class _Row:
     number: int
-    values: dict[str, object] = field(default_factory=dict)
-
-
-# -- reading ---------------------------------------------------------------------------------
-
-
-def read_table(file) -> pd.DataFrame:
-    """Read an uploaded CSV or XLSX into a DataFrame of strings (legal ids keep leading
-    zeros; blanks are ""). The format is decided by the extension and checked on the content."""
-    name = (getattr(file, "name", "") or "").lower()
-    raw = file.read()
-    if len(raw) > _max_bytes():
-        raise ValidationError(
-            {"file": _("The file is larger than %(mb)d MB.") % {"mb": _max_bytes() // 2**20}}
-        )
-    if not raw:
-        raise ValidationError({"file": _("The file is empty.")})
-    is_zip = raw.startswith(XLSX_MAGIC)
-    if name.endswith(".xlsx"):
-        if not is_zip:
-            raise ValidationError({"file": _("This .xlsx file is not an Excel workbook.")})
-        try:
-            frame = pd.read_excel(
-                io.BytesIO(raw), engine="openpyxl", dtype=str, keep_default_na=False
-            )
-        except (ValueError, KeyError, OSError) as exc:
-            raise ValidationError({"file": _("The workbook cannot be read: %s") % exc}) from exc
-    elif name.endswith(".csv"):
-        if is_zip or b"\x00" in raw:
-            raise ValidationError({"file": _("This .csv file is not a text file.")})
-        text = _decode(raw)
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-            sep = dialect.delimiter
-        except csv.Error:
-            sep = ","
-        try:
-            frame = pd.read_csv(
-                io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, skip_blank_lines=True
-            )
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise ValidationError({"file": _("The CSV file cannot be read: %s") % exc}) from exc
-    else:
-        raise ValidationError({"file": _("Upload a .csv or .xlsx file.")})
-    return frame
-
-
-def _decode(raw: bytes) -> str:
-    # Excel on Chinese Windows saves CSV as GB18030; everything else should be UTF-8.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError({"file": _("Save the CSV file as UTF-8.")})
+    values: SupplierValues
 
 
 # -- validating ------------------------------------------------------------------------------
@@ -172,33 +131,49 @@ def _header_errors(columns: list[str]) -> list[str]:
     return errors
 
 
-def _validate_row(raw: dict[str, str], existing: set[str]) -> tuple[dict[str, object], list[str]]:
+def _validate_row(raw: dict[str, str], existing: set[str]) -> tuple[SupplierValues, list[str]]:
     """Clean one row; returns the values and a message per bad column."""
     errors: list[str] = []
 
     def bad(column: str, message: str) -> None:
         errors.append(f"{column}: {message}")
 
-    values: dict[str, object] = {column: raw.get(column, "") for column in COLUMNS}
+    def text(column: str) -> str:
+        return raw.get(column, "")
+
     for column, limit in MAX_LENGTHS.items():
-        if len(str(values[column])) > limit:
+        if len(text(column)) > limit:
             bad(column, _("longer than %(n)d characters") % {"n": limit})
 
-    legal_id = normalize_legal_id(values["legal_id"])
-    values["legal_id"] = legal_id
+    values = SupplierValues(
+        legal_id=normalize_legal_id(text("legal_id")),
+        name=text("name"),
+        country=text("country"),
+        industry=text("industry"),
+        size_class=text("size_class"),
+        province=text("province"),
+        headcount=None,
+        buyer_ref=text("buyer_ref"),
+        criticality=text("criticality"),
+        category=text("category"),
+        admin_email=text("admin_email"),
+        admin_name=text("admin_name"),
+        admin_language=text("admin_language"),
+    )
+    legal_id = values["legal_id"]
     if not legal_id:
         bad("legal_id", _("required"))
     is_new = legal_id not in existing
     if not values["name"] and is_new:
         bad("name", _("required for a supplier not yet on Fairlink"))
-    _clean_profile(values, is_new, bad)
+    _clean_profile(values, text("headcount"), is_new, bad)
     _clean_criticality(values, bad)
     _clean_admin(values, bool(legal_id) and is_new, bad)
     return values, errors
 
 
 def _clean_profile(
-    values: dict[str, object], is_new: bool, bad: Callable[[str, str], None]
+    values: SupplierValues, headcount: str, is_new: bool, bad: Callable[[str, str], None]
 ) -> None:
     """Country, industry, size class (required for a new supplier) and headcount."""
     country = values["country"]
@@ -215,7 +190,7 @@ def _clean_profile(
         except ValidationError as exc:
             bad("industry", exc.messages[0] if industry else _("required"))
 
-    size_class = str(values["size_class"]).lower()
+    size_class = values["size_class"].lower()
     values["size_class"] = size_class
     if (size_class or is_new) and size_class not in Organization.SizeClass.values:
         bad(
@@ -224,7 +199,6 @@ def _clean_profile(
             % {"v": values["size_class"], "choices": ", ".join(Organization.SizeClass.values)},
         )
 
-    headcount = values["headcount"]
     if headcount:
         try:
             number = float(str(headcount).replace(",", ""))
@@ -237,8 +211,8 @@ def _clean_profile(
         values["headcount"] = None
 
 
-def _clean_criticality(values: dict[str, object], bad: Callable[[str, str], None]) -> None:
-    criticality = str(values["criticality"]).lower() or SupplierRelationship.Criticality.MEDIUM
+def _clean_criticality(values: SupplierValues, bad: Callable[[str, str], None]) -> None:
+    criticality = values["criticality"].lower() or SupplierRelationship.Criticality.MEDIUM
     values["criticality"] = criticality
     if criticality not in SupplierRelationship.Criticality.values:
         bad(
@@ -252,11 +226,11 @@ def _clean_criticality(values: dict[str, object], bad: Callable[[str, str], None
 
 
 def _clean_admin(
-    values: dict[str, object], needs_admin: bool, bad: Callable[[str, str], None]
+    values: SupplierValues, needs_admin: bool, bad: Callable[[str, str], None]
 ) -> None:
     """The first administrator's email (required for a supplier not yet on Fairlink) and
     language."""
-    email = str(values["admin_email"]).lower()
+    email = values["admin_email"].lower()
     values["admin_email"] = email
     if email:
         try:
@@ -292,7 +266,7 @@ def validate_table(frame: pd.DataFrame) -> list[_Row]:
     first_seen: dict[str, int] = {}
     for index, record in enumerate(records):
         number = index + HEADER_ROW + 1
-        raw = {key: _text(value) for key, value in record.items()}
+        raw = {str(key): _text(value) for key, value in record.items()}
         if not any(raw.values()):
             continue  # a blank line in the sheet
         values, row_errors = _validate_row(raw, existing)

@@ -1,14 +1,5 @@
-"""XLSX import and export of questionnaire documents, for people who author in Excel.
-
-The workbook follows XLSForm's layout: a ``survey`` sheet with one row per question, a
-``choices`` sheet with one row per answer choice, plus ``sections`` and ``settings``. Texts take
-one column per language (``text::en``, ``text::zh-Hans``). The column list is documented in
-docs/questionnaires.md ("Authoring in Excel"). Reading goes through pandas (openpyxl engine),
-writing through xlsxwriter.
-
-Problems are located by sheet, row, question code and field, e.g.
-``survey!row 7 (EMP_05) field text[zh-Hans]``.
-"""
+"""Reading a questionnaire workbook into a canonical document (pandas with openpyxl), with
+each problem located by sheet, row, question code and field."""
 
 from __future__ import annotations
 
@@ -19,41 +10,23 @@ import zipfile
 from typing import Any
 
 import pandas as pd
-import xlsxwriter
 
-from .documents import DocumentError, Locator, Problem, parse_document
+from questionnaires.documents import DocumentError, Locator, Problem, parse_document
 
-SURVEY, CHOICES, SECTIONS, SETTINGS = "survey", "choices", "sections", "settings"
-
-# Columns of each sheet; "*::lang" columns repeat per language of the questionnaire.
-SURVEY_COLUMNS = (
-    "section",
-    "code",
-    "type",
-    "text::*",
-    "help::*",
-    "required",
-    "allow_na",
-    "evidence",
-    "category",
-    "visible_if",
-    "refs",
-    "min",
-    "max",
-    "integer",
-    "unit::*",
-    "max_length",
+from .layout import (
+    BOOLEAN_FIELDS,
+    CHOICE_COLUMNS,
+    CHOICES,
+    FALSE_WORDS,
+    LANG_COLUMN,
+    SECTION_COLUMNS,
+    SECTIONS,
+    SETTINGS,
+    SETTINGS_COLUMNS,
+    SURVEY,
+    SURVEY_COLUMNS,
+    TRUE_WORDS,
 )
-CHOICE_COLUMNS = ("question", "value", "label::*")
-SECTION_COLUMNS = ("code", "title::*")
-SETTINGS_COLUMNS = ("code", "version", "languages", "title::*", "description::*")
-
-BOOLEAN_FIELDS = ("required", "allow_na", "integer")
-TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x", "是"})
-FALSE_WORDS = frozenset({"false", "no", "n", "0", "否"})
-
-_LANG_COLUMN = re.compile(r"^([a-z_]+)(?:::|\[)([A-Za-z-]+)\]?$")
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class XlsxLocator(Locator):
@@ -85,11 +58,6 @@ def _code(code: str | None) -> str:
     return f" ({code})" if code else ""
 
 
-# ---------------------------------------------------------------------------------------------
-# Reading
-# ---------------------------------------------------------------------------------------------
-
-
 def _cell(value: Any) -> Any:
     """A cell as a plain value: None for empty, stripped strings, ints for integral floats."""
     if value is None:
@@ -119,7 +87,7 @@ def _boolean(value: Any) -> Any:
 
 def _rows(frame: pd.DataFrame) -> list[tuple[int, dict[str, Any]]]:
     """(spreadsheet row number, {column: value}) for every non-blank row."""
-    out = []
+    out: list[tuple[int, dict[str, Any]]] = []
     columns = [str(c).strip() for c in frame.columns]
     for index, values in enumerate(frame.itertuples(index=False, name=None)):
         row = {col: _cell(v) for col, v in zip(columns, values, strict=True)}
@@ -135,7 +103,7 @@ def _check_columns(sheet: str, frame: pd.DataFrame, allowed, problems: list[Prob
         name = str(column).strip()
         if name.startswith("Unnamed:"):
             continue
-        match = _LANG_COLUMN.match(name)
+        match = LANG_COLUMN.match(name)
         if name in plain or (match and match[1] in per_language):
             continue
         problems.append(Problem(f"{sheet}!row 1 field {name}", f"unknown column '{name}'"))
@@ -144,7 +112,7 @@ def _check_columns(sheet: str, frame: pd.DataFrame, allowed, problems: list[Prob
 def _texts(row: dict[str, Any], field: str) -> dict[str, Any] | None:
     texts = {}
     for column, value in row.items():
-        match = _LANG_COLUMN.match(column)
+        match = LANG_COLUMN.match(column)
         if match and match[1] == field and value is not None:
             texts[match[2]] = str(value)
     return texts or None
@@ -259,7 +227,7 @@ def _read_sections(
             )
             continue
         locator.section_rows[len(doc["sections"])] = row_number
-        section = {"code": code, "title": _texts(row, "title"), "questions": []}
+        section: dict[str, Any] = {"code": code, "title": _texts(row, "title"), "questions": []}
         sections[key] = section
         doc["sections"].append(section)
     return sections
@@ -340,84 +308,3 @@ def _survey_item(row: dict[str, Any]) -> dict[str, Any]:
     if row.get("refs") is not None:
         item["refs"] = _split_refs(row["refs"])
     return item
-
-
-# ---------------------------------------------------------------------------------------------
-# Writing
-# ---------------------------------------------------------------------------------------------
-
-
-def _columns(spec: tuple[str, ...], languages: list[str]) -> list[str]:
-    out = []
-    for column in spec:
-        if column.endswith("::*"):
-            out.extend(f"{column[:-3]}::{lang}" for lang in languages)
-        else:
-            out.append(column)
-    return out
-
-
-def _value(record: dict[str, Any], column: str) -> Any:
-    if "::" in column:
-        field, lang = column.split("::", 1)
-        return (record.get(field) or {}).get(lang)
-    return record.get(column)
-
-
-# What a spreadsheet reads as the start of a formula (OWASP CSV injection).
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def write_xlsx(doc: dict) -> bytes:
-    """A canonical document as an XLSX workbook (survey, choices, sections, settings)."""
-    languages = doc["languages"]
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    quoted = workbook.add_format({"quote_prefix": True, "text_wrap": True, "valign": "top"})
-
-    def sheet(name: str, columns: list[str], records: list[dict[str, Any]]) -> None:
-        ws = workbook.add_worksheet(name)
-        for col, title in enumerate(columns):
-            ws.write_string(0, col, title, header)
-            wide = title.split("::")[0] in ("text", "help", "label", "title", "description")
-            ws.set_column(col, col, 48 if wide else 14, wrap if wide else None)
-        ws.freeze_panes(1, 0)
-        for row, record in enumerate(records, start=1):
-            for col, column in enumerate(columns):
-                value = _value(record, column)
-                if value is None or value == "":
-                    continue
-                if isinstance(value, bool):
-                    ws.write_boolean(row, col, value)
-                elif isinstance(value, int | float):
-                    ws.write_number(row, col, value)
-                else:
-                    text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
-                    # Text that a spreadsheet would take for a formula keeps Excel's hidden quote
-                    # prefix (a style, so the cell's value and the round trip are unchanged).
-                    unsafe = text[:1] in FORMULA_LEADS
-                    ws.write_string(row, col, text, quoted if unsafe else None)
-
-    survey, choices = [], []
-    for section in doc["sections"]:
-        for q in section["questions"]:
-            survey.append({**q, "section": section["code"]})
-            for choice in q.get("choices", []):
-                choices.append({"question": q["code"], **choice})
-    sheet(SURVEY, _columns(SURVEY_COLUMNS, languages), survey)
-    sheet(CHOICES, _columns(CHOICE_COLUMNS, languages), choices)
-    sheet(SECTIONS, _columns(SECTION_COLUMNS, languages), doc["sections"])
-    settings = {**doc, "languages": ", ".join(languages)}
-    sheet(SETTINGS, _columns(SETTINGS_COLUMNS, languages), [settings])
-    workbook.close()
-    return buffer.getvalue()
