@@ -96,10 +96,6 @@ def supplier_add(
             buyer, supplier, buyer_fields, owner=owner, actor=actor, on_existing=on_existing
         )
 
-    if not admin_email:
-        raise ValidationError(
-            {"admin_email": _("Required for a supplier that is not yet on Fairlink.")}
-        )
     profile = {
         "name": name,
         "country": country,
@@ -108,14 +104,19 @@ def supplier_add(
         "headcount": headcount,
         "province": province,
     }
-    admin = {
-        "email": admin_email,
-        "full_name": admin_name,
-        "preferred_language": admin_language or None,
-    }
+    admin = _first_admin(email=admin_email, full_name=admin_name, language=admin_language)
     return _add_new_supplier(
         buyer, legal_id, profile, admin, buyer_fields, owner=owner, actor=actor
     )
+
+
+def _first_admin(*, email: str, full_name: str, language: str) -> dict[str, str | None]:
+    """The invitation of a new supplier's first administrator: an email is required."""
+    if not email:
+        raise ValidationError(
+            {"admin_email": _("Required for a supplier that is not yet on Fairlink.")}
+        )
+    return {"email": email, "full_name": full_name, "preferred_language": language or None}
 
 
 def _add_new_supplier(

@@ -1,6 +1,6 @@
-"""The audit lifecycle (DESIGN section 4): answer, submit, review, prefill. Issuing is in
-``issuing``, campaigns in ``campaigns``; this module re-exports them so that callers have one
-import path for the audit services.
+"""The audit lifecycle (DESIGN section 4): submit and review. Answers and prefill are in
+``answers``, issuing in ``issuing``, campaigns in ``campaigns``; this module re-exports them so
+that callers have one import path for the audit services.
 
 Every status change is a move of ``audits.services.transitions.AUDITS``, the one table that
 says which moves exist and which permission (hence which role, see ``audits.permissions``) may
@@ -15,19 +15,15 @@ Errors: ``ValidationError`` (400, a message per field or question code), ``Permi
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.mail import notify
 from accounts.models import User
-from activity.events import Verb, record
-from audits.answers import AnswerError, clean_answer, has_answer
+from audits.answers import has_answer
 from audits.models import Answer, Audit, Evidence
+from audits.services.answers import answers_save, audit_prefill, prefill_source
 from audits.services.campaigns import campaign_create, campaign_process
 from audits.services.common import (
     answer_values,
@@ -42,147 +38,10 @@ from audits.services.common import (
 from audits.services.evidence import evidence_delete_files_on_commit
 from audits.services.issuing import audit_issue, audit_send, resolve_buyer
 from audits.services.transitions import AUDITS, START_MOVE, allowed_moves, can_move
-from backend.errors import Conflict, InvalidTransition
+from backend.errors import InvalidTransition
 from questionnaires.models import Question
 
 Status = Audit.Status
-
-
-# ---------------------------------------------------------------------------------------------
-# Answers
-# ---------------------------------------------------------------------------------------------
-
-
-def _not_editable(audit: Audit) -> Conflict:
-    return Conflict(
-        _("Answers can only change while the audit is being answered (it is %(status)s).")
-        % {"status": audit.status},
-        code="audit_not_editable",
-    )
-
-
-def _share_lock(audit_id: int) -> str | None:
-    """Read the audit's status under a shared row lock (PostgreSQL ``FOR SHARE``).
-
-    Answer saves take this lock: they do not block each other, so two respondents saving
-    different questions at once both proceed, while a submission (``FOR UPDATE``) waits for them
-    and they wait for it. SQLite serializes writers anyway, so a plain read is enough there."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT status FROM {Audit._meta.db_table} WHERE id = %s FOR SHARE", [audit_id]
-            )
-            row = cursor.fetchone()
-        return row[0] if row else None
-    return Audit.objects.filter(pk=audit_id).values_list("status", flat=True).first()
-
-
-def _clean_batch(
-    audit: Audit, items: Sequence[Mapping[str, Any]]
-) -> list[tuple[Question, Any, bool]]:
-    if not isinstance(items, list | tuple) or not items:
-        raise ValidationError({"answers": [_("Send a list of answers.")]})
-    questions = {
-        q.code: q for q in Question.objects.filter(version_id=audit.questionnaire_version_id)
-    }
-    errors: dict[str, list[str]] = {}
-    cleaned: list[tuple[Question, Any, bool]] = []
-    seen: set[str] = set()
-    for index, item in enumerate(items):
-        if not isinstance(item, Mapping) or not isinstance(item.get("question"), str):
-            errors.setdefault(f"answers[{index}]", []).append(
-                _("Each answer needs a question code.")
-            )
-            continue
-        code = item["question"]
-        question = questions.get(code)
-        if question is None:
-            errors.setdefault(code, []).append(_("No such question in this audit."))
-            continue
-        if code in seen:
-            errors.setdefault(code, []).append(_("Answered twice in one request."))
-            continue
-        seen.add(code)
-        not_applicable = bool(item.get("not_applicable", False))
-        try:
-            value = clean_answer(question, item.get("value"), not_applicable)
-        except AnswerError as exc:
-            errors.setdefault(code, []).append(str(exc))
-            continue
-        cleaned.append((question, value, not_applicable))
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
-
-
-def answers_save(
-    *, audit: Audit, answers: Sequence[Mapping[str, Any]], actor: User | None
-) -> list[Answer]:
-    """Upsert a batch of answers ``[{"question": code, "value": ..., "not_applicable": bool}]``.
-
-    All or nothing: any bad value rejects the batch with a message per question code. A null /
-    empty value without N/A clears the answer. The first save moves a ``sent`` or ``returned``
-    audit to ``in_progress``. Each answer is one row (unique per audit and question) written
-    with an upsert, so concurrent saves of different questions all survive; on the same
-    question the last write wins. ``actor=None`` is the system (seeding).
-    """
-    if actor is not None and not actor.has_perm("audits.respond_audit", audit):
-        raise PermissionDenied(_("Only the supplier's respondents answer this audit."))
-    if not audit.is_editable:
-        raise _not_editable(audit)
-    cleaned = _clean_batch(audit, answers)
-    with transaction.atomic():
-        if audit.status in START_MOVE:
-            # The first save changes the audit row: take it exclusively (only this once).
-            row = locked(audit)
-            if row.status in START_MOVE:
-                AUDITS.perform(row, START_MOVE[row.status], actor=actor)
-            audit.status = row.status
-        else:
-            audit.status = _share_lock(audit.pk) or audit.status
-        if audit.status not in Audit.EDITABLE_STATES:
-            raise _not_editable(audit)
-        _write_answers(audit, cleaned, actor=actor)
-    return list(
-        Answer.objects.filter(
-            audit=audit, question__in=[q for q, _v, _na in cleaned]
-        ).select_related("question", "updated_by")
-    )
-
-
-def _write_answers(
-    audit: Audit, cleaned: Sequence[tuple[Question, Any, bool]], *, actor: User | None
-) -> None:
-    """Upsert the answers with a value (or N/A), delete the cleared ones, record the event."""
-    now = timezone.now()
-    upserts = [
-        Answer(
-            audit=audit,
-            question=question,
-            value=value,
-            not_applicable=na,
-            updated_by=actor,
-            updated_at=now,
-        )
-        for question, value, na in cleaned
-        if value is not None or na
-    ]
-    cleared = [question.pk for question, value, na in cleaned if value is None and not na]
-    if cleared:
-        Answer.objects.filter(audit=audit, question_id__in=cleared).delete()
-    if upserts:
-        Answer.objects.bulk_create(
-            upserts,
-            update_conflicts=True,
-            unique_fields=["audit", "question"],
-            update_fields=["value", "not_applicable", "updated_by", "updated_at"],
-        )
-    record(
-        Verb.ANSWERS_SAVED,
-        actor=actor,
-        audit=audit,
-        data={"questions": [q.code for q, _v, _na in cleaned]},
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,91 +149,6 @@ def audit_cancel(*, audit: Audit, reason: str, actor: User) -> Audit:
     audit = locked(audit)
     AUDITS.perform(audit, "cancel", actor=actor, comment=reason)
     return audit
-
-
-# ---------------------------------------------------------------------------------------------
-# Prefill
-# ---------------------------------------------------------------------------------------------
-
-
-def prefill_source(audit: Audit) -> Audit | None:
-    """The supplier's latest submitted (or accepted) audit of the same questionnaire code,
-    whichever buyer it went to."""
-    return (
-        Audit.objects.filter(
-            supplier_id=audit.supplier_id,
-            questionnaire_version__questionnaire__code=(
-                audit.questionnaire_version.questionnaire.code
-            ),
-            status__in=[Status.SUBMITTED, Status.ACCEPTED],
-        )
-        .exclude(pk=audit.pk)
-        .filter(submitted_at__isnull=False)
-        .order_by("-submitted_at", "-pk")
-        .first()
-    )
-
-
-@transaction.atomic
-def audit_prefill(*, audit: Audit, actor: User | None) -> dict[str, Any]:
-    """Copy the supplier's own answers from ``prefill_source`` into the questions of ``audit``
-    that are still unanswered.
-
-    Returns ``{"source": {...}, "copied": [codes], "skipped": {code: reason}}``: a question the
-    new version no longer has, a value that no longer fits the question, or a question already
-    answered here is reported, not copied. The source's buyer is never revealed: only the
-    supplier's side may call this (``respond_audit``)."""
-    if actor is not None and not actor.has_perm("audits.respond_audit", audit):
-        raise PermissionDenied(_("Only the supplier's respondents prefill answers."))
-    if not audit.is_editable:
-        raise _not_editable(audit)
-    source = prefill_source(audit)
-    if source is None:
-        return {"source": None, "copied": [], "skipped": {}}
-    questions = {
-        q.code: q for q in Question.objects.filter(version_id=audit.questionnaire_version_id)
-    }
-    existing = set(Answer.objects.filter(audit=audit).values_list("question__code", flat=True))
-    batch: list[dict[str, Any]] = []
-    skipped: dict[str, str] = {}
-    for code, value, na in Answer.objects.filter(audit=source).values_list(
-        "question__code", "value", "not_applicable"
-    ):
-        question = questions.get(code)
-        if question is None:
-            skipped[code] = _("This questionnaire version no longer asks it.")
-            continue
-        if code in existing:
-            skipped[code] = _("Already answered in this audit.")
-            continue
-        try:
-            clean_answer(question, value, na)
-        except AnswerError as exc:
-            skipped[code] = _("The earlier answer no longer fits: %(reason)s") % {"reason": exc}
-            continue
-        batch.append({"question": code, "value": value, "not_applicable": na})
-    if batch:
-        answers_save(audit=audit, answers=batch, actor=actor)
-    record(
-        Verb.ANSWERS_PREFILLED,
-        actor=actor,
-        audit=audit,
-        # The source may be another buyer's audit: the receiving buyer reads this event, so it
-        # names the copied questions and the version, never the source audit.
-        data={
-            "source_version": source.questionnaire_version.number,
-            "copied": [b["question"] for b in batch],
-        },
-    )
-    return {
-        "source": {
-            "audit": source.pk,
-            "questionnaire_version": source.questionnaire_version.number,
-            "submitted_at": source.submitted_at,
-        },
-        "copied": [b["question"] for b in batch],
-        "skipped": skipped,
-    }
 
 
 __all__ = [

@@ -6,6 +6,8 @@ extension, a comment thread with a buyer-internal note, and some actions overdue
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -27,19 +29,6 @@ PDF = (
     b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 )
 SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2, "observation": 3}
-
-# What each demo action goes through, in this order; critical actions come first, so the
-# overdue ones are critical and flag their supplier in the risk register.
-RECIPES: tuple[str, ...] = (
-    "overdue_open",
-    "overdue_plan_accepted",
-    "verified_after_rejections",
-    "evidence_submitted",
-    "plan_submitted",
-    "cancelled",
-    "plan_rejected",
-    "extended",
-)
 
 
 def _say(ctx, message: str) -> None:
@@ -109,7 +98,147 @@ def seed_actions(ctx=None) -> list[CorrectiveAction]:
     return moved
 
 
+_ROOT_CAUSE = (
+    "No written procedure; the line supervisor decided case by case. 没有书面程序，由线长临时决定。"
+)
+_PLAN = "Write the procedure, train supervisors, check monthly. 制定书面程序，培训线长，每月检查。"
+
+
+@dataclass(frozen=True)
+class _Sides:
+    """One demo action and the two people who move it: the supplier's respondent (or admin)
+    and the buyer's reviewer (or officer, or admin)."""
+
+    action: CorrectiveAction
+    supplier: User
+    buyer: User
+
+    def plan(self, plan: str = _PLAN) -> None:
+        services.action_submit_plan(
+            action=self.action,
+            actor=self.supplier,
+            root_cause=_ROOT_CAUSE,
+            plan=plan,
+            responsible_person="Zhang Min 张敏 (HR manager)",
+            target_date=self.action.due_date - datetime.timedelta(days=3),
+        )
+
+    def accept_plan(self, comment: str = "") -> None:
+        services.action_accept_plan(action=self.action, actor=self.buyer, comment=comment)
+
+    def reject_plan(self, comment: str) -> None:
+        services.action_reject_plan(action=self.action, actor=self.buyer, comment=comment)
+
+    def evidence(self, note: str, name: str) -> None:
+        services.action_submit_evidence(
+            action=self.action, actor=self.supplier, completion_note=note, files=[_pdf(name)]
+        )
+
+    def backdate(self, days: int) -> None:
+        # Overdue needs a due date in the past, which the workflow never sets (accepting an
+        # audit opens actions due in the future): backdate it so the demo shows overdue
+        # actions, reminders and the overdue-critical flag of the risk register.
+        due = timezone.localdate() - datetime.timedelta(days=days)
+        CorrectiveAction.objects.filter(pk=self.action.pk).update(
+            due_date=due, original_due_date=due
+        )
+
+
+def _overdue_open(sides: _Sides) -> None:
+    services.action_comment(
+        action=sides.action,
+        actor=sides.buyer,
+        text="Please send your plan; this finding is critical. 请尽快提交整改计划。",
+    )
+    services.action_comment(
+        action=sides.action,
+        actor=sides.buyer,
+        text="Escalate to the category manager if no plan by Friday.",
+        internal=True,
+    )
+    sides.backdate(5)
+
+
+def _overdue_plan_accepted(sides: _Sides) -> None:
+    sides.plan()
+    sides.accept_plan("OK, go ahead. 同意。")
+    sides.backdate(2)
+
+
+def _verified_after_rejections(sides: _Sides) -> None:
+    sides.plan("Remind supervisors. 提醒线长。")
+    sides.reject_plan(
+        "A reminder is not a fix: add a written procedure and a monthly check. "
+        "仅提醒不够，请增加书面程序和每月检查。"
+    )
+    sides.plan()
+    sides.accept_plan()
+    sides.evidence("Procedure written. 程序已制定。", "procedure-draft.pdf")
+    services.action_reject_evidence(
+        action=sides.action,
+        actor=sides.buyer,
+        comment="The procedure is unsigned and there is no training record. "
+        "程序未签署，也没有培训记录。",
+    )
+    sides.evidence(
+        "Signed procedure and training attendance sheet attached. 附签署版程序和培训签到表。",
+        "procedure-signed.pdf",
+    )
+    services.action_verify(action=sides.action, actor=sides.buyer, comment="Verified. 已核实。")
+
+
+def _evidence_submitted(sides: _Sides) -> None:
+    sides.plan()
+    sides.accept_plan()
+    sides.evidence("Done, see the attached records. 已完成，见附件记录。", "records.pdf")
+
+
+def _plan_submitted(sides: _Sides) -> None:
+    sides.plan()
+
+
+def _cancelled(sides: _Sides) -> None:
+    services.action_cancel(
+        action=sides.action,
+        actor=sides.buyer,
+        reason="Covered by the on-site audit planned next month. 将由下月现场审核覆盖。",
+    )
+
+
+def _plan_rejected(sides: _Sides) -> None:
+    sides.plan("We will look into it. 我们会研究。")
+    sides.reject_plan("Please list concrete steps and who does them. 请列出具体措施和负责人。")
+
+
+def _extended(sides: _Sides) -> None:
+    sides.plan()
+    sides.accept_plan()
+    services.action_extend_due_date(
+        action=sides.action,
+        actor=sides.buyer,
+        due_date=sides.action.due_date + datetime.timedelta(days=30),
+        reason="Equipment delivery delayed by the vendor. 设备供应商延迟交货。",
+    )
+
+
+# What each demo action goes through, in this order; critical actions come first, so the
+# overdue ones are critical and flag their supplier in the risk register.
+_RECIPE_STEPS: dict[str, Callable[[_Sides], None]] = {
+    "overdue_open": _overdue_open,
+    "overdue_plan_accepted": _overdue_plan_accepted,
+    "verified_after_rejections": _verified_after_rejections,
+    "evidence_submitted": _evidence_submitted,
+    "plan_submitted": _plan_submitted,
+    "cancelled": _cancelled,
+    "plan_rejected": _plan_rejected,
+    "extended": _extended,
+}
+RECIPES: tuple[str, ...] = tuple(_RECIPE_STEPS)
+
+
 def _apply(action: CorrectiveAction, recipe: str) -> None:
+    """Move ``action`` through ``recipe`` (one of ``RECIPES``), acting as its audit's assignees
+    (else the organizations' first admin or officer); nothing without both."""
     audit = action.audit
     supplier = _first(audit.respondents.filter(is_active=True)) or _org_user(
         action.supplier_id, Role.ADMIN
@@ -119,103 +248,5 @@ def _apply(action: CorrectiveAction, recipe: str) -> None:
     )
     if supplier is None or buyer is None:
         return
-    today = timezone.localdate()
-
-    def plan(**extra):
-        services.action_submit_plan(
-            action=action,
-            actor=supplier,
-            root_cause=extra.get(
-                "root_cause",
-                "No written procedure; the line supervisor decided case by case. "
-                "没有书面程序，由线长临时决定。",
-            ),
-            plan=extra.get(
-                "plan",
-                "Write the procedure, train supervisors, check monthly. "
-                "制定书面程序，培训线长，每月检查。",
-            ),
-            responsible_person="Zhang Min 张敏 (HR manager)",
-            target_date=action.due_date - datetime.timedelta(days=3),
-        )
-
-    def evidence(note: str, name: str):
-        services.action_submit_evidence(
-            action=action, actor=supplier, completion_note=note, files=[_pdf(name)]
-        )
-
-    def backdate(days: int):
-        # Overdue needs a due date in the past, which the workflow never sets (accepting an
-        # audit opens actions due in the future): backdate it so the demo shows overdue
-        # actions, reminders and the overdue-critical flag of the risk register.
-        due = today - datetime.timedelta(days=days)
-        CorrectiveAction.objects.filter(pk=action.pk).update(due_date=due, original_due_date=due)
-
-    if recipe == "overdue_open":
-        services.action_comment(
-            action=action,
-            actor=buyer,
-            text="Please send your plan; this finding is critical. 请尽快提交整改计划。",
-        )
-        services.action_comment(
-            action=action,
-            actor=buyer,
-            text="Escalate to the category manager if no plan by Friday.",
-            internal=True,
-        )
-        backdate(5)
-    elif recipe == "overdue_plan_accepted":
-        plan()
-        services.action_accept_plan(action=action, actor=buyer, comment="OK, go ahead. 同意。")
-        backdate(2)
-    elif recipe == "verified_after_rejections":
-        plan(plan="Remind supervisors. 提醒线长。")
-        services.action_reject_plan(
-            action=action,
-            actor=buyer,
-            comment="A reminder is not a fix: add a written procedure and a monthly check. "
-            "仅提醒不够，请增加书面程序和每月检查。",
-        )
-        plan()
-        services.action_accept_plan(action=action, actor=buyer)
-        evidence("Procedure written. 程序已制定。", "procedure-draft.pdf")
-        services.action_reject_evidence(
-            action=action,
-            actor=buyer,
-            comment="The procedure is unsigned and there is no training record. "
-            "程序未签署，也没有培训记录。",
-        )
-        evidence(
-            "Signed procedure and training attendance sheet attached. 附签署版程序和培训签到表。",
-            "procedure-signed.pdf",
-        )
-        services.action_verify(action=action, actor=buyer, comment="Verified. 已核实。")
-    elif recipe == "evidence_submitted":
-        plan()
-        services.action_accept_plan(action=action, actor=buyer)
-        evidence("Done, see the attached records. 已完成，见附件记录。", "records.pdf")
-    elif recipe == "plan_submitted":
-        plan()
-    elif recipe == "cancelled":
-        services.action_cancel(
-            action=action,
-            actor=buyer,
-            reason="Covered by the on-site audit planned next month. 将由下月现场审核覆盖。",
-        )
-    elif recipe == "plan_rejected":
-        plan(plan="We will look into it. 我们会研究。")
-        services.action_reject_plan(
-            action=action,
-            actor=buyer,
-            comment="Please list concrete steps and who does them. 请列出具体措施和负责人。",
-        )
-    elif recipe == "extended":
-        plan()
-        services.action_accept_plan(action=action, actor=buyer)
-        services.action_extend_due_date(
-            action=action,
-            actor=buyer,
-            due_date=action.due_date + datetime.timedelta(days=30),
-            reason="Equipment delivery delayed by the vendor. 设备供应商延迟交货。",
-        )
+    _RECIPE_STEPS[recipe](_Sides(action=action, supplier=supplier, buyer=buyer))
     action.refresh_from_db()

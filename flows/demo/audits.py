@@ -158,6 +158,49 @@ def seed_audits(ctx=None) -> list[Audit]:
     return created
 
 
+# The demo audits of each buyer: (state, due in days, positive answers).
+_DEMO_PLAN: tuple[tuple[str, int, bool], ...] = (
+    (Audit.Status.ACCEPTED, 20, True),
+    (Audit.Status.SUBMITTED, 12, True),
+    (Audit.Status.IN_PROGRESS, 1, True),
+    (Audit.Status.RETURNED, 7, False),
+    (Audit.Status.SENT, -3, True),  # overdue
+    (Audit.Status.DRAFT, 30, True),
+    (Audit.Status.CANCELLED, 25, True),
+)
+
+
+def _bring_to(
+    audit: Audit, state: str, *, actor: User, positive: bool, officer: User, reviewer: User | None
+) -> None:
+    """Move a sent audit on to ``state`` through the services, answering as ``actor``."""
+    if state == Audit.Status.CANCELLED:
+        services.audit_cancel(
+            audit=audit, reason="Supplier relationship under renegotiation.", actor=officer
+        )
+        return
+    if state not in (
+        Audit.Status.IN_PROGRESS,
+        Audit.Status.SUBMITTED,
+        Audit.Status.RETURNED,
+        Audit.Status.ACCEPTED,
+    ):
+        return
+    done = state != Audit.Status.IN_PROGRESS
+    _answer_all(audit, actor, positive=positive, evidence=done)
+    if done:
+        flows.audit_submit(audit=audit, actor=actor)
+    if state == Audit.Status.RETURNED:
+        services.audit_return(
+            audit=audit,
+            comment="Please upload the signed policy and check the weekly hours. "
+            "请上传签署版政策文件，并核对每周工时。",
+            actor=reviewer or officer,
+        )
+    if state == Audit.Status.ACCEPTED:
+        flows.audit_accept(audit=audit, actor=reviewer or officer)
+
+
 def _seed_buyer(ctx, buyer: Organization, version, ruleset) -> list[Audit]:
     officer = _member(buyer, Membership.Role.OFFICER, Membership.Role.ADMIN)
     reviewer = _member(buyer, Membership.Role.REVIEWER)
@@ -169,22 +212,11 @@ def _seed_buyer(ctx, buyer: Organization, version, ruleset) -> list[Audit]:
     if officer is None or not suppliers:
         return []
     today = timezone.localdate()
-    plan = [
-        # (state, due in days, positive answers)
-        (Audit.Status.ACCEPTED, 20, True),
-        (Audit.Status.SUBMITTED, 12, True),
-        (Audit.Status.IN_PROGRESS, 1, True),
-        (Audit.Status.RETURNED, 7, False),
-        (Audit.Status.SENT, -3, True),  # overdue
-        (Audit.Status.DRAFT, 30, True),
-        (Audit.Status.CANCELLED, 25, True),
-    ]
     audits = []
-    for i, (state, due_in, positive) in enumerate(plan):
+    for i, (state, due_in, positive) in enumerate(_DEMO_PLAN):
         supplier = suppliers[i % len(suppliers)]
         respondent = _member(supplier, Membership.Role.RESPONDENT)
-        supplier_admin = _member(supplier, Membership.Role.ADMIN)
-        actor = respondent or supplier_admin
+        actor = respondent or _member(supplier, Membership.Role.ADMIN)
         assert actor is not None, f"{supplier} has no administrator"
         audit = services.audit_issue(
             buyer=buyer,
@@ -199,29 +231,7 @@ def _seed_buyer(ctx, buyer: Organization, version, ruleset) -> list[Audit]:
             respondents=[respondent] if respondent else [],
             send=state != Audit.Status.DRAFT,
         )
-        if state == Audit.Status.CANCELLED:
-            services.audit_cancel(
-                audit=audit, reason="Supplier relationship under renegotiation.", actor=officer
-            )
-        elif state in (
-            Audit.Status.IN_PROGRESS,
-            Audit.Status.SUBMITTED,
-            Audit.Status.RETURNED,
-            Audit.Status.ACCEPTED,
-        ):
-            done = state != Audit.Status.IN_PROGRESS
-            _answer_all(audit, actor, positive=positive, evidence=done)
-            if done:
-                flows.audit_submit(audit=audit, actor=actor)
-            if state == Audit.Status.RETURNED:
-                services.audit_return(
-                    audit=audit,
-                    comment="Please upload the signed policy and check the weekly hours. "
-                    "请上传签署版政策文件，并核对每周工时。",
-                    actor=reviewer or officer,
-                )
-            if state == Audit.Status.ACCEPTED:
-                flows.audit_accept(audit=audit, actor=reviewer or officer)
+        _bring_to(audit, state, actor=actor, positive=positive, officer=officer, reviewer=reviewer)
         if due_in < 0:
             # Overdue needs a due date in the past, which issuing refuses: backdate it.
             Audit.objects.filter(pk=audit.pk).update(
