@@ -334,7 +334,7 @@ def _scores_findings(audits: list, rng: random.Random) -> tuple[int, list, list]
 
 def _actions(world: dict[str, Any], audits: list, findings: list, rng: random.Random) -> int:
     """A corrective action per finding that is not an observation, with the grants
-    ``audits.permissions.grant_action_to_organizations`` writes."""
+    ``actions.permissions.grant_action_to_organizations`` writes."""
     from django.utils import timezone
 
     from accounts.permissions import _permission
@@ -343,7 +343,7 @@ def _actions(world: dict[str, Any], audits: list, findings: list, rng: random.Ra
         CorrectiveActionGroupObjectPermission,
         CorrectiveActionUserObjectPermission,
     )
-    from audits.permissions import ACTION_GROUP_PERMS, ACTION_RESPONDENT_PERMS
+    from actions.permissions import ACTION_GROUP_PERMS, ACTION_RESPONDENT_PERMS
 
     by_id = {a.pk: a for a in audits}
     index = {a.pk: i for i, a in enumerate(audits)}

@@ -1,4 +1,5 @@
-"""API views of the cross-app steps: submit, accept, member removal (paths of DESIGN section 8).
+"""API views of the cross-app steps: submit, accept, assignments, member removal (paths of
+DESIGN section 8).
 
 They differ from their neighbours in ``audits`` and ``accounts`` only in calling
 ``flows.services``, where the step spans apps."""
@@ -19,6 +20,7 @@ from audits.selectors.audits import (
 from audits.serializers.audits import (
     AuditDetailSerializer,
     CommentSerializer,
+    UsersSerializer,
 )
 from backend.api.inputs import validated_input
 from flows import services as flows
@@ -43,6 +45,36 @@ class AuditAcceptApi(_AuditApi):
         data = validated_input(CommentSerializer, request)
         flows.audit_accept(audit=audit, comment=data["comment"], actor=request.user)
         return self._detail(request, audit_id)
+
+
+class _AssignApi(_AuditApi):
+    """POST adds users, DELETE removes them: ``{"users": [ids]}``."""
+
+    assign = staticmethod(flows.audit_assign_respondents)
+    unassign = staticmethod(flows.audit_unassign_respondents)
+
+    @extend_schema(request=UsersSerializer, responses=AuditDetailSerializer)
+    def post(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        data = validated_input(UsersSerializer, request)
+        self.assign(audit=audit, users=data["users"], actor=request.user)
+        return self._detail(request, audit_id)
+
+    @extend_schema(request=UsersSerializer, responses=AuditDetailSerializer)
+    def delete(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        data = validated_input(UsersSerializer, request)
+        self.unassign(audit=audit, users=data["users"], actor=request.user)
+        return self._detail(request, audit_id)
+
+
+class AuditRespondentsApi(_AssignApi):
+    pass
+
+
+class AuditReviewersApi(_AssignApi):
+    assign = staticmethod(flows.audit_assign_reviewers)
+    unassign = staticmethod(flows.audit_unassign_reviewers)
 
 
 class MemberDetailApi(accounts_apis.MemberDetailApi):

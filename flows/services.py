@@ -5,27 +5,32 @@
   findings the engine stored on the score, with follow-up of earlier actions (``actions``);
 - score release: a withheld score is released, and the supplier is told of its corrective
   actions only then;
+- assignment: respondents and reviewers are assigned to an audit or unassigned (``audits``),
+  and so gain or lose access to its corrective actions (``actions``);
 - member removal: the membership ends (``accounts``) and the user's assignments on the
-  organization's audits go with it (``audits``);
+  organization's audits go with it (``audits``), with what they granted on the audits'
+  corrective actions (``actions``);
 - the daily reminders: audits (``audits``), then corrective actions (``actions``).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, User
 from accounts.services import membership_remove as _membership_remove
+from actions import permissions as action_perms
 from actions.services import (
     actions_notify_released,
     actions_open_for_audit,
     send_action_reminders,
 )
 from audits.models import Audit
-from audits.services.assignments import revoke_user_assignments
+from audits.services import assignments
 from audits.services.audits import audit_accept as _audit_accept
 from audits.services.audits import audit_submit as _audit_submit
 from audits.services.reminders import send_reminders as send_audit_reminders
@@ -56,8 +61,42 @@ def audit_accept(*, audit: Audit, actor: User, comment: str = "") -> Audit:
 def membership_remove(*, membership: Membership, actor: User | None) -> None:
     """Remove a member; the user loses the role's access on the next request, and the per-object
     grants made to them in this organization (assignments) with it."""
-    revoke_user_assignments(user=membership.user, organization=membership.organization)
+    action_perms.revoke_assignments_of(user=membership.user, organization=membership.organization)
+    assignments.revoke_user_assignments(user=membership.user, organization=membership.organization)
     _membership_remove(membership=membership, actor=actor)
+
+
+@transaction.atomic
+def audit_assign_respondents(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
+    """Assign respondents (``audits.services.assignments``); they respond to the audit's
+    corrective actions too."""
+    audit = assignments.audit_assign_respondents(audit=audit, users=users, actor=actor)
+    action_perms.grant_respondents(audit, users)
+    return audit
+
+
+@transaction.atomic
+def audit_unassign_respondents(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
+    """Unassign respondents, from the audit and from its corrective actions."""
+    audit = assignments.audit_unassign_respondents(audit=audit, users=users, actor=actor)
+    action_perms.revoke_respondents(audit, users)
+    return audit
+
+
+@transaction.atomic
+def audit_assign_reviewers(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
+    """Assign reviewers; they review the audit's corrective actions too."""
+    audit = assignments.audit_assign_reviewers(audit=audit, users=users, actor=actor)
+    action_perms.grant_reviewers(audit, users)
+    return audit
+
+
+@transaction.atomic
+def audit_unassign_reviewers(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
+    """Unassign reviewers, from the audit and from its corrective actions."""
+    audit = assignments.audit_unassign_reviewers(audit=audit, users=users, actor=actor)
+    action_perms.revoke_reviewers(audit, users)
+    return audit
 
 
 @transaction.atomic

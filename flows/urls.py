@@ -8,6 +8,8 @@ urlpatterns = [
     path(A + "submit/", apis.AuditSubmitApi.as_view(), name="audit-submit"),
     path(A + "accept/", apis.AuditAcceptApi.as_view(), name="audit-accept"),
     path(A + "score/release/", apis.AuditScoreReleaseApi.as_view(), name="audit-score-release"),
+    path(A + "respondents/", apis.AuditRespondentsApi.as_view(), name="audit-respondents"),
+    path(A + "reviewers/", apis.AuditReviewersApi.as_view(), name="audit-reviewers"),
     path(
         "organizations/<int:organization_id>/members/<int:pk>/",
         apis.MemberDetailApi.as_view(),

@@ -13,9 +13,9 @@ from accounts.languages import pick
 from accounts.mail import notify
 from accounts.models import User
 from actions.models import CorrectiveAction
+from actions.permissions import grant_action_to_organizations
 from activity.events import Verb, record
 from audits.models import Audit
-from audits.permissions import grant_action_to_organizations
 
 from .transitions import supplier_recipients
 

@@ -1,5 +1,6 @@
 """Audit API (DESIGN section 8): list / issue, detail, answers, evidence, one view per move,
-events, prefill, assignments, campaigns.
+events, prefill, campaigns. Assigning respondents and reviewers is in ``flows.apis`` (it
+reaches the audit's corrective actions).
 
 Views are thin: ``audit_get_for`` fetches and authorizes (404 for an audit the caller may not
 see), services decide the rest (403 wrong role, 409 wrong state, 400 bad input)."""
@@ -47,9 +48,7 @@ from audits.serializers.audits import (
     ExtendSerializer,
     PrefillResultSerializer,
     ReasonSerializer,
-    UsersSerializer,
 )
-from audits.services import assignments
 from audits.services import audits as services
 from audits.services.due_dates import audit_extend_due_date, audits_extend_due_date
 from audits.services.evidence import evidence_delete, evidence_upload
@@ -246,36 +245,6 @@ class AuditPrefillApi(_AuditApi):
         return Response(PrefillResultSerializer(result).data)
 
 
-class _AssignApi(_AuditApi):
-    """POST adds users, DELETE removes them: ``{"users": [ids]}``."""
-
-    assign = staticmethod(assignments.audit_assign_respondents)
-    unassign = staticmethod(assignments.audit_unassign_respondents)
-
-    @extend_schema(request=UsersSerializer, responses=AuditDetailSerializer)
-    def post(self, request, audit_id: int):
-        audit = audit_get_for(user=request.user, audit_id=audit_id)
-        data = validated_input(UsersSerializer, request)
-        self.assign(audit=audit, users=data["users"], actor=request.user)
-        return self._detail(request, audit_id)
-
-    @extend_schema(request=UsersSerializer, responses=AuditDetailSerializer)
-    def delete(self, request, audit_id: int):
-        audit = audit_get_for(user=request.user, audit_id=audit_id)
-        data = validated_input(UsersSerializer, request)
-        self.unassign(audit=audit, users=data["users"], actor=request.user)
-        return self._detail(request, audit_id)
-
-
-class AuditRespondentsApi(_AssignApi):
-    pass
-
-
-class AuditReviewersApi(_AssignApi):
-    assign = staticmethod(assignments.audit_assign_reviewers)
-    unassign = staticmethod(assignments.audit_unassign_reviewers)
-
-
 class CampaignListApi(GenericAPIView):
     """GET: the campaigns of the caller's buyers. POST: issue to many suppliers at once (by
     ``supplier_ids`` or ``filters``: country, criticality, category); answers 202 with the
@@ -337,8 +306,6 @@ urlpatterns = [
     path(A + "cancel/", AuditCancelApi.as_view(), name="audit-cancel"),
     path(A + "events/", AuditEventsApi.as_view(), name="audit-events"),
     path(A + "prefill/", AuditPrefillApi.as_view(), name="audit-prefill"),
-    path(A + "respondents/", AuditRespondentsApi.as_view(), name="audit-respondents"),
-    path(A + "reviewers/", AuditReviewersApi.as_view(), name="audit-reviewers"),
     path("campaigns/", CampaignListApi.as_view(), name="campaign-list"),
     path("campaigns/<int:campaign_id>/", CampaignDetailApi.as_view(), name="campaign-detail"),
 ]

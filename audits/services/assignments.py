@@ -111,7 +111,8 @@ def _unassign(kind: _Kind, *, audit: Audit, users: Sequence[User], actor: User |
 @transaction.atomic
 def audit_assign_respondents(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
     """Supplier admins assign respondents (members of the supplier); each gets view and
-    respond permissions on the audit and its corrective actions, and the invitation mail."""
+    respond permissions on the audit and the invitation mail (``flows.services`` adds its
+    corrective actions)."""
     new = _assign(RESPONDENTS, audit=audit, users=users, actor=actor)
     if new and audit.is_editable:
         notify(new, "audits/email/issued", mail_context(audit, message=audit.message))
@@ -128,7 +129,7 @@ def audit_unassign_respondents(*, audit: Audit, users: Sequence[User], actor: Us
 @transaction.atomic
 def audit_assign_reviewers(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
     """Buyer admins assign reviewers (members of the buyer); each gets view and review
-    permissions on the audit and its corrective actions."""
+    permissions on the audit (``flows.services`` adds its corrective actions)."""
     _assign(REVIEWERS, audit=audit, users=users, actor=actor)
     return audit
 

@@ -27,7 +27,6 @@ from audits.selectors.audits import (
     events_for,
     evidence_for,
 )
-from audits.services.assignments import audit_assign_reviewers
 from audits.services.audits import (
     audit_cancel,
     audit_issue,
@@ -38,7 +37,7 @@ from audits.services.audits import (
 from audits.services.due_dates import audit_extend_due_date
 from audits.services.transitions import AUDITS
 from backend.errors import Conflict
-from flows.services import audit_accept
+from flows.services import audit_accept, audit_assign_reviewers
 from portal.http import PortalRequest
 from questionnaires.render import render_version
 from scoring.models import Severity

@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
+from accounts.models import Membership
 from actions.models import CorrectiveAction
-from audits.permissions import grant_reviewer
 
 Status = CorrectiveAction.Status
 
@@ -27,6 +27,15 @@ OTHER_PARTIES = ["b_admin", "b_officer", "s2_admin", "s2_respondent"]
 
 def _url(action, path=""):
     return f"/api/v1/corrective-actions/{action.pk}/{path}"
+
+
+def _plan(action):
+    return {
+        "root_cause": "r",
+        "plan": "p",
+        "responsible_person": "x",
+        "target_date": action.due_date.isoformat(),
+    }
 
 
 @pytest.mark.parametrize("who", OTHER_PARTIES)
@@ -52,10 +61,55 @@ def test_unassigned_reviewer_and_respondent_see_nothing(world, opened, api):
 def test_assigning_a_reviewer_later_grants_the_existing_actions(world, opened, api):
     audit, actions = opened(reviewers=[])
     action = actions["F_AGE_CHECK"]
-    audit.reviewers.add(world.a_reviewer)
-    grant_reviewer(audit, world.a_reviewer)
+    assigned = api(world.a_admin).post(
+        f"/api/v1/audits/{audit.pk}/reviewers/", {"users": [world.a_reviewer.pk]}, format="json"
+    )
+    assert assigned.status_code == 200
     response = api(world.a_reviewer).post(_url(action, "cancel/"), {"reason": "ok"})
     assert response.status_code == 200
+
+
+def test_assigning_a_respondent_later_grants_the_existing_actions(world, opened, api):
+    audit, actions = opened(respondents=[])
+    action = actions["F_HOURS"]
+    assigned = api(world.s1_admin).post(
+        f"/api/v1/audits/{audit.pk}/respondents/",
+        {"users": [world.s1_respondent.pk]},
+        format="json",
+    )
+    assert assigned.status_code == 200
+    response = api(world.s1_respondent).post(_url(action, "submit-plan/"), _plan(action))
+    assert response.status_code == 200
+
+
+def test_unassigning_takes_the_existing_actions_away(world, opened, api):
+    audit, actions = opened()
+    action = actions["F_AGE_CHECK"]
+    reviewers = api(world.a_admin).delete(
+        f"/api/v1/audits/{audit.pk}/reviewers/", {"users": [world.a_reviewer.pk]}, format="json"
+    )
+    respondents = api(world.s1_admin).delete(
+        f"/api/v1/audits/{audit.pk}/respondents/",
+        {"users": [world.s1_respondent.pk]},
+        format="json",
+    )
+    assert (reviewers.status_code, respondents.status_code) == (200, 200)
+    assert api(world.a_reviewer).get(_url(action)).status_code == 404
+    assert api(world.s1_respondent).get(_url(action)).status_code == 404
+    assert not world.a_reviewer.has_perm("actions.review_correctiveaction", action)
+    assert not world.s1_respondent.has_perm("actions.respond_correctiveaction", action)
+
+
+def test_removing_a_member_takes_their_actions_away(world, opened, api):
+    _, actions = opened()
+    action = actions["F_AGE_CHECK"]
+    membership = Membership.objects.get(user=world.a_reviewer, organization=world.buyer_a)
+    removed = api(world.a_admin).delete(
+        f"/api/v1/organizations/{world.buyer_a.pk}/members/{membership.pk}/"
+    )
+    assert removed.status_code == 204
+    assert not world.a_reviewer.has_perm("actions.review_correctiveaction", action)
+    assert not world.a_reviewer.has_perm("actions.view_correctiveaction", action)
 
 
 @pytest.mark.parametrize("who", SUPPLIER_SIDE)
@@ -95,15 +149,7 @@ def test_buyer_side_may_not_make_supplier_moves(world, opened, api, who, path):
 def test_every_supplier_side_user_may_submit_a_plan(world, opened, api, who):
     _, actions = opened()
     action = actions["F_HOURS"]
-    response = api(getattr(world, who)).post(
-        _url(action, "submit-plan/"),
-        {
-            "root_cause": "r",
-            "plan": "p",
-            "responsible_person": "x",
-            "target_date": action.due_date.isoformat(),
-        },
-    )
+    response = api(getattr(world, who)).post(_url(action, "submit-plan/"), _plan(action))
     assert response.status_code == 200
     assert response.json()["allowed_moves"] == []
 
