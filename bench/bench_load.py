@@ -59,11 +59,10 @@ def _setup(suppliers: int) -> tuple[list[dict], list[dict]]:
     from django.db import connection
     from rest_framework.authtoken.models import Token
 
-    from accounts.services import membership_add, organization_create
     from audits.services.audits import audit_issue
     from questionnaires.models import Question, QuestionnaireVersion
     from rulesets.models import RuleSet
-    from suppliers.services import supplier_add
+    from tests.factories import make_supplier_network
 
     call_command("migrate", verbosity=0)
     call_command("load_library", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -71,30 +70,10 @@ def _setup(suppliers: int) -> tuple[list[dict], list[dict]]:
         questionnaire__code="sme-csr-core", questionnaire__owner=None, status="published"
     )
     ruleset = RuleSet.objects.get(code="sme-csr-core-rules", owner=None)
-    buyer = organization_create(
-        kind="buyer",
-        name="Load Buyer",
-        legal_id="LOAD-BUYER",
-        country="DE",
-        industry="47",
-        size_class="large",
-    )
-    officer = membership_add(
-        organization=buyer, email="officer@load.example", role="officer", invite=False
-    ).user
+    buyer, officer, suppliers_added = make_supplier_network("Load", suppliers)
     due = datetime.date.today() + datetime.timedelta(days=60)
     clients = []
-    for n in range(suppliers):
-        supplier = supplier_add(
-            buyer=buyer,
-            legal_id=f"LOAD-{n:04d}",
-            name=f"Load Supplier {n}",
-            country="CN",
-            industry="14",
-            size_class="small",
-            admin_email=f"admin{n}@supplier{n}.example",
-            actor=officer,
-        ).relationship.supplier
+    for supplier in suppliers_added:
         admin = supplier.memberships.get(role="admin").user
         audit = audit_issue(
             supplier=supplier,

@@ -3,7 +3,13 @@ their role groups and organization permissions exist exactly as in production.""
 
 from __future__ import annotations
 
+import datetime
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import factory
+from django.utils import timezone
 
 from accounts.models import Membership, Organization, User
 from accounts.services import membership_add, organization_create
@@ -69,11 +75,18 @@ __all__ = [
     "PASSWORD",
     "Membership",
     "UserFactory",
+    "World",
+    "build_world",
+    "engine_finding",
     "link_supplier",
+    "load_doc",
+    "make_accepted_audit",
     "make_buyer",
     "make_member",
     "make_org",
+    "make_ruleset",
     "make_supplier",
+    "make_version",
 ]
 
 
@@ -158,3 +171,190 @@ def make_ruleset(doc: dict | None = None, *, owner=None, status="published"):
         document=doc,
         published_at=timezone.now() if status == "published" else None,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The world: two buyers and two suppliers with a user for every role
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    buyer_a: Organization
+    buyer_b: Organization
+    s1: Organization  # shared by both buyers
+    s2: Organization  # supplier of buyer A only
+    a_admin: User
+    a_officer: User
+    a_reviewer: User
+    b_admin: User
+    b_officer: User
+    s1_admin: User
+    s1_respondent: User
+    s2_admin: User
+    s2_respondent: User
+
+
+def build_world() -> World:
+    """Buyers A and B, supplier s1 shared by both and s2 of buyer A only, each with a member
+    in every role of its kind (the ``world`` fixture, and the harness's tenants)."""
+    Role = Membership.Role
+    buyer_a = make_buyer(name="Acme Retail", legal_id="91310000BUYERA0001")
+    buyer_b = make_buyer(name="Blue Mart", legal_id="91310000BUYERB0002")
+    s1 = make_supplier(
+        name="Shenzhen Bright Textiles",
+        legal_id="91440300S1000001",
+        province="Guangdong",
+        size_class="small",
+    )
+    s2 = make_supplier(
+        name="Ningbo Micro Parts",
+        legal_id="91330200S2000002",
+        province="Zhejiang",
+        size_class="micro",
+        industry="25",
+    )
+    link_supplier(buyer_a, s1, buyer_ref="A-001", criticality="high", category="apparel")
+    link_supplier(buyer_a, s2, buyer_ref="A-002", criticality="low", category="hardware")
+    link_supplier(buyer_b, s1, buyer_ref="B-777", criticality="medium", category="textiles")
+    return World(
+        buyer_a=buyer_a,
+        buyer_b=buyer_b,
+        s1=s1,
+        s2=s2,
+        a_admin=make_member(buyer_a, Role.ADMIN),
+        a_officer=make_member(buyer_a, Role.OFFICER),
+        a_reviewer=make_member(buyer_a, Role.REVIEWER),
+        b_admin=make_member(buyer_b, Role.ADMIN),
+        b_officer=make_member(buyer_b, Role.OFFICER),
+        s1_admin=make_member(s1, Role.ADMIN),
+        s1_respondent=make_member(s1, Role.RESPONDENT),
+        s2_admin=make_member(s2, Role.ADMIN),
+        s2_respondent=make_member(s2, Role.RESPONDENT),
+    )
+
+
+def make_supplier_network(name: str, suppliers: int) -> tuple[Organization, User, list]:
+    """A buyer "``name`` Buyer" with an officer and ``suppliers`` suppliers added through the
+    services (each supplier's administrator invited), for processes that drive the product
+    from outside a test: the worker test's driver and the load benchmark. Returns the buyer,
+    the officer and the supplier organizations."""
+    from suppliers.services import supplier_add
+
+    tag = name.lower()
+    buyer = organization_create(
+        kind="buyer",
+        name=f"{name} Buyer",
+        legal_id=f"{name.upper()}-BUYER",
+        country="DE",
+        industry="47",
+        size_class="large",
+    )
+    officer = membership_add(
+        organization=buyer, email=f"officer@{tag}.example", role="officer", invite=False
+    ).user
+    added = [
+        supplier_add(
+            buyer=buyer,
+            legal_id=f"{name.upper()}-{n:04d}",
+            name=f"{name} Supplier {n}",
+            country="CN",
+            industry="14",
+            size_class="small",
+            admin_email=f"admin{n}@{tag}{n}.example",
+            actor=officer,
+        ).relationship.supplier
+        for n in range(suppliers)
+    ]
+    return buyer, officer, added
+
+
+# ---------------------------------------------------------------------------------------------
+# Accepted audits, built through the ORM (no lifecycle, no scoring service)
+# ---------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _mini_rules() -> dict:
+    """tests/data/mini-rules.yaml, read once (never changed by a caller)."""
+    return load_doc("mini-rules.yaml")
+
+
+def engine_finding(code: str, accepted_on: datetime.date, document: dict | None = None) -> dict:
+    """A finding as the engine stores it on a final score: due days from the rule, else the
+    rule set's SLA for its severity (none for observations), and the due date they give.
+    ``document`` is the rule set's (default: tests/data/mini-rules.yaml)."""
+    default = _mini_rules()
+    document = document or default
+    rules = {r["code"]: r for r in default["findings"]}
+    rule = {r["code"]: r for r in document["findings"]}.get(code, rules.get(code))
+    assert rule is not None, code
+    days = rule.get("due_days") or (document.get("sla_days") or {}).get(rule["severity"])
+    return {
+        "code": code,
+        "severity": rule["severity"],
+        "category": rule["category"],
+        "title": rule["title"],
+        "guidance": rule["guidance"],
+        "due_days": days,
+        "due_date": (accepted_on + datetime.timedelta(days=days)).isoformat() if days else None,
+        "values": {},
+    }
+
+
+def make_accepted_audit(
+    *,
+    buyer: Organization,
+    supplier: Organization,
+    version,
+    ruleset,
+    rules: Sequence[str] = ("F_AGE_CHECK", "F_HOURS", "F_NO_POLICY", "F_NO_TRACKING"),
+    accepted_at: datetime.datetime | None = None,
+    respondents: Sequence[User] = (),
+    reviewers: Sequence[User] = (),
+    score_released: bool = True,
+):
+    """An accepted Audit, granted to both organizations, with a final Score raising ``rules``
+    (codes of tests/data/mini-rules.yaml) and their Finding rows; no corrective action yet."""
+    from audits.models import Audit
+    from audits.permissions import grant_audit_to_organizations
+    from scoring.models import Finding, Score
+
+    accepted_at = accepted_at or timezone.now()
+    audit = Audit.objects.create(
+        buyer=buyer,
+        supplier=supplier,
+        questionnaire_version=version,
+        ruleset=ruleset,
+        status=Audit.Status.ACCEPTED,
+        due_date=timezone.localdate(accepted_at),
+        issued_at=accepted_at - datetime.timedelta(days=20),
+        submitted_at=accepted_at - datetime.timedelta(days=2),
+        accepted_at=accepted_at,
+        score_released=score_released,
+    )
+    grant_audit_to_organizations(audit)
+    audit.respondents.add(*respondents)
+    audit.reviewers.add(*reviewers)
+    accepted_on = timezone.localdate(accepted_at)
+    score = Score.objects.create(
+        audit=audit,
+        ruleset=ruleset,
+        overall="55.0",
+        rating="high",
+        final=True,
+        findings=[engine_finding(code, accepted_on, ruleset.document) for code in rules],
+    )
+    rule_rows = {r["code"]: r for r in _mini_rules()["findings"]}
+    for code in rules:
+        rule = rule_rows[code]
+        Finding.objects.create(
+            audit=audit,
+            score=score,
+            rule_code=code,
+            severity=rule["severity"],
+            category=rule["category"],
+            title=rule["title"],
+            guidance=rule["guidance"],
+        )
+    return audit

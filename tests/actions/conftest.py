@@ -6,32 +6,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from audits.models import Audit
-from audits.permissions import grant_audit_to_organizations
-from scoring.models import Finding, Score
-from tests.factories import load_doc, make_ruleset, make_version
-
-RULES_DOC = load_doc("mini-rules.yaml")
-RULES = {r["code"]: r for r in RULES_DOC["findings"]}
-
-
-def engine_finding(code: str, accepted_on: datetime.date, document: dict = RULES_DOC) -> dict:
-    """A finding as the engine stores it on a final score: due days from the rule, else the
-    rule set's SLA for its severity (none for observations), and the due date they give."""
-    rule = {r["code"]: r for r in document["findings"]}.get(code, RULES[code])
-    days = rule.get("due_days") or (document.get("sla_days") or {}).get(rule["severity"])
-    return {
-        "code": code,
-        "severity": rule["severity"],
-        "category": rule["category"],
-        "title": rule["title"],
-        "guidance": rule["guidance"],
-        "due_days": days,
-        "due_date": (accepted_on + datetime.timedelta(days=days)).isoformat() if days else None,
-        "values": {},
-    }
+from tests.factories import make_accepted_audit, make_ruleset, make_version
 
 
 @pytest.fixture(autouse=True)
@@ -64,43 +41,17 @@ def accepted_audit(db):
         if ruleset is None:
             ruleset = cache.get("ruleset") or make_ruleset()
             cache["ruleset"] = ruleset
-        accepted_at = accepted_at or timezone.now()
-        audit = Audit.objects.create(
+        return make_accepted_audit(
             buyer=buyer,
             supplier=supplier,
-            questionnaire_version=version,
+            version=version,
             ruleset=ruleset,
-            status=Audit.Status.ACCEPTED,
-            due_date=timezone.localdate(accepted_at),
-            issued_at=accepted_at - datetime.timedelta(days=20),
-            submitted_at=accepted_at - datetime.timedelta(days=2),
+            rules=rules,
             accepted_at=accepted_at,
+            respondents=respondents,
+            reviewers=reviewers,
             score_released=score_released,
         )
-        grant_audit_to_organizations(audit)
-        audit.respondents.add(*respondents)
-        audit.reviewers.add(*reviewers)
-        accepted_on = timezone.localdate(accepted_at)
-        score = Score.objects.create(
-            audit=audit,
-            ruleset=ruleset,
-            overall="55.0",
-            rating="high",
-            final=True,
-            findings=[engine_finding(code, accepted_on, ruleset.document) for code in rules],
-        )
-        for code in rules:
-            rule = RULES[code]
-            Finding.objects.create(
-                audit=audit,
-                score=score,
-                rule_code=code,
-                severity=rule["severity"],
-                category=rule["category"],
-                title=rule["title"],
-                guidance=rule["guidance"],
-            )
-        return audit
 
     return make
 

@@ -25,27 +25,15 @@ from accounts.models import Invitation, Membership, Organization, User
 from actions.models import ActionEvidence, CorrectiveAction
 from actions.services import actions_open_for_audit
 from audits.models import Audit, Campaign, Evidence
-from audits.permissions import grant_audit_to_organizations
 from questionnaires.models import QuestionnaireVersion
 from register.models import ExportJob
 from rulesets.models import RuleSet
-from scoring.models import Finding, Score
+from scoring.models import Finding
 from suppliers.models import SupplierRelationship
-from tests.conftest import World
-from tests.factories import (
-    link_supplier,
-    load_doc,
-    make_buyer,
-    make_member,
-    make_ruleset,
-    make_supplier,
-    make_version,
-)
+from tests.factories import World, build_world, make_accepted_audit, make_ruleset, make_version
 
 Role = Membership.Role
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
-RULES = {r["code"]: r for r in load_doc("mini-rules.yaml")["findings"]}
-DUE_DAYS = 30
 
 BUYER_ROLES = ("a_admin", "a_officer", "a_reviewer")
 SUPPLIER_ROLES = ("s1_admin", "s1_respondent")
@@ -98,71 +86,18 @@ class Tenants:
         return User.objects.get(pk=getattr(self.world, role).pk)
 
 
-def build_world() -> World:
-    """The same parties and roles as the suite's ``world`` fixture (tests/conftest.py)."""
-    buyer_a = make_buyer(name="Acme Retail", legal_id="91310000BUYERA0001")
-    buyer_b = make_buyer(name="Blue Mart", legal_id="91310000BUYERB0002")
-    s1 = make_supplier(name="Shenzhen Bright Textiles", legal_id="91440300S1000001")
-    s2 = make_supplier(name="Ningbo Micro Parts", legal_id="91330200S2000002", industry="25")
-    link_supplier(buyer_a, s1, buyer_ref="A-001", criticality="high", category="apparel")
-    link_supplier(buyer_a, s2, buyer_ref="A-002", criticality="low", category="hardware")
-    link_supplier(buyer_b, s1, buyer_ref="B-777", criticality="medium", category="textiles")
-    return World(
-        buyer_a=buyer_a,
-        buyer_b=buyer_b,
-        s1=s1,
-        s2=s2,
-        a_admin=make_member(buyer_a, Role.ADMIN),
-        a_officer=make_member(buyer_a, Role.OFFICER),
-        a_reviewer=make_member(buyer_a, Role.REVIEWER),
-        b_admin=make_member(buyer_b, Role.ADMIN),
-        b_officer=make_member(buyer_b, Role.OFFICER),
-        s1_admin=make_member(s1, Role.ADMIN),
-        s1_respondent=make_member(s1, Role.RESPONDENT),
-        s2_admin=make_member(s2, Role.ADMIN),
-        s2_respondent=make_member(s2, Role.RESPONDENT),
-    )
-
-
 def _accepted_audit(*, buyer, supplier, version, ruleset, officer, respondents=(), reviewers=()):
     """An accepted audit with a released final score, its findings, their corrective actions,
     one evidence file on the audit and one on its first action."""
-    now = timezone.now()
-    audit = Audit.objects.create(
+    audit = make_accepted_audit(
         buyer=buyer,
         supplier=supplier,
-        questionnaire_version=version,
+        version=version,
         ruleset=ruleset,
-        status=Audit.Status.ACCEPTED,
-        due_date=timezone.localdate(now),
-        issued_at=now - datetime.timedelta(days=20),
-        submitted_at=now - datetime.timedelta(days=2),
-        accepted_at=now,
-        score_released=True,
+        rules=("F_AGE_CHECK", "F_HOURS", "F_NO_POLICY"),
+        respondents=respondents,
+        reviewers=reviewers,
     )
-    grant_audit_to_organizations(audit)
-    audit.respondents.add(*respondents)
-    audit.reviewers.add(*reviewers)
-    codes = ("F_AGE_CHECK", "F_HOURS", "F_NO_POLICY")
-    score = Score.objects.create(
-        audit=audit,
-        ruleset=ruleset,
-        overall="55.0",
-        rating="high",
-        final=True,
-        findings=[_engine_finding(code, timezone.localdate(now)) for code in codes],
-    )
-    for code in codes:
-        rule = RULES[code]
-        Finding.objects.create(
-            audit=audit,
-            score=score,
-            rule_code=code,
-            severity=rule["severity"],
-            category=rule["category"],
-            title=rule["title"],
-            guidance=rule["guidance"],
-        )
     actions = actions_open_for_audit(audit=audit, actor=officer)
     question = version.questions.get(code="MGT_01")
     respondent = respondents[0] if respondents else None
@@ -172,21 +107,6 @@ def _accepted_audit(*, buyer, supplier, version, ruleset, officer, respondents=(
         "fix.pdf",
     )
     return audit
-
-
-def _engine_finding(code: str, accepted_on: datetime.date) -> dict:
-    """A finding as the engine stores it on a final score (its due days open the action)."""
-    rule = RULES[code]
-    return {
-        "code": code,
-        "severity": rule["severity"],
-        "category": rule["category"],
-        "title": rule["title"],
-        "guidance": rule["guidance"],
-        "due_days": DUE_DAYS,
-        "due_date": (accepted_on + datetime.timedelta(days=DUE_DAYS)).isoformat(),
-        "values": {},
-    }
 
 
 def _file(row, name: str):

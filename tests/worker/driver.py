@@ -14,41 +14,18 @@ def main(suppliers: int, timeout: float) -> None:
     import django
 
     django.setup()
-    from accounts.services import membership_add, organization_create
     from audits.models import Audit, Campaign
     from audits.services.audits import campaign_create
     from questionnaires.models import QuestionnaireVersion
     from register.models import ExportJob
     from register.services import export_create
-    from suppliers.services import supplier_add
+    from tests.factories import make_supplier_network
 
     version = QuestionnaireVersion.objects.get(
         questionnaire__code="sme-csr-quick", questionnaire__owner=None, status="published"
     )
-    buyer = organization_create(
-        kind="buyer",
-        name="Worker Buyer",
-        legal_id="WORKER-BUYER",
-        country="DE",
-        industry="47",
-        size_class="large",
-    )
-    officer = membership_add(
-        organization=buyer, email="officer@worker.example", role="officer", invite=False
-    ).user
-    supplier_ids = []
-    for n in range(suppliers):
-        result = supplier_add(
-            buyer=buyer,
-            legal_id=f"WORKER-{n:03d}",
-            name=f"Worker Supplier {n}",
-            country="CN",
-            industry="14",
-            size_class="small",
-            admin_email=f"admin{n}@worker{n}.example",
-            actor=officer,
-        )
-        supplier_ids.append(result.relationship.supplier_id)
+    buyer, officer, suppliers_added = make_supplier_network("Worker", suppliers)
+    supplier_ids = [supplier.pk for supplier in suppliers_added]
     campaign = campaign_create(
         actor=officer,
         name="Worker campaign",
