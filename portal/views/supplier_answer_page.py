@@ -170,7 +170,7 @@ class AuditPage:
         return reverse("portal:supplier_audit", args=[self.audit.pk]) + "?" + urlencode(query)
 
 
-def _buyer_notes(request: HttpRequest, audit: Audit) -> tuple[Any, Any]:
+def _buyer_notes(request: PortalRequest, audit: Audit) -> tuple[Any, Any]:
     """The buyer's latest return (while returned) and due-date extension (while answering),
     read in one query: what the supplier must know before answering on."""
     if audit.status not in Audit.EDITABLE_STATES:
