@@ -84,6 +84,21 @@ def audit_unassign_respondents(*, audit: Audit, users: Sequence[User], actor: Us
 
 
 @transaction.atomic
+def audit_set_respondents(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
+    """Make ``users`` exactly the audit's respondents, in one transaction: the new ones are
+    assigned (and mailed), the others unassigned."""
+    current = {user.pk: user for user in audit.respondents.all()}
+    wanted = {user.pk for user in users}
+    gone = [user for pk, user in current.items() if pk not in wanted]
+    new = [user for user in users if user.pk not in current]
+    if gone:
+        audit_unassign_respondents(audit=audit, users=gone, actor=actor)
+    if new:
+        audit_assign_respondents(audit=audit, users=new, actor=actor)
+    return audit
+
+
+@transaction.atomic
 def audit_assign_reviewers(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
     """Assign reviewers; they review the audit's corrective actions too."""
     audit = assignments.audit_assign_reviewers(audit=audit, users=users, actor=actor)

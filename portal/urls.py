@@ -75,7 +75,7 @@ urlpatterns += [
 ]
 
 # Supplier pages (portal/views/supplier*.py).
-from .views import supplier, supplier_actions, supplier_audits  # noqa: E402
+from .views import supplier, supplier_actions, supplier_audits, supplier_respondents  # noqa: E402
 
 urlpatterns += [
     path("s/", supplier.dashboard, name="supplier_dashboard"),
@@ -107,6 +107,11 @@ urlpatterns += [
     ),
     path(
         "s/audits/<int:audit_id>/submit/", supplier_audits.audit_submit_view, name="supplier_submit"
+    ),
+    path(
+        "s/audits/<int:audit_id>/respondents/",
+        supplier_respondents.audit_respondents,
+        name="supplier_respondents",
     ),
     path("s/audits/<int:audit_id>/score/", supplier.audit_score, name="supplier_score"),
     path("s/actions/", supplier_actions.actions, name="supplier_actions"),

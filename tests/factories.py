@@ -358,3 +358,12 @@ def make_accepted_audit(
             guidance=rule["guidance"],
         )
     return audit
+
+
+def signed_in(user):
+    """A portal client logged in as ``user``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.models import Membership, User
 from audits.models import Audit
 from audits.selectors.audits import events_for, evidence_for
 from audits.services.audits import answer_values, missing_for_submit, prefill_source, visible_codes
@@ -185,6 +186,28 @@ def _buyer_notes(request: PortalRequest, audit: Audit) -> tuple[Any, Any]:
     return returned, latest.get("audit.due_date_extended")
 
 
+ASSIGN_RESPONDENTS = "audits.assign_respondents"
+
+
+def respondents_panel(request: PortalRequest, audit: Audit) -> dict | None:
+    """What the page shows an administrator who may assign respondents: the members who
+    qualify (admins and respondents of the supplier) and who is assigned now; None for everyone
+    else, without a query."""
+    if audit.status == Status.CANCELLED or not request.user.has_perm(ASSIGN_RESPONDENTS, audit):
+        return None
+    assigned = set(audit.respondents.values_list("pk", flat=True))
+    members = (
+        User.objects.filter(
+            is_active=True,
+            memberships__organization_id=audit.supplier_id,
+            memberships__role__in=(Membership.Role.ADMIN, Membership.Role.RESPONDENT),
+        )
+        .order_by("email")
+        .distinct()
+    )
+    return {"members": [{"user": u, "assigned": u.pk in assigned} for u in members]}
+
+
 def render_answer_page(
     request: PortalRequest,
     page: AuditPage,
@@ -194,6 +217,7 @@ def render_answer_page(
     errors: dict[str, list[str]] | None = None,
     posted: dict[str, Any] | None = None,
     check: bool = False,
+    respondent_errors: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     missing = missing or {}
@@ -229,6 +253,8 @@ def render_answer_page(
         "extended": extended,
         "overdue": audit.is_overdue(),
         "accept": ACCEPT,
+        "respondents": respondents_panel(request, audit),
+        "respondent_errors": respondent_errors or [],
     }
     return render(request, "portal/supplier/audit_answer.html", context, status=status)
 

@@ -166,6 +166,7 @@ OBJECT: dict[str, Obj] = {
     ),
     "s/audits/<int:audit_id>/prefill/": Obj(audit),
     "s/audits/<int:audit_id>/submit/": Obj(audit),
+    "s/audits/<int:audit_id>/respondents/": Obj(audit),
     "s/audits/<int:audit_id>/score/": Obj(audit),
     "s/actions/<int:action_id>/": Obj(action),
     "s/actions/<int:action_id>/plan/": Obj(action),

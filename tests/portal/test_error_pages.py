@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import include, path
 
 from portal.views import errors
+from tests.factories import signed_in
 
 
 def _boom(request):
@@ -18,19 +19,13 @@ urlpatterns = [path("boom/", _boom), path("api/v1/boom/", _boom), path("", inclu
 handler500 = "portal.views.errors.server_error"
 
 
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("language", "title", "link"),
     [("en", "Page not found", "Go to the start page"), ("zh-hans", "页面不存在", "返回首页")],
 )
 def test_unknown_page_is_a_404_page_in_the_readers_language(world, language, title, link):
-    response = _signed_in(world.a_officer).get(f"/b/no-such-page/?lang={language}")
+    response = signed_in(world.a_officer).get(f"/b/no-such-page/?lang={language}")
     body = response.content.decode()
     assert response.status_code == 404
     assert title in body
@@ -43,7 +38,7 @@ def test_unknown_page_is_a_404_page_in_the_readers_language(world, language, tit
 def test_another_partys_page_is_the_same_404_page(world):
     """A supplier opening a buyer page sees the page that an unknown address shows: nothing
     tells it that the page exists."""
-    response = _signed_in(world.s1_admin).get("/b/audits/")
+    response = signed_in(world.s1_admin).get("/b/audits/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
 
@@ -57,7 +52,7 @@ def test_another_partys_page_is_the_same_404_page(world):
     ],
 )
 def test_forbidden_page_names_the_reason(world, language, title, reason):
-    response = _signed_in(world.a_reviewer).get(f"/b/audits/new/?lang={language}")
+    response = signed_in(world.a_reviewer).get(f"/b/audits/new/?lang={language}")
     body = response.content.decode()
     assert response.status_code == 403
     assert title in body
@@ -95,7 +90,7 @@ def test_server_error_page_falls_back_when_the_page_cannot_render(settings, monk
 
 @pytest.mark.django_db
 def test_api_errors_stay_json(settings, world):
-    client = _signed_in(world.a_officer)
+    client = signed_in(world.a_officer)
     response = client.get("/api/v1/no-such-endpoint/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found.", "code": "not_found"}

@@ -5,22 +5,15 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from accounts.invitations import member_invite
 from accounts.models import Invitation, Membership, Organization
-from tests.factories import make_member
+from tests.factories import make_member, signed_in
 
 Role = Membership.Role
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def membership(user, organization) -> Membership:
