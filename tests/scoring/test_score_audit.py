@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from activity.models import ActivityEvent
 from audits.models import Audit
@@ -38,7 +39,7 @@ def test_preliminary_score_is_stored_without_findings_rows(world, version, rules
 
 def test_final_score_records_findings_and_releases(world, version, ruleset):
     audit = make_audit(world, version, ruleset, status=Audit.Status.ACCEPTED, answers=BAD)
-    accepted_on = audit.accepted_at.date()
+    accepted_on = timezone.localdate(audit.accepted_at)  # the buyer's day, as the engine's
 
     score = score_audit(audit=audit, final=True, actor=world.a_officer)
 
