@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from guardian.core import ObjectPermissionChecker
 
 from accounts.models import Membership, User
 from audits.models import Audit
@@ -43,7 +44,10 @@ class AuditPage:
         self.where: dict[str, tuple[dict, dict]] = {
             q["code"]: (s, q) for s in self.sections for q in s["questions"]
         }
-        self.can_respond = request.user.has_perm("audits.respond_audit", audit)
+        # One permission read for the page (a has_perm per right would read them again).
+        perms = set(ObjectPermissionChecker(request.user).get_perms(audit))
+        self.can_respond = "respond_audit" in perms
+        self.can_assign = "assign_respondents" in perms
         self.editable = audit.is_editable and self.can_respond
         self.load_answers()
         self.evidence: dict[str, list] = defaultdict(list)
@@ -189,11 +193,12 @@ def _buyer_notes(request: PortalRequest, audit: Audit) -> tuple[Any, Any]:
 ASSIGN_RESPONDENTS = "audits.assign_respondents"
 
 
-def respondents_panel(request: PortalRequest, audit: Audit) -> dict | None:
+def respondents_panel(page: AuditPage) -> dict | None:
     """What the page shows an administrator who may assign respondents: the members who
     qualify (admins and respondents of the supplier) and who is assigned now; None for everyone
     else, without a query."""
-    if audit.status == Status.CANCELLED or not request.user.has_perm(ASSIGN_RESPONDENTS, audit):
+    audit = page.audit
+    if audit.status == Status.CANCELLED or not page.can_assign:
         return None
     assigned = set(audit.respondents.values_list("pk", flat=True))
     members = (
@@ -253,7 +258,7 @@ def render_answer_page(
         "extended": extended,
         "overdue": audit.is_overdue(),
         "accept": ACCEPT,
-        "respondents": respondents_panel(request, audit),
+        "respondents": respondents_panel(page),
         "respondent_errors": respondent_errors or [],
     }
     return render(request, "portal/supplier/audit_answer.html", context, status=status)
