@@ -36,6 +36,11 @@ def _immutable(row) -> bool:
     return getattr(row, "status", "draft") != "draft"
 
 
+def immutable(ruleset, version) -> bool:
+    """Neither ``ruleset`` nor questionnaire ``version`` can change any more (not drafts)."""
+    return _immutable(ruleset) and _immutable(version)
+
+
 def _version_key(version) -> tuple:
     return (version.pk, version.created_at)
 
@@ -75,7 +80,7 @@ def compiled_ruleset(ruleset, version) -> CompiledRuleSet:
         questionnaire, _codes = compiled_questionnaire(version)
         spec = parse_ruleset(engine_document(ruleset.document), questionnaire.spec)
         compiled = compile_ruleset(spec, questionnaire)
-        if _immutable(ruleset) and _immutable(version):
+        if immutable(ruleset, version):
             _rulesets[key] = compiled
     return compiled
 

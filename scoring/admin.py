@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rulesets.admin import ReadOnlyAdmin, _pretty
 
 from .models import CountryRisk, IndustryRisk, Score
+from .selectors import score_in_full
 from .services import risk_tables_load_csv
 
 
@@ -41,11 +42,11 @@ class ScoreAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("findings"))
     def findings_view(self, obj):
-        return _pretty(obj.findings)
+        return _pretty(score_in_full(obj).findings)
 
     @admin.display(description=_("trace"))
     def trace_view(self, obj):
-        return _pretty(obj.trace)
+        return _pretty(score_in_full(obj).trace)
 
 
 class RiskCsvForm(forms.Form):

@@ -28,6 +28,10 @@ class Score(models.Model):
     rating = models.CharField(max_length=10, choices=Rating.choices)
     findings = models.JSONField(default=list, blank=True)  # engine findings, also when preliminary
     trace = models.JSONField(default=dict)
+    # Lean: ``findings`` and ``trace`` keep only what is specific to the audit, and the rest
+    # comes back from the rule set on read (``scoring.engine.stored``,
+    # ``scoring.selectors.score_in_full``); else both are stored in full.
+    lean = models.BooleanField(default=False)
     final = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Membership, Organization
 from audits.models import Audit
 from backend.errors import Conflict
+from questionnaires.models import QuestionnaireVersion
+from rulesets import compiled as inputs
+from scoring.engine.stored import full_findings, full_trace
 from scoring.models import Finding
 
 from . import risk
@@ -27,6 +30,22 @@ def latest_score(audit: Audit, final: bool | None = None) -> Score | None:
     if final is not None:
         scores = scores.filter(final=final)
     return scores.order_by("-created_at", "-pk").first()
+
+
+def score_in_full(score: Score, *, version: QuestionnaireVersion | None = None) -> Score:
+    """``score`` with its findings and trace in full: a lean score's are rebuilt from its rule
+    set (titles, guidance, severities, weights, maximum points: ``scoring.engine.stored``), in
+    memory, the same as a score stored in full. ``version`` is the audit's questionnaire
+    version (read from the audit when not given)."""
+    if not score.lean:
+        return score
+    version = version or score.audit.questionnaire_version
+    compiled = inputs.compiled_ruleset(score.ruleset, version)
+    lean = score.findings or []
+    score.trace = full_trace(compiled, score.trace or {}, lean)
+    score.findings = full_findings(compiled, lean)
+    score.lean = False
+    return score
 
 
 def is_buyer_side(user, audit: Audit) -> bool:
@@ -65,7 +84,7 @@ def score_get_for(user, audit_id: int) -> tuple[Audit, Score]:
             raise PermissionDenied(str(NOT_RELEASED))
     if score is None:
         raise Conflict(_("This audit has not been scored yet: it is scored on submission."))
-    return audit, score
+    return audit, score_in_full(score, version=audit.questionnaire_version)
 
 
 def findings_for(user) -> QuerySet[Finding]:

@@ -20,8 +20,9 @@ from backend.errors import Conflict
 from questionnaires.models import QuestionnaireVersion
 from rulesets import compiled as inputs
 from rulesets.models import RuleSet
-from scoring.engine import ScoreResult, SpecError, SupplierProfile
+from scoring.engine import FindingResult, ScoreResult, SpecError, SupplierProfile
 from scoring.engine import score as engine_score
+from scoring.engine.stored import lean_trace
 from scoring.models import Finding
 
 from ..models import Score
@@ -31,27 +32,45 @@ from ..models import Score
 # ---------------------------------------------------------------------------------------------
 
 
-def _score_fields(result: ScoreResult) -> dict[str, Any]:
-    """The ``Score`` columns of an engine result."""
+def _finding_json(f: FindingResult) -> dict[str, Any]:
     return {
+        "code": f.code,
+        "severity": f.severity,
+        "category": f.category,
+        "title": dict(f.title),
+        "guidance": dict(f.guidance),
+        "due_days": f.due_days,
+        "due_date": f.due_date.isoformat() if f.due_date else None,
+        "values": jsonable(f.values),
+    }
+
+
+def _lean_finding_json(f: FindingResult) -> dict[str, Any]:
+    return {
+        "code": f.code,
+        "due_days": f.due_days,
+        "due_date": f.due_date.isoformat() if f.due_date else None,
+        "values": jsonable(f.values),
+    }
+
+
+def _score_fields(result: ScoreResult, *, lean: bool) -> dict[str, Any]:
+    """The ``Score`` columns of an engine result; ``lean`` keeps of the findings and the trace
+    only what is specific to the audit (``scoring.engine.stored``), for a rule set and a
+    questionnaire version that can no longer change."""
+    fields: dict[str, Any] = {
         "overall": result.overall,
         "categories": {k: None if v is None else str(v) for k, v in result.categories.items()},
         "rating": result.rating,
-        "findings": [
-            {
-                "code": f.code,
-                "severity": f.severity,
-                "category": f.category,
-                "title": dict(f.title),
-                "guidance": dict(f.guidance),
-                "due_days": f.due_days,
-                "due_date": f.due_date.isoformat() if f.due_date else None,
-                "values": jsonable(f.values),
-            }
-            for f in result.findings
-        ],
-        "trace": result.trace,
+        "lean": lean,
     }
+    if lean:
+        fields["findings"] = [_lean_finding_json(f) for f in result.findings]
+        fields["trace"] = lean_trace(result.trace)
+    else:
+        fields["findings"] = [_finding_json(f) for f in result.findings]
+        fields["trace"] = result.trace
+    return fields
 
 
 def _accepted_on(accepted_at: datetime.datetime | None) -> datetime.date:
@@ -72,8 +91,9 @@ def _compiled_for(ruleset: RuleSet, version: QuestionnaireVersion):
         ) from exc
 
 
-def _compute(audit: Audit, ruleset: RuleSet, *, final: bool) -> Score:
-    """Score ``audit`` with ``ruleset`` and store a new (unsaved-findings) ``Score`` row."""
+def _compute(audit: Audit, ruleset: RuleSet, *, final: bool) -> tuple[Score, ScoreResult]:
+    """Score ``audit`` with ``ruleset``: a new ``Score`` row (its ``Finding`` rows not yet
+    recorded) and the engine's result."""
     version = audit.questionnaire_version
     compiled = _compiled_for(ruleset, version)
     _questionnaire, codes = inputs.compiled_questionnaire(version)
@@ -86,7 +106,11 @@ def _compute(audit: Audit, ruleset: RuleSet, *, final: bool) -> Score:
         inputs.supplier_profile(audit.supplier),
         accepted_on=_accepted_on(audit.accepted_at) if final else None,
     )
-    return Score.objects.create(audit=audit, ruleset=ruleset, final=final, **_score_fields(result))
+    lean = inputs.immutable(ruleset, version)
+    score = Score.objects.create(
+        audit=audit, ruleset=ruleset, final=final, **_score_fields(result, lean=lean)
+    )
+    return score, result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -104,7 +128,7 @@ def score_audit(*, audit: Audit, final: bool, actor=None) -> Score | None:
     if ruleset is None:
         return None
     with transaction.atomic():
-        score = _compute(audit, ruleset, final=final)
+        score, result = _compute(audit, ruleset, final=final)
         released = False
         if final:
             Finding.objects.bulk_create(
@@ -114,14 +138,14 @@ def score_audit(*, audit: Audit, final: bool, actor=None) -> Score | None:
                         buyer_id=audit.buyer_id,
                         supplier_id=audit.supplier_id,
                         score=score,
-                        rule_code=f["code"],
-                        severity=f["severity"],
-                        category=f["category"],
-                        title=f["title"],
-                        guidance=f["guidance"],
-                        values=f["values"],
+                        rule_code=f.code,
+                        severity=f.severity,
+                        category=f.category,
+                        title=dict(f.title),
+                        guidance=dict(f.guidance),
+                        values=jsonable(f.values),
                     )
-                    for f in score.findings
+                    for f in result.findings
                 ]
             )
             released = not audit.buyer.withhold_scores
@@ -189,7 +213,7 @@ def audit_rescore(*, audit: Audit, ruleset: RuleSet, actor=None) -> Score:
     acceptance (and their corrective actions) stay as they are."""
     _check_rescore(audit, ruleset)
     with transaction.atomic():
-        score = _compute(audit, ruleset, final=audit.status == Audit.Status.ACCEPTED)
+        score, _result = _compute(audit, ruleset, final=audit.status == Audit.Status.ACCEPTED)
         scoring_event(
             Verb.SCORE_RESCORED,
             actor=actor,
@@ -213,28 +237,28 @@ def rescore_bulk(*, ruleset: RuleSet, batch_size: int = 1000, actor=None) -> Res
     """Re-score every accepted audit of ``ruleset``'s questionnaire (of its owner, or of every
     buyer for a library rule set) that has no score by ``ruleset`` yet, so an interrupted run
     can simply be run again. One transaction per batch: two queries to read a batch (audits,
-    answers), two inserts to write it (scores, events)."""
+    answers), two inserts to write it (lean scores, events)."""
     if ruleset.status != RuleSet.Status.PUBLISHED:
         raise Conflict(_("Only a published rule set can score audits."))
     ids = _audits_to_rescore(ruleset)
     result = RescoreResult()
-    versions: dict[int, Any] = {}  # version id -> (compiled rule set, codes) or None
+    versions: dict[int, Any] = {}  # version id -> (compiled rule set, codes, lean) or None
     profiles: dict[tuple, SupplierProfile] = {}
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     for start in range(0, len(ids), batch_size):
-        batch = ids[start : start + batch_size]
-        rows, answers = _rescore_batch_read(batch)
+        rows, answers = _rescore_batch_read(ids[start : start + batch_size])
         _compile_versions(ruleset, {row[1] for row in rows} - versions.keys(), versions, result)
         scores: list[Score] = []
-        for audit_id, version_id, accepted_at, size_class, country, industry in rows:
+        for audit_id, version_id, accepted_at, *supplier in rows:
             compiled = versions.get(version_id)
             if compiled is None:
                 result.skipped += 1
                 continue
-            rules, codes = compiled
-            key = (size_class, country, industry)
+            rules, codes, lean = compiled
+            key = tuple(supplier)
             profile = profiles.get(key)
             if profile is None:
+                size_class, country, industry = supplier
                 profile = profiles[key] = SupplierProfile(
                     size_class=size_class or "", country=country or "", industry=industry or ""
                 )
@@ -244,9 +268,8 @@ def rescore_bulk(*, ruleset: RuleSet, batch_size: int = 1000, actor=None) -> Res
                 profile,
                 accepted_on=_accepted_on(accepted_at),
             )
-            scores.append(
-                Score(audit_id=audit_id, ruleset=ruleset, final=True, **_score_fields(outcome))
-            )
+            fields = _score_fields(outcome, lean=lean)
+            scores.append(Score(audit_id=audit_id, ruleset=ruleset, final=True, **fields))
         _rescore_batch_store(scores, ruleset, actor_id)
         result.scored += len(scores)
     return result
@@ -296,6 +319,7 @@ def _compile_versions(
             versions[version.pk] = (
                 inputs.compiled_ruleset(ruleset, version),
                 inputs.compiled_questionnaire(version)[1],
+                inputs.immutable(ruleset, version),
             )
         except SpecError as exc:
             versions[version.pk] = None
