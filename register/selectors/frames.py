@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import Count, F, Q, QuerySet, TextField, Value, Window
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, DenseRank, NullIf, RowNumber
 from django.utils import timezone
 
 from accounts.models import Organization
@@ -19,7 +19,7 @@ from actions.models import CorrectiveAction
 from audits.models import Audit
 from rulesets.models import RuleSet
 from scoring.models import Finding, Score
-from scoring.selectors import inherent_risk_map, relationship_final_scores, risk_priority
+from scoring.selectors import inherent_risk_map, risk_priority
 from suppliers.models import SupplierRelationship
 
 from ..columns import CATEGORIES, SEVERITIES
@@ -54,7 +54,7 @@ def register_data(
     ``language`` picks the finding titles; ``today`` (default: the local date) decides what is
     overdue. Runs a fixed number of queries (about ten) for any number of suppliers."""
     today = today or timezone.localdate()
-    rels = _with_latest_audit(register_relationships(buyer=buyer, filters=filters))
+    rels = register_relationships(buyer=buyer, filters=filters)
     reg = register_rows(rels=rels, buyer=buyer, today=today)
     names = dict(zip(reg["supplier_id"], reg["supplier_name"], strict=True))
     fnd = register_findings(rels=rels, buyer=buyer, names=names, language=language)
@@ -62,17 +62,37 @@ def register_data(
     return RegisterData(register=reg, findings=fnd, actions=act, method=register_method(reg))
 
 
-def _with_latest_audit(rels: QuerySet[SupplierRelationship]) -> QuerySet[SupplierRelationship]:
-    """``rels`` annotated with the latest final score and audit and the previous overall."""
-    final_scores = relationship_final_scores()
-    return rels.annotate(
-        latest_score_id=Subquery(final_scores.values("pk")[:1]),
-        latest_audit_id=Subquery(final_scores.values("audit_id")[:1]),
-    ).annotate(
-        previous_overall=Subquery(
-            final_scores.exclude(audit_id=OuterRef("latest_audit_id")).values("overall")[:1]
+def _ranked_scores(buyer: Organization, rels: QuerySet[SupplierRelationship]) -> QuerySet[Score]:
+    """The newest final score of the latest and of the previous accepted audit of each
+    supplier in ``rels``, in one window query: ``audit_rank`` is 1 for the latest audit (newest
+    ``accepted_at``, then higher id) and 2 for the one before; ``score_rank`` 1 picks the
+    newest score of an audit (a re-scored audit has several)."""
+    return (
+        Score.objects.filter(
+            final=True,
+            audit__buyer_id=buyer.pk,
+            audit__status=Audit.Status.ACCEPTED,
+            audit__supplier_id__in=rels.values("supplier_id"),
         )
+        .annotate(
+            audit_rank=Window(
+                DenseRank(),
+                partition_by=[F("audit__supplier_id")],
+                order_by=[F("audit__accepted_at").desc(), F("audit_id").desc()],
+            ),
+            score_rank=Window(
+                RowNumber(),
+                partition_by=[F("audit_id")],
+                order_by=[F("created_at").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(audit_rank__lte=2, score_rank=1)
     )
+
+
+def _latest_audit_ids(buyer: Organization, rels: QuerySet[SupplierRelationship]) -> QuerySet:
+    """The latest accepted (and scored) audit of each supplier in ``rels``, as a subquery."""
+    return _ranked_scores(buyer, rels).filter(audit_rank=1).values("audit_id")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -89,9 +109,6 @@ _REGISTER_COLUMNS = {
     "supplier__size_class": "size_class",
     "criticality": "criticality",
     "category": "category",
-    "latest_score_id": "latest_score_id",
-    "latest_audit_id": "latest_audit_id",
-    "previous_overall": "previous_overall",
 }
 
 
@@ -101,13 +118,15 @@ def register_rows(
     """One row per supplier: who it is, its latest scores and rating, inherent risk and
     priority, open findings by severity and open / overdue actions."""
     reg = _frame(rels.values_list(*_REGISTER_COLUMNS), list(_REGISTER_COLUMNS.values()))
-    reg = _with_scores(reg, rels)
+    reg = _with_scores(reg, buyer, rels)
     _add_priority(reg)
     return _with_open_work(reg, rels, buyer, today)
 
 
 _SCORE_COLUMNS = {
-    "pk": "latest_score_id",
+    "audit__supplier_id": "supplier_id",
+    "audit_rank": "audit_rank",
+    "audit_id": "latest_audit_id",
     "overall": "overall",
     "categories": "categories",
     "rating": "rating",
@@ -118,14 +137,18 @@ _SCORE_COLUMNS = {
 }
 
 
-def _with_scores(reg: pd.DataFrame, rels: QuerySet[SupplierRelationship]) -> pd.DataFrame:
+def _with_scores(
+    reg: pd.DataFrame, buyer: Organization, rels: QuerySet[SupplierRelationship]
+) -> pd.DataFrame:
     """The latest final score of each supplier: overall, categories, change, rating."""
-    latest_ids = rels.values("latest_score_id")
-    scores = _frame(
-        Score.objects.filter(pk__in=latest_ids).values_list(*_SCORE_COLUMNS),
-        list(_SCORE_COLUMNS.values()),
+    ranked = _frame(
+        _ranked_scores(buyer, rels).values_list(*_SCORE_COLUMNS), list(_SCORE_COLUMNS.values())
     )
-    reg = reg.merge(scores, on="latest_score_id", how="left")
+    latest = ranked[ranked["audit_rank"] == 1].drop(columns="audit_rank")
+    previous = ranked.loc[ranked["audit_rank"] == 2, ["supplier_id", "overall"]]
+    reg = reg.merge(latest, on="supplier_id", how="left").merge(
+        previous.rename(columns={"overall": "previous_overall"}), on="supplier_id", how="left"
+    )
     tz = timezone.get_default_timezone()
     reg["last_audit_accepted_at"] = _local(reg["accepted_at"], tz, date_only=True)
     reg["questionnaire"] = [
@@ -160,7 +183,9 @@ def _with_open_work(
     today: datetime.date,
 ) -> pd.DataFrame:
     """Open findings by severity, open / overdue actions and the next due date."""
-    open_finding = _open_action() | Q(action__isnull=True, audit_id__in=_latest_audits(rels))
+    open_finding = _open_action() | Q(
+        action__isnull=True, audit_id__in=_latest_audit_ids(buyer, rels)
+    )
     finding_counts = _frame(
         _buyer_findings(buyer, rels)
         .filter(open_finding)
@@ -210,7 +235,7 @@ def register_findings(
     language: str,
 ) -> pd.DataFrame:
     """The findings of the latest accepted audits, plus any older one whose action is open."""
-    listed_finding = Q(audit_id__in=_latest_audits(rels)) | _open_action()
+    listed_finding = Q(audit_id__in=_latest_audit_ids(buyer, rels)) | _open_action()
     fnd = _frame(
         _buyer_findings(buyer, rels)
         .filter(listed_finding)
@@ -249,7 +274,9 @@ def register_actions(
     with how many days each open one is overdue on ``today``."""
     act = _frame(
         _buyer_actions(buyer, rels)
-        .filter(Q(audit_id__in=_latest_audits(rels)) | ~Q(status__in=CLOSED_ACTION_STATES))
+        .filter(
+            Q(audit_id__in=_latest_audit_ids(buyer, rels)) | ~Q(status__in=CLOSED_ACTION_STATES)
+        )
         .values_list(*_ACTION_COLUMNS),
         list(_ACTION_COLUMNS.values()),
     )
@@ -280,11 +307,6 @@ def register_method(reg: pd.DataFrame) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
-
-
-def _latest_audits(rels: QuerySet[SupplierRelationship]) -> QuerySet:
-    """The latest accepted audit of each supplier, as a subquery."""
-    return rels.filter(latest_audit_id__isnull=False).values("latest_audit_id")
 
 
 def _open_action() -> Q:

@@ -59,10 +59,17 @@ def lean_trace(trace: Mapping[str, Any]) -> dict[str, Any]:
     lean["questions"] = {
         code: _lean_question(entry) for code, entry in (trace.get("questions") or {}).items()
     }
-    # The same key order as a full trace, so a rebuilt one compares equal item by item.
-    order = ("questions", "categories", "overall", "rating")
-    return {key: lean[key] for key in order if key in lean} | {
-        key: value for key, value in lean.items() if key not in order
+    return _in_order(lean)
+
+
+_ORDER = ("questions", "categories", "overall", "rating")
+
+
+def _in_order(trace: dict[str, Any]) -> dict[str, Any]:
+    """``trace`` with its parts in the engine's order (a JSON column on PostgreSQL does not
+    keep the order of keys)."""
+    return {key: trace[key] for key in _ORDER if key in trace} | {
+        key: value for key, value in trace.items() if key not in _ORDER
     }
 
 
@@ -108,7 +115,7 @@ def full_trace(
     templates = {sq.code: sq.template for sq in compiled.scored}
     rules = _rules(compiled)
     full: dict[str, Any] = {}
-    for key, value in trace.items():
+    for key, value in _in_order(dict(trace)).items():
         if key == "questions":
             value = {
                 code: templates[code] | entry if code in templates else dict(entry)
