@@ -1,8 +1,9 @@
 """Risk register API (DESIGN sections 7 and 8).
 
-``GET /api/v1/risk-register/?format=json|csv|xlsx`` answers directly: JSON for any size, CSV and
-XLSX up to ``settings.FAIRLINK_REGISTER_DIRECT_LIMIT`` suppliers (above it a 400 with code
-``use_export_job`` points to ``POST /api/v1/exports/``). Export jobs: ``/api/v1/exports/``
+``GET /api/v1/risk-register/?format=json|csv|xlsx`` answers directly up to a number of suppliers
+(``register.selectors.direct_limit``: ``settings.FAIRLINK_REGISTER_DIRECT_LIMIT`` for CSV and
+XLSX, ``FAIRLINK_REGISTER_JSON_LIMIT`` for JSON); above it a 400 with code ``use_export_job``
+points to ``POST /api/v1/exports/``. JSON and CSV are streamed a few thousand rows at a time. Export jobs: ``/api/v1/exports/``
 (list, create), ``/api/v1/exports/<id>/`` (status, progress), ``.../download/`` (the file;
 410 once expired). Only buyer administrators and procurement officers (``export_register``).
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import io
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +43,7 @@ from .selectors import (
     register_relationships,
 )
 from .tables import FILTER_KEYS
+from .writers import iter_csv, iter_json
 
 FORMATS = tuple(ExportJob.Format.values)
 REGISTER_QUERY_PARAMS = ("format", "buyer", "lang", *FILTER_KEYS)
@@ -115,38 +117,49 @@ class RiskRegisterApi(APIView):
         filters = _query_filters(request)
         language = request_language(request)
 
-        if fmt != "json":
-            limit = direct_limit()
-            count = register_relationships(buyer=buyer, filters=filters).count()
-            if count > limit:
-                message = _(
-                    "The register has %(count)d suppliers, more than %(limit)d for a direct "
-                    "download: create an export with POST /api/v1/exports/."
-                ) % {"count": count, "limit": limit}
-                return Response(
-                    {"detail": message, "code": "use_export_job", "errors": {"format": [message]}},
-                    status=status.HTTP_400_BAD_REQUEST,
-                )
-
+        refused = _too_large_for_direct(buyer, filters, fmt)
+        if refused is not None:
+            return refused
         now = timezone.now()
         tables = exports.register_build(buyer=buyer, filters=filters, language=language)
         if fmt == "json":
-            body = exports.to_json(tables)
-            return Response(
-                {
-                    "buyer": {"id": buyer.pk, "name": buyer.name},
-                    "generated_at": timezone.localtime(now).isoformat(),
-                    "filters": filters,
-                    **body,
-                }
+            head = {
+                "buyer": {"id": buyer.pk, "name": buyer.name},
+                "generated_at": timezone.localtime(now).isoformat(),
+                "filters": filters,
+            }
+            return StreamingHttpResponse(
+                iter_json(tables, head=head), content_type=exports.CONTENT_TYPES[fmt]
             )
+        name = exports.export_filename(buyer=buyer, fmt=fmt, on=timezone.localdate(now))
+        if fmt == "csv":
+            stream = StreamingHttpResponse(
+                iter_csv(tables, language=language), content_type=exports.CONTENT_TYPES[fmt]
+            )
+            return _attachment(stream, name)
         buffer = io.BytesIO()
         exports.register_write(
             tables, buffer, fmt=fmt, buyer=buyer, language=language, generated_at=now
         )
         response = HttpResponse(buffer.getvalue(), content_type=exports.CONTENT_TYPES[fmt])
-        name = exports.export_filename(buyer=buyer, fmt=fmt, on=timezone.localdate(now))
         return _attachment(response, name)
+
+
+def _too_large_for_direct(buyer, filters: dict[str, list[str]], fmt: str) -> Response | None:
+    """A 400 pointing to the export jobs when the register has more suppliers than ``fmt`` is
+    served directly (``direct_limit``), else None."""
+    limit = direct_limit(fmt)
+    count = register_relationships(buyer=buyer, filters=filters).count()
+    if count <= limit:
+        return None
+    message = _(
+        "The register has %(count)d suppliers, more than %(limit)d for a direct "
+        "download: create an export with POST /api/v1/exports/."
+    ) % {"count": count, "limit": limit}
+    return Response(
+        {"detail": message, "code": "use_export_job", "errors": {"format": [message]}},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ when the API answers. Finished files live in the default storage under a random 
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 import tempfile
 import uuid
@@ -33,7 +32,7 @@ from activity.models import ActivityEvent
 from .models import ExportJob
 from .selectors import register_data, register_filters_clean
 from .tables import RegisterTables, build_tables
-from .writers import to_json, write_csv, write_xlsx
+from .writers import iter_json, write_csv, write_xlsx
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +98,8 @@ def register_write(
     elif fmt == "csv":
         write_csv(tables, target, language=language)
     elif fmt == "json":
-        target.write(json.dumps(to_json(tables), ensure_ascii=False).encode("utf-8"))
+        for chunk in iter_json(tables):
+            target.write(chunk)
     else:
         raise ValueError(f"unknown export format {fmt!r}")
 

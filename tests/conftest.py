@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.http import FileResponse, StreamingHttpResponse
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -35,12 +36,40 @@ def world(db) -> World:
     return build_world()
 
 
+class _StreamRead(StreamingHttpResponse):
+    """A streamed response whose body the test client has read to the end."""
+
+    @property
+    def content(self) -> bytes:  # type: ignore[override]
+        return self._body
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return self._body.decode(self.charset)
+
+
+class ReadingAPIClient(APIClient):
+    """An APIClient that reads a streamed body to the end, as an HTTP client does, so that
+    ``response.content`` and ``response.json()`` work on streamed responses too
+    (``response.streaming`` still tells that the body was streamed). Files (``FileResponse``)
+    are left to the test to read from ``streaming_content``."""
+
+    def request(self, *args, **kwargs):
+        response = super().request(*args, **kwargs)
+        streamed = getattr(response, "streaming", False) and not response.is_async
+        if streamed and not isinstance(response, FileResponse):
+            body = b"".join(response.streaming_content)
+            response.__class__ = _StreamRead
+            response._body = body
+        return response
+
+
 @pytest.fixture
 def api():
     """``api(user)`` returns an APIClient authenticated as ``user`` (or anonymous for None)."""
 
     def make(user: User | None = None) -> APIClient:
-        client = APIClient()
+        client = ReadingAPIClient()
         if user is not None:
             client.force_authenticate(user)
         return client

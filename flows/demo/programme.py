@@ -23,7 +23,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organization
+from accounts.models import Membership, Organization, User
+from accounts.permissions import role_group
 from actions.models import CorrectiveAction
 from audits.models import Answer, Audit
 from questionnaires.models import QuestionnaireVersion
@@ -90,6 +91,11 @@ def _organizations(n_buyers: int, n_suppliers: int, rng: random.Random) -> tuple
         )
         for b in range(n_buyers)
     )
+    for n, buyer in enumerate(buyers):
+        # One administrator per buyer, with an unusable password: a login for measurements.
+        admin = User.objects.create_user(f"admin@programme-buyer-{n + 1}.example", password=None)
+        Membership.objects.create(user=admin, organization=buyer, role="admin")
+        role_group(buyer, "admin").user_set.add(admin)
     suppliers = Organization.objects.bulk_create(
         (
             Organization(

@@ -129,6 +129,10 @@ def register_relationships(
     return rels
 
 
-def direct_limit() -> int:
-    """Largest register (suppliers) served as CSV / XLSX straight from ``GET``."""
+def direct_limit(fmt: str = "xlsx") -> int:
+    """Largest register (suppliers) served in ``fmt`` straight from ``GET``; larger ones go
+    through an export job. JSON streams a chunk of rows at a time, so its limit is its own
+    (``FAIRLINK_REGISTER_JSON_LIMIT``); CSV and XLSX share ``FAIRLINK_REGISTER_DIRECT_LIMIT``."""
+    if fmt == "json":
+        return int(getattr(settings, "FAIRLINK_REGISTER_JSON_LIMIT", 20000))
     return int(getattr(settings, "FAIRLINK_REGISTER_DIRECT_LIMIT", 2000))

@@ -13,7 +13,7 @@ edited (leading ``= + - @``, tab, CR) carries a ``quote_prefix`` format. The CSV
 """
 
 from .cells import safe_text
-from .csv_json import to_json, write_csv
+from .csv_json import iter_csv, iter_json, to_json, write_csv
 from .xlsx import write_xlsx
 
-__all__ = ["safe_text", "to_json", "write_csv", "write_xlsx"]
+__all__ = ["iter_csv", "iter_json", "safe_text", "to_json", "write_csv", "write_xlsx"]

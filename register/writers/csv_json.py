@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any, BinaryIO, TextIO
@@ -21,7 +22,8 @@ from .cells import _TEXT_KINDS, safe_text
 # CSV
 # --------------------------------------------------------------------------------------------
 
-_CSV_CHUNK_ROWS = 2048
+# Rows per chunk of a streamed CSV or JSON table: the memory of one chunk, not of the table.
+_CHUNK_ROWS = 2048
 
 
 def _csv_column(series: pd.Series, kind: str) -> list[str]:
@@ -38,32 +40,32 @@ def _csv_column(series: pd.Series, kind: str) -> list[str]:
     return ["" if v is None else str(v) for v in column_values(series)]
 
 
-def write_csv(tables: RegisterTables, target: TextIO | BinaryIO, *, language: str = "en") -> None:
-    """Write the Register table as CSV: UTF-8 with a byte-order mark (so Excel shows Chinese),
-    headers in ``language``, text neutralised with ``safe_text``, dates ISO, scores with one
-    decimal, booleans ``true`` / ``false``.
-
-    ``target`` may be a text stream (it should be opened with ``newline=""``; the BOM is written
-    as U+FEFF and encoded by the stream, so open it as UTF-8) or anything with a ``write(bytes)``
-    (binary file, ``HttpResponse``); it is written in chunks and left open.
-    """
-    text_mode = isinstance(target, io.TextIOBase)
-    out: IO[Any] = target
-
-    def emit(chunk: str) -> None:
-        out.write(chunk if text_mode else chunk.encode("utf-8"))
-
+def iter_csv(tables: RegisterTables, *, language: str = "en") -> Iterator[bytes]:
+    """The Register table as CSV, in UTF-8 chunks of a few thousand rows: a byte-order mark
+    (so Excel shows Chinese), headers in ``language``, text neutralised with ``safe_text``,
+    dates ISO, scores with one decimal, booleans ``true`` / ``false``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.header(language) for c in REGISTER_COLUMNS])
-    emit("\ufeff" + buffer.getvalue())
-    cols = [_csv_column(tables.register[c.key], c.kind) for c in REGISTER_COLUMNS]
-    rows = list(zip(*cols, strict=True)) if cols else []
-    for start in range(0, len(rows), _CSV_CHUNK_ROWS):
+    yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    frame = tables.register
+    for start in range(0, len(frame), _CHUNK_ROWS):
+        chunk = frame.iloc[start : start + _CHUNK_ROWS]
+        cols = [_csv_column(chunk[c.key], c.kind) for c in REGISTER_COLUMNS]
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(rows[start : start + _CSV_CHUNK_ROWS])
-        emit(buffer.getvalue())
+        writer.writerows(zip(*cols, strict=True))
+        yield buffer.getvalue().encode("utf-8")
+
+
+def write_csv(tables: RegisterTables, target: TextIO | BinaryIO, *, language: str = "en") -> None:
+    """Write the Register table as CSV (``iter_csv``) to ``target``: a text stream (opened as
+    UTF-8 with ``newline=""``) or anything with a ``write(bytes)`` (binary file,
+    ``HttpResponse``); it is written in chunks and left open."""
+    text_mode = isinstance(target, io.TextIOBase)
+    out: IO[Any] = target
+    for chunk in iter_csv(tables, language=language):
+        out.write(chunk.decode("utf-8") if text_mode else chunk)
 
 
 # --------------------------------------------------------------------------------------------
@@ -85,11 +87,15 @@ def _json_key_column(series: pd.Series) -> list[Any]:
     ]
 
 
-def _records(frame: pd.DataFrame, columns: Sequence[Column]) -> list[dict[str, Any]]:
+def _records(frame: pd.DataFrame, columns: Sequence[Column]) -> Iterator[dict[str, Any]]:
+    """The rows of ``frame`` as JSON objects, converted a chunk of rows at a time."""
     keys = [JOIN_KEY, *(c.key for c in columns)]
-    cols = [_json_key_column(frame[JOIN_KEY])]
-    cols += [_json_column(frame[c.key], c.kind) for c in columns]
-    return [dict(zip(keys, row, strict=True)) for row in zip(*cols, strict=True)]
+    for start in range(0, len(frame), _CHUNK_ROWS):
+        chunk = frame.iloc[start : start + _CHUNK_ROWS]
+        cols = [_json_key_column(chunk[JOIN_KEY])]
+        cols += [_json_column(chunk[c.key], c.kind) for c in columns]
+        for row in zip(*cols, strict=True):
+            yield dict(zip(keys, row, strict=True))
 
 
 def _jsonable(value: Any) -> Any:
@@ -114,15 +120,46 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+_TABLES = (
+    ("register", REGISTER_COLUMNS),
+    ("findings", FINDING_COLUMNS),
+    ("actions", ACTION_COLUMNS),
+)
+
+
+def _dumps(value: Any) -> str:
+    # The API's JSON: compact, UTF-8 rather than escapes, no NaN (DRF's JSONRenderer).
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def to_json(tables: RegisterTables) -> dict[str, Any]:
     """The register as plain JSON types: ``{"summary", "register", "findings", "actions",
     "method"}``. Table rows are objects keyed by column key plus ``supplier_id``; missing
     values are ``null``; dates ``YYYY-MM-DD``, datetimes ``YYYY-MM-DDTHH:MM:SS`` (naive, as in
-    the tables); codes (ratings, severities, statuses) are not translated."""
-    return {
-        "summary": _jsonable(tables.summary),
-        "register": _records(tables.register, REGISTER_COLUMNS),
-        "findings": _records(tables.findings, FINDING_COLUMNS),
-        "actions": _records(tables.actions, ACTION_COLUMNS),
-        "method": _jsonable(tables.method),
-    }
+    the tables); codes (ratings, severities, statuses) are not translated. Holds every row:
+    for large registers use ``iter_json``."""
+    body: dict[str, Any] = {"summary": _jsonable(tables.summary)}
+    for key, columns in _TABLES:
+        body[key] = list(_records(getattr(tables, key), columns))
+    body["method"] = _jsonable(tables.method)
+    return body
+
+
+def iter_json(tables: RegisterTables, *, head: Mapping[str, Any] | None = None) -> Iterator[bytes]:
+    """The JSON document of ``to_json``, preceded by the keys of ``head`` (the API's buyer,
+    generated_at and filters), as UTF-8 chunks of a few thousand rows: the same document, and
+    never more than one chunk of rows in memory as text."""
+    parts = [f"{_dumps(key)}:{_dumps(_jsonable(value))}" for key, value in (head or {}).items()]
+    parts.append(f'"summary":{_dumps(_jsonable(tables.summary))}')
+    yield ("{" + ",".join(parts)).encode("utf-8")
+    for key, columns in _TABLES:
+        yield f',"{key}":['.encode()
+        rows: list[str] = []
+        sep = ""  # a comma once a chunk of rows went out
+        for record in _records(getattr(tables, key), columns):
+            rows.append(_dumps(record))
+            if len(rows) >= _CHUNK_ROWS:
+                yield (sep + ",".join(rows)).encode("utf-8")
+                rows, sep = [], ","
+        yield ((sep + ",".join(rows)) if rows else "").encode("utf-8") + b"]"
+    yield f',"method":{_dumps(_jsonable(tables.method))}}}'.encode()

@@ -1,0 +1,97 @@
+"""The register's JSON and CSV are streamed a chunk of rows at a time, with the same content;
+above the direct limit every format goes through an export job; the latest and previous
+scores come from one window query."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from register.selectors import register_data
+from register.services import register_build
+from register.writers import csv_json, iter_csv, iter_json, to_json, write_csv
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/risk-register/"
+
+
+def test_json_is_streamed_with_the_documents_keys_in_order(reg, api):
+    response = api(reg.world.a_admin).get(URL, {"criticality": "high,medium,low"})
+
+    assert response.status_code == 200
+    assert response.streaming is True
+    assert response["Content-Type"] == "application/json"
+    body = json.loads(response.content)
+    assert list(body) == [
+        "buyer",
+        "generated_at",
+        "filters",
+        "summary",
+        "register",
+        "findings",
+        "actions",
+        "method",
+    ]
+    assert body["buyer"] == {"id": reg.world.buyer_a.pk, "name": reg.world.buyer_a.name}
+    assert body["filters"] == {"criticality": ["high", "medium", "low"]}
+    tables = register_build(buyer=reg.world.buyer_a, filters=body["filters"])
+    expected = to_json(tables)
+    assert {k: body[k] for k in expected} == expected
+
+
+def test_csv_is_streamed(reg, api):
+    response = api(reg.world.a_admin).get(URL, {"format": "csv"})
+
+    assert response.status_code == 200
+    assert response.streaming is True
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 + 5
+
+
+@pytest.mark.parametrize("rows_per_chunk", [1, 2, 3, 100])
+def test_chunked_json_and_csv_are_the_whole_document(reg, monkeypatch, rows_per_chunk):
+    # 5 suppliers: chunks of 1 (a multiple), 2 and 3 (a short last chunk) and 100 (one chunk).
+    monkeypatch.setattr(csv_json, "_CHUNK_ROWS", rows_per_chunk)
+    tables = register_build(buyer=reg.world.buyer_a)
+
+    chunks = list(iter_json(tables, head={"buyer": {"id": 1}}))
+
+    assert json.loads(b"".join(chunks)) == {"buyer": {"id": 1}, **to_json(tables)}
+    assert len(chunks) > len(tables.register) // rows_per_chunk
+    whole = io.BytesIO()
+    write_csv(tables, whole)
+    assert b"".join(iter_csv(tables)) == whole.getvalue()
+    assert whole.getvalue().count(b"\r\n") == 1 + len(tables.register)
+
+
+def test_json_above_its_direct_limit_goes_through_an_export_job(reg, api, settings):
+    settings.FAIRLINK_REGISTER_JSON_LIMIT = 4
+    client = api(reg.world.a_admin)
+
+    response = client.get(URL)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "use_export_job"
+    assert "/api/v1/exports/" in response.json()["detail"]
+    assert client.get(URL, {"criticality": "high"}).status_code == 200
+
+
+def test_latest_and_previous_scores_come_from_one_window_query(reg):
+    with CaptureQueriesContext(connection) as queries:
+        data = register_data(buyer=reg.world.buyer_a)
+
+    score_queries = [q["sql"] for q in queries if 'FROM "scoring_score"' in q["sql"]]
+    windowed = [sql for sql in score_queries if "OVER (PARTITION BY" in sql]
+    # The register rows' scores, and the latest audits under the findings and the actions.
+    assert len(windowed) == len(score_queries) >= 1
+    row = data.register.set_index("supplier_name").loc[reg.world.s1.name]
+    assert row["previous_overall"] is not None
+    delta = row["overall_score"] - float(row["previous_overall"])
+    assert row["score_delta"] == pytest.approx(delta)
