@@ -81,23 +81,7 @@ def build_tables(
       ``by_priority`` (counts, every level present), ``average_scores`` (``overall`` and each
       category; ``None`` when nothing is scored).
     """
-    unknown = set(filters) - set(FILTER_KEYS)
-    if unknown:
-        raise ValueError(f"unknown register filter(s): {', '.join(sorted(unknown))}")
-
-    reg = _normalise(register, REGISTER_COLUMNS, "register")
-    reg["rating"] = reg["rating"].where(reg["rating"].notna(), "not_rated")
-
-    keep = np.ones(len(reg), dtype=bool)
-    for key in FILTER_KEYS:
-        allowed = _allowed(filters.get(key))
-        if allowed:
-            keep &= reg[key].isin(allowed).to_numpy()
-    reg = reg.loc[keep]
-    reg = reg.sort_values(
-        ["priority", "supplier_name"], na_position="last", kind="stable"
-    ).reset_index(drop=True)
-
+    reg = _filtered_register(register, filters)
     suppliers = reg[JOIN_KEY]
     fnd = _normalise(findings, FINDING_COLUMNS, "findings")
     fnd = fnd.loc[fnd[JOIN_KEY].isin(suppliers)].reset_index(drop=True)
@@ -111,6 +95,26 @@ def build_tables(
         method=dict(method),
         method_rows=tuple(method_rows(method)),
         summary=_summary(reg, act),
+    )
+
+
+def _filtered_register(register: pd.DataFrame, filters: Mapping[str, Any]) -> pd.DataFrame:
+    """The normalised register (a missing rating is ``not_rated``), filtered, sorted by
+    priority (missing last) then supplier name."""
+    unknown = set(filters) - set(FILTER_KEYS)
+    if unknown:
+        raise ValueError(f"unknown register filter(s): {', '.join(sorted(unknown))}")
+    reg = _normalise(register, REGISTER_COLUMNS, "register")
+    reg["rating"] = reg["rating"].where(reg["rating"].notna(), "not_rated")
+    keep = np.ones(len(reg), dtype=bool)
+    for key in FILTER_KEYS:
+        allowed = _allowed(filters.get(key))
+        if allowed:
+            keep &= reg[key].isin(allowed).to_numpy()
+    return (
+        reg.loc[keep]
+        .sort_values(["priority", "supplier_name"], na_position="last", kind="stable")
+        .reset_index(drop=True)
     )
 
 

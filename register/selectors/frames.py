@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce, DenseRank, NullIf, RowNumber
 from django.utils import timezone
 
 from accounts.models import Organization
-from actions.models import CorrectiveAction
+from actions.models import CorrectiveAction, CorrectiveActionQuerySet
 from audits.models import Audit
 from rulesets.models import RuleSet
 from scoring.models import Finding, Score
@@ -62,7 +62,7 @@ def register_data(
     return RegisterData(register=reg, findings=fnd, actions=act, method=register_method(reg))
 
 
-def _ranked_scores(buyer: Organization, rels: QuerySet[SupplierRelationship]) -> QuerySet[Score]:
+def _ranked_scores(buyer: Organization, rels: QuerySet[SupplierRelationship]) -> QuerySet:
     """The newest final score of the latest and of the previous accepted audit of each
     supplier in ``rels``, in one window query: ``audit_rank`` is 1 for the latest audit (newest
     ``accepted_at``, then higher id) and 2 for the one before; ``score_rank`` 1 picks the
@@ -323,7 +323,9 @@ def _buyer_findings(buyer: Organization, rels: QuerySet[SupplierRelationship]) -
     )
 
 
-def _buyer_actions(buyer: Organization, rels: QuerySet[SupplierRelationship]) -> QuerySet:
+def _buyer_actions(
+    buyer: Organization, rels: QuerySet[SupplierRelationship]
+) -> CorrectiveActionQuerySet:
     """The buyer's corrective actions of the suppliers in ``rels``."""
     return CorrectiveAction.objects.filter(
         buyer_id=buyer.pk, supplier_id__in=rels.values("supplier_id")

@@ -9,7 +9,7 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import IO, Any, BinaryIO, TextIO
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -58,7 +58,7 @@ def iter_csv(tables: RegisterTables, *, language: str = "en") -> Iterator[bytes]
         yield buffer.getvalue().encode("utf-8")
 
 
-def write_csv(tables: RegisterTables, target: TextIO | BinaryIO, *, language: str = "en") -> None:
+def write_csv(tables: RegisterTables, target: IO[str] | IO[bytes], *, language: str = "en") -> None:
     """Write the Register table as CSV (``iter_csv``) to ``target``: a text stream (opened as
     UTF-8 with ``newline=""``) or anything with a ``write(bytes)`` (binary file,
     ``HttpResponse``); it is written in chunks and left open."""

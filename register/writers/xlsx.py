@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 import pandas as pd
 import xlsxwriter
@@ -56,7 +56,7 @@ class _Progress:
 
 def write_xlsx(
     tables: RegisterTables,
-    target: BinaryIO | str,
+    target: IO[bytes] | str,
     *,
     title: str,
     buyer_name: str,
@@ -172,7 +172,7 @@ def _plan_columns(
             by_value = fm.value.get(kind, {})
             quoted = fm.quoted
             fmts = [
-                quoted if v is not None and v[0] in _UNSAFE_LEAD else by_value.get(v)
+                None if v is None else quoted if v[0] in _UNSAFE_LEAD else by_value.get(v)
                 for v in values
             ]
             write = ws.write_string
@@ -208,8 +208,30 @@ def _write_table(
     ws = wb.add_worksheet(name)
     plans, widths = _plan_columns(ws, frame, columns, fm, language)
     n = len(frame)
-    last_col = len(columns) - 1
+    _write_header(ws, fm, columns, widths, language)
+    ws.autofilter(0, 0, n, len(columns) - 1)
+    for start in range(0, n, _PROGRESS_EVERY):
+        stop = min(n, start + _PROGRESS_EVERY)
+        for r in range(start, stop):
+            row = r + 1
+            for c, write, values, fmts in plans:
+                v = values[r]
+                if v is not None:
+                    write(row, c, v, fmts[r])
+        tracker.advance(stop - start)
+    _score_colour_scales(ws, columns, n)
+    return ws
 
+
+def _write_header(
+    ws: Worksheet,
+    fm: _Formats,
+    columns: Sequence[Column],
+    widths: Sequence[float],
+    language: str,
+) -> None:
+    """Column widths, the header row (as tall as its longest wrapped header, three lines at
+    most) and the frozen pane below it."""
     header_lines = 1
     for c, (width, col) in enumerate(zip(widths, columns, strict=True)):
         ws.set_column(c, c, width)
@@ -220,40 +242,29 @@ def _write_table(
     for c, col in enumerate(columns):
         ws.write_string(0, c, col.header(language), fm.header)
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, n, last_col)
 
-    for start in range(0, n, _PROGRESS_EVERY):
-        stop = min(n, start + _PROGRESS_EVERY)
-        for r in range(start, stop):
-            row = r + 1
-            for c, write, values, fmts in plans:
-                v = values[r]
-                if v is not None:
-                    write(row, c, v, fmts[r])
-        tracker.advance(stop - start)
 
-    if n:
-        for c, col in enumerate(columns):
-            if col.kind == "score":
-                ws.conditional_format(
-                    1,
-                    c,
-                    n,
-                    c,
-                    {
-                        "type": "3_color_scale",
-                        "min_type": "num",
-                        "min_value": 0,
-                        "mid_type": "num",
-                        "mid_value": 60,
-                        "max_type": "num",
-                        "max_value": 100,
-                        "min_color": "#F8696B",
-                        "mid_color": "#FFEB84",
-                        "max_color": "#63BE7B",
-                    },
-                )
-    return ws
+_SCORE_SCALE = {
+    "type": "3_color_scale",
+    "min_type": "num",
+    "min_value": 0,
+    "mid_type": "num",
+    "mid_value": 60,
+    "max_type": "num",
+    "max_value": 100,
+    "min_color": "#F8696B",
+    "mid_color": "#FFEB84",
+    "max_color": "#63BE7B",
+}
+
+
+def _score_colour_scales(ws: Worksheet, columns: Sequence[Column], n: int) -> None:
+    """A red-amber-green colour scale on every score column of ``n`` data rows."""
+    if not n:
+        return
+    for c, col in enumerate(columns):
+        if col.kind == "score":
+            ws.conditional_format(1, c, n, c, dict(_SCORE_SCALE))
 
 
 def _col_letter(c: int) -> str:
