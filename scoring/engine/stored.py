@@ -23,15 +23,9 @@ from .compiled import CompiledRuleSet
 __all__ = ["full_findings", "full_trace", "lean_findings", "lean_trace"]
 
 # A question's trace entry keeps a key only when it differs from the rule set's template
-# (``ScoredQuestion.template``): these are the keys whose template value is the same for every
-# question; the others (max_points, weight, category) are the rule set's and never kept.
-_QUESTION_DEFAULTS: dict[str, Any] = {
-    "answer": None,
-    "points": None,
-    "q": None,
-    "excluded": None,
-    "unanswered": False,
-}
+# (``ScoredQuestion.template``): answer, points and q when not None, excluded when not None,
+# unanswered when true. The others (max_points, weight, category) are the rule set's and never
+# kept.
 _FINDING_KEYS = ("code", "due_days", "due_date", "values")
 
 
@@ -42,11 +36,21 @@ def lean_findings(findings: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
 
 
 def _lean_question(entry: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        key: value
-        for key, default in _QUESTION_DEFAULTS.items()
-        if (value := entry.get(key, default)) != default
-    }
+    # Spelt out rather than a loop over _QUESTION_DEFAULTS: this runs for every scored question
+    # of every audit of a bulk re-score.
+    lean: dict[str, Any] = {}
+    get = entry.get
+    if (answer := get("answer")) is not None:
+        lean["answer"] = answer
+    if (points := get("points")) is not None:
+        lean["points"] = points
+    if (q := get("q")) is not None:
+        lean["q"] = q
+    if (excluded := get("excluded")) is not None:
+        lean["excluded"] = excluded
+    if get("unanswered"):
+        lean["unanswered"] = True
+    return lean
 
 
 def lean_trace(trace: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from audits.models import Audit
 from backend.errors import Conflict
@@ -105,3 +105,20 @@ def test_rescore_command_rejects_unknown_rule_set(db):
         call_command("rescore", "--ruleset", "nope@1")
     with pytest.raises(CommandError):
         call_command("rescore", "--ruleset", "nope")
+
+
+def test_rescore_parts_share_the_audits_without_overlap(world, version, ruleset, ruleset_v2):
+    audits = [make_audit(world, version, ruleset, status=Audit.Status.ACCEPTED) for _ in range(5)]
+
+    first = rescore_bulk(ruleset=ruleset_v2, part=(0, 2))
+    second = rescore_bulk(ruleset=ruleset_v2, part=(1, 2))
+
+    scored = sorted(Score.objects.filter(ruleset=ruleset_v2).values_list("audit_id", flat=True))
+    assert scored == sorted(a.pk for a in audits)
+    assert first.scored == len([a for a in audits if a.pk % 2 == 0])
+    assert first.scored + second.scored == 5
+
+
+def test_rescore_command_rejects_a_bad_part(ruleset_v2):
+    with pytest.raises(CommandError, match="--part"):
+        call_command("rescore", "--ruleset", "mini-csr-rules@2", "--part", "2/2")
