@@ -31,7 +31,7 @@ def bulk_insert(model: type[models.Model], objs: Sequence[Any], *, batch_size: i
     meta = model._meta
     pk = meta.pk
     assert pk is not None
-    fields = [f for f in meta.concrete_fields]
+    fields = list(meta.concrete_fields)
     now = timezone.now()
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
@@ -44,7 +44,7 @@ def bulk_insert(model: type[models.Model], objs: Sequence[Any], *, batch_size: i
         )
         for obj, (value,) in zip(objs, cursor.fetchall(), strict=True):
             setattr(obj, pk.attname, value)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
         table = connection.ops.quote_name(meta.db_table)
         with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for obj in objs:
