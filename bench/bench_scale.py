@@ -200,7 +200,8 @@ def export_in_process(fmt: str, path: str) -> dict[str, Any]:
         client = Client()
         client.force_login(admin.user) if admin else None
         started = time.perf_counter()
-        with override_settings(FAIRLINK_REGISTER_DIRECT_LIMIT=10**9):
+        limits = {"FAIRLINK_REGISTER_DIRECT_LIMIT": 10**9, "FAIRLINK_REGISTER_JSON_LIMIT": 10**9}
+        with override_settings(ALLOWED_HOSTS=["testserver"], **limits):
             response = client.get("/api/v1/risk-register/", {"format": fmt, "buyer": buyer.pk})
             assert response.status_code == 200, response.status_code
             size = sum(len(chunk) for chunk in response.streaming_content)

@@ -40,11 +40,43 @@ BATCH = 5000
 SIZES = ("micro", "small", "medium", "large")
 COUNTRIES = ("CN", "VN", "BD", "IN", "DE", "TH", "MY", "ID")
 INDUSTRIES = ("13", "14", "15", "22", "25", "26", "27")
-ACTION_STATES = ("open", "plan_submitted", "plan_accepted", "evidence_submitted", "verified")
+# Corrective action states and their shares: most earlier actions are closed by now.
+ACTION_STATES = {
+    "open": 0.15,
+    "plan_submitted": 0.1,
+    "plan_accepted": 0.1,
+    "evidence_submitted": 0.05,
+    "verified": 0.55,
+    "cancelled": 0.05,
+}
 
 
-def _answer(question: QuestionSpec, rng: random.Random) -> tuple[Any, bool]:
-    """A random answer: ``(value, not_applicable)``."""
+# Share of the answers that are the best-scoring one: most suppliers of a real programme pass
+# most questions (about three findings per audit; the earlier register benchmarks had four).
+GOOD_ANSWERS = 0.7
+
+
+def _best_answers(ruleset: RuleSet, version) -> dict[str, Any]:
+    """The best-scoring answer of every scored question: the top choice (a list of every
+    choice worth points, for a multiple choice) or a number in the best band."""
+    best: dict[str, Any] = {}
+    questions = {q.code: q for q in inputs.compiled_questionnaire(version)[0].spec.questions}
+    for rule in inputs.compiled_ruleset(ruleset, version).spec.scores:
+        points = rule.points or {}
+        if questions[rule.question].type == "multi_choice":
+            best[rule.question] = [value for value, p in points.items() if p > 0]
+        elif points:
+            best[rule.question] = max(points, key=lambda value: points[value])
+        elif rule.bands:
+            band = max(rule.bands, key=lambda b: b.points)
+            best[rule.question] = int(band.max) if band.max is not None else 1000
+    return best
+
+
+def _answer(question: QuestionSpec, best: dict[str, Any], rng: random.Random) -> tuple[Any, bool]:
+    """A random answer, the best-scoring one ``GOOD_ANSWERS`` of the time: ``(value, N/A)``."""
+    if question.code in best and rng.random() < GOOD_ANSWERS:
+        return best[question.code], False
     if question.allow_na and rng.random() < 0.05:
         return None, True
     kind = question.type
@@ -150,13 +182,14 @@ def _audits(buyers: list, suppliers: list, n_audits: int, version, ruleset) -> l
     return Audit.objects.bulk_create(audits, batch_size=BATCH)
 
 
-def _answers(audits: list[Audit], version, rng: random.Random) -> Iterator[Answer]:
+def _answers(audits: list[Audit], version, ruleset, rng: random.Random) -> Iterator[Answer]:
+    best = _best_answers(ruleset, version)
     compiled, codes = inputs.compiled_questionnaire(version)
     by_code = {q.code: q for q in compiled.spec.questions}
     questions = [(pk, by_code[code]) for pk, code in codes.items()]
     for audit in audits:
         for question_id, question in questions:
-            value, na = _answer(question, rng)
+            value, na = _answer(question, best, rng)
             yield Answer(audit_id=audit.pk, question_id=question_id, value=value, not_applicable=na)
 
 
@@ -211,7 +244,7 @@ def _findings_and_actions(ruleset: RuleSet, version, rng: random.Random) -> tupl
                 buyer_id=finding.buyer_id,
                 supplier_id=finding.supplier_id,
                 severity=finding.severity,
-                status=rng.choice(ACTION_STATES),
+                status=rng.choices(list(ACTION_STATES), list(ACTION_STATES.values()))[0],
                 due_date=timezone.localdate() + datetime.timedelta(days=rng.randint(-120, days)),
                 original_due_date=timezone.localdate(),
             )
@@ -236,7 +269,7 @@ def generate_programme(
     with transaction.atomic():
         buyer_rows, supplier_rows = _organizations(buyers, suppliers, rng)
         audit_rows = _audits(buyer_rows, supplier_rows, audits, version, ruleset)
-        n_answers = _bulk(Answer, _answers(audit_rows, version, rng))
+        n_answers = _bulk(Answer, _answers(audit_rows, version, ruleset, rng))
     timings["organizations_audits_answers_s"] = round(time.perf_counter() - started, 1)
     step = time.perf_counter()
     scored = rescore_bulk(ruleset=ruleset).scored
