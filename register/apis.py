@@ -121,7 +121,9 @@ class RiskRegisterApi(APIView):
         if refused is not None:
             return refused
         now = timezone.now()
-        tables = exports.register_build(buyer=buyer, filters=filters, language=language)
+        tables = exports.register_build(
+            buyer=buyer, filters=filters, language=language, details=fmt != "csv"
+        )
         if fmt == "json":
             head = {
                 "buyer": {"id": buyer.pk, "name": buyer.name},

@@ -67,10 +67,14 @@ def register_build(
     filters: Mapping[str, list[str]] | None = None,
     language: str = "en",
     today: datetime.date | None = None,
+    details: bool = True,
 ) -> RegisterTables:
-    """The normalised, filtered register of ``buyer`` (filters already cleaned)."""
+    """The normalised, filtered register of ``buyer`` (filters already cleaned);
+    ``details=False``: without the findings and corrective actions (for the CSV)."""
     filters = dict(filters or {})
-    data = register_data(buyer=buyer, filters=filters, language=language, today=today)
+    data = register_data(
+        buyer=buyer, filters=filters, language=language, today=today, details=details
+    )
     return build_tables(data.register, data.findings, data.actions, data.method, filters=filters)
 
 
@@ -169,7 +173,12 @@ def export_run(*, job_id: int, now: datetime.datetime | None = None) -> ExportJo
         ExportJob.objects.filter(pk=job_id).update(progress=min(scaled, 99))
 
     try:
-        tables = register_build(buyer=job.buyer, filters=job.filters, language=job.language)
+        tables = register_build(
+            buyer=job.buyer,
+            filters=job.filters,
+            language=job.language,
+            details=job.format != ExportJob.Format.CSV,
+        )
         ExportJob.objects.filter(pk=job_id).update(progress=_QUERY_SHARE)
         with tempfile.TemporaryFile() as tmp:
             register_write(

@@ -47,18 +47,23 @@ def register_data(
     filters: Mapping[str, list[str]] | None = None,
     language: str = "en",
     today: datetime.date | None = None,
+    details: bool = True,
 ) -> RegisterData:
     """Build the register, findings and actions frames and the method mapping for ``buyer``.
 
     ``filters`` (already cleaned) narrow the suppliers in the database where possible;
     ``language`` picks the finding titles; ``today`` (default: the local date) decides what is
-    overdue. Runs a fixed number of queries (about ten) for any number of suppliers."""
+    overdue; ``details=False`` leaves the findings and actions frames empty (the CSV has the
+    Register table only). Runs a fixed number of queries (about ten) for any number of
+    suppliers."""
     today = today or timezone.localdate()
     rels = register_relationships(buyer=buyer, filters=filters)
     reg = register_rows(rels=rels, buyer=buyer, today=today)
-    names = dict(zip(reg["supplier_id"], reg["supplier_name"], strict=True))
-    fnd = register_findings(rels=rels, buyer=buyer, names=names, language=language)
-    act = register_actions(rels=rels, buyer=buyer, names=names, today=today)
+    fnd, act = pd.DataFrame(), pd.DataFrame()
+    if details:
+        names = dict(zip(reg["supplier_id"], reg["supplier_name"], strict=True))
+        fnd = register_findings(rels=rels, buyer=buyer, names=names, language=language)
+        act = register_actions(rels=rels, buyer=buyer, names=names, today=today)
     return RegisterData(register=reg, findings=fnd, actions=act, method=register_method(reg))
 
 
@@ -343,8 +348,22 @@ def _title_in(language: str) -> Coalesce:
     )
 
 
-def _frame(rows: Iterable[tuple], columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(list(rows), columns=columns)
+_READ_CHUNK = 2000
+
+
+def _frame(rows: QuerySet, columns: list[str]) -> pd.DataFrame:
+    """A frame of the ``values_list`` rows of ``rows``, read ``_READ_CHUNK`` rows at a time
+    (a server-side cursor on PostgreSQL) into one list per column. Equal strings are kept once:
+    the database hands each row its own copy of a title, code or status, and for a register
+    with a few hundred thousand findings those copies are most of the memory."""
+    data: list[list[Any]] = [[] for _ in columns]
+    seen: dict[str, str] = {}
+    for row in rows.iterator(chunk_size=_READ_CHUNK):
+        for values, value in zip(data, row, strict=True):
+            if type(value) is str:
+                value = seen.setdefault(value, value)
+            values.append(value)
+    return pd.DataFrame(dict(zip(columns, data, strict=True)), columns=columns)
 
 
 def _floats(series: pd.Series) -> pd.Series:
