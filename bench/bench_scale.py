@@ -196,9 +196,9 @@ def export_in_process(fmt: str, path: str) -> dict[str, Any]:
         job.delete()
         rows = job.rows
     else:
-        admin = Membership.objects.filter(organization=buyer, role="admin").first()
+        admin = Membership.objects.get(organization=buyer, role="admin").user
         client = Client()
-        client.force_login(admin.user) if admin else None
+        client.force_login(admin)
         started = time.perf_counter()
         limits = {"FAIRLINK_REGISTER_DIRECT_LIMIT": 10**9, "FAIRLINK_REGISTER_JSON_LIMIT": 10**9}
         with override_settings(ALLOWED_HOSTS=["testserver"], **limits):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
 from flows.demo.programme import generate_programme
 
@@ -13,8 +12,8 @@ from flows.demo.programme import generate_programme
 class Command(BaseCommand):
     help = (
         "Write N buyers, suppliers and accepted audits with answers, final scores, findings and "
-        "corrective actions in bulk (benchmark data; never on a production database), then "
-        "ANALYZE. Prints what was made as JSON."
+        "corrective actions in bulk (benchmark data; never on a production database), with "
+        "ANALYZE after loading on PostgreSQL. Prints what was made as JSON."
     )
 
     def add_arguments(self, parser):
@@ -27,7 +26,4 @@ class Command(BaseCommand):
         if buyers < 1 or suppliers < 1 or audits < 0:
             raise CommandError("--buyers and --suppliers must be at least 1, --audits at least 0.")
         made = generate_programme(buyers=buyers, suppliers=suppliers, audits=audits, seed=seed)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
         self.stdout.write(json.dumps(made))
