@@ -30,11 +30,7 @@ LONG_MODULES: dict[str, str] = {
     "scoring/engine/rules.py": "the engine's core: the rule-set model, its validation and "
     "compilation, one closed set of frozen dataclasses",
 }
-LONG_FUNCTIONS: dict[str, str] = {
-    "register/tables.py::build_tables": "the register's tables and writers are split by step "
-    "together with their typing (the debt list in pyproject.toml)",
-    "register/writers/xlsx.py::_write_table": "as register/tables.py::build_tables",
-}
+LONG_FUNCTIONS: dict[str, str] = {}
 
 
 def _app_packages() -> list[str]:

@@ -9,20 +9,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from django.db.models import Count, F, Q, QuerySet, TextField, Value, Window
+from django.db.models import Count, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce, DenseRank, NullIf, RowNumber
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from accounts.models import Organization
 from actions.models import CorrectiveAction, CorrectiveActionQuerySet
 from audits.models import Audit
 from rulesets.models import RuleSet
-from scoring.models import Finding, Score
+from scoring.models import Finding
 from scoring.selectors import inherent_risk_map, risk_priority
 from suppliers.models import SupplierRelationship
 
 from ..columns import CATEGORIES, SEVERITIES
+from .latest import latest_audit_ids, ranked_scores
 from .method import method_for
 from .scope import register_relationships
 
@@ -65,39 +66,6 @@ def register_data(
         fnd = register_findings(rels=rels, buyer=buyer, names=names, language=language)
         act = register_actions(rels=rels, buyer=buyer, names=names, today=today)
     return RegisterData(register=reg, findings=fnd, actions=act, method=register_method(reg))
-
-
-def _ranked_scores(buyer: Organization, rels: QuerySet[SupplierRelationship]) -> QuerySet:
-    """The newest final score of the latest and of the previous accepted audit of each
-    supplier in ``rels``, in one window query: ``audit_rank`` is 1 for the latest audit (newest
-    ``accepted_at``, then higher id) and 2 for the one before; ``score_rank`` 1 picks the
-    newest score of an audit (a re-scored audit has several)."""
-    return (
-        Score.objects.filter(
-            final=True,
-            audit__buyer_id=buyer.pk,
-            audit__status=Audit.Status.ACCEPTED,
-            audit__supplier_id__in=rels.values("supplier_id"),
-        )
-        .annotate(
-            audit_rank=Window(
-                DenseRank(),
-                partition_by=[F("audit__supplier_id")],
-                order_by=[F("audit__accepted_at").desc(), F("audit_id").desc()],
-            ),
-            score_rank=Window(
-                RowNumber(),
-                partition_by=[F("audit_id")],
-                order_by=[F("created_at").desc(), F("pk").desc()],
-            ),
-        )
-        .filter(audit_rank__lte=2, score_rank=1)
-    )
-
-
-def _latest_audit_ids(buyer: Organization, rels: QuerySet[SupplierRelationship]) -> QuerySet:
-    """The latest accepted (and scored) audit of each supplier in ``rels``, as a subquery."""
-    return _ranked_scores(buyer, rels).filter(audit_rank=1).values("audit_id")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,7 +115,7 @@ def _with_scores(
 ) -> pd.DataFrame:
     """The latest final score of each supplier: overall, categories, change, rating."""
     ranked = _frame(
-        _ranked_scores(buyer, rels).values_list(*_SCORE_COLUMNS), list(_SCORE_COLUMNS.values())
+        ranked_scores(buyer, rels).values_list(*_SCORE_COLUMNS), list(_SCORE_COLUMNS.values())
     )
     latest = ranked[ranked["audit_rank"] == 1].drop(columns="audit_rank")
     previous = ranked.loc[ranked["audit_rank"] == 2, ["supplier_id", "overall"]]
@@ -189,7 +157,7 @@ def _with_open_work(
 ) -> pd.DataFrame:
     """Open findings by severity, open / overdue actions and the next due date."""
     open_finding = _open_action() | Q(
-        action__isnull=True, audit_id__in=_latest_audit_ids(buyer, rels)
+        action__isnull=True, audit_id__in=latest_audit_ids(buyer, rels)
     )
     finding_counts = _frame(
         _buyer_findings(buyer, rels)
@@ -240,7 +208,7 @@ def register_findings(
     language: str,
 ) -> pd.DataFrame:
     """The findings of the latest accepted audits, plus any older one whose action is open."""
-    listed_finding = Q(audit_id__in=_latest_audit_ids(buyer, rels)) | _open_action()
+    listed_finding = Q(audit_id__in=latest_audit_ids(buyer, rels)) | _open_action()
     fnd = _frame(
         _buyer_findings(buyer, rels)
         .filter(listed_finding)
@@ -279,9 +247,7 @@ def register_actions(
     with how many days each open one is overdue on ``today``."""
     act = _frame(
         _buyer_actions(buyer, rels)
-        .filter(
-            Q(audit_id__in=_latest_audit_ids(buyer, rels)) | ~Q(status__in=CLOSED_ACTION_STATES)
-        )
+        .filter(Q(audit_id__in=latest_audit_ids(buyer, rels)) | ~Q(status__in=CLOSED_ACTION_STATES))
         .values_list(*_ACTION_COLUMNS),
         list(_ACTION_COLUMNS.values()),
     )
