@@ -18,17 +18,15 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backend.errors import Conflict
 
-from .languages import to_django_language
+from .mail import notify
 from .models import Invitation, Language, Membership, Organization, User
 from .permissions import role_group
 from .services import (
@@ -105,24 +103,27 @@ def member_invite(
     return invitation
 
 
+def _role_msgid(role: str) -> str:
+    with translation.override(None):
+        return str(Membership.Role(role).label)
+
+
 def _send_invitation_email(invitation: Invitation, *, user: User, token: str) -> None:
-    """Mail the accept link to an existing account, in its language (after commit)."""
-    context = {
-        "user": user,
-        "organization": invitation.organization,
-        "inviter": invitation.invited_by,
-        "invitation": invitation,
-        "expires_at": invitation.expires_at,
-        "link": invitation_link(token),
-    }
-
-    def send() -> None:
-        with translation.override(to_django_language(user.preferred_language)):
-            subject = render_to_string("accounts/email/invitation_subject.txt", context)
-            body = render_to_string("accounts/email/invitation_body.txt", context)
-        send_mail(" ".join(subject.split()), body, None, [user.email])
-
-    transaction.on_commit(send)
+    """Mail the accept link to an existing account, in its language (after commit, through
+    the mail task like every notification)."""
+    inviter = invitation.invited_by
+    notify(
+        [user],
+        "accounts/email/invitation",
+        {
+            "organization": {"name": invitation.organization.name},
+            # The label's msgid: the mail is rendered later, in the recipient's language.
+            "role": _role_msgid(invitation.role),
+            "inviter": inviter.get_full_name() if inviter else "",
+            "expires_at": invitation.expires_at,
+            "link": invitation_link(token),
+        },
+    )
 
 
 def invitation_get_for(*, user: User, token: str) -> Invitation:

@@ -3,44 +3,73 @@
 ``name`` is a template path without its ending: ``audits/email/issued`` renders
 ``audits/email/issued_subject.txt`` and ``audits/email/issued_body.txt`` from the app that owns
 the mail. Templates receive ``context`` plus ``user`` (the recipient) and ``site_url``.
+
+Mail never fails the work that caused it. ``notify`` hands the mail over once the transaction
+commits: to ``accounts.tasks.send_mail_task`` (retried with backoff by a worker) when a broker is
+configured, else it is sent once, in-process, and a failure is logged. The context must be JSON
+data, dates and decimals (``accounts.tasks.encode_context``): it is checked when ``notify`` is
+called, and the mail is rendered at send time.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
+from functools import partial
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
+from kombu.exceptions import OperationalError
 
-from .languages import to_django_language
+from accounts.tasks import DeliveryFailed, deliver_mail, encode_context, render_mail, send_mail_task
+
+logger = logging.getLogger(__name__)
+
+# What handing a mail over may raise: the mail server failed (in-process), or the broker is
+# unreachable.
+HANDOVER_ERRORS: tuple[type[BaseException], ...] = (DeliveryFailed, OperationalError)
+
+__all__ = ["HANDOVER_ERRORS", "notify", "notify_now", "render_mail"]
 
 
-def render_mail(name: str, user, context: dict) -> tuple[str, str]:
-    ctx = {**context, "user": user, "site_url": settings.SITE_URL.rstrip("/")}
-    with translation.override(to_django_language(getattr(user, "preferred_language", "en"))):
-        subject = " ".join(render_to_string(f"{name}_subject.txt", ctx).split())
-        body = render_to_string(f"{name}_body.txt", ctx)
-    return subject, body
+def _recipient_ids(recipients: Iterable) -> list[int]:
+    return sorted({u.pk for u in recipients if u is not None and u.is_active and u.email})
+
+
+def _hand_over(user_ids: list[int], name: str, context: dict) -> None:
+    if send_mail_task.app.conf.task_always_eager:
+        deliver_mail(user_ids, name, context)
+    else:
+        send_mail_task.delay(user_ids, name, context)
+
+
+def _hand_over_or_log(user_ids: list[int], name: str, context: dict) -> None:
+    try:
+        _hand_over(user_ids, name, context)
+    except HANDOVER_ERRORS:
+        logger.exception("Mail %s to users %s could not be sent", name, user_ids)
 
 
 def notify(recipients: Iterable, name: str, context: dict) -> int:
     """Schedule one mail per distinct active recipient once the transaction commits.
 
-    Returns how many recipients will be mailed. Rendering happens at commit time too, so the
-    mail reflects the committed state."""
-    users = {u.pk: u for u in recipients if u is not None and u.is_active and u.email}
-    if not users:
+    Returns how many recipients will be mailed. Rendering happens at send time, so the mail
+    reflects the committed state. Raises ``TypeError`` at once when ``context`` is not data."""
+    user_ids = _recipient_ids(recipients)
+    if not user_ids:
         return 0
+    payload = encode_context(context)
+    transaction.on_commit(partial(_hand_over_or_log, user_ids, name, payload))
+    return len(user_ids)
 
-    def send() -> None:
-        messages = []
-        for user in users.values():
-            subject, body = render_mail(name, user, context)
-            messages.append(EmailMessage(subject, body, None, [user.email]))
-        get_connection().send_messages(messages)
 
-    transaction.on_commit(send)
-    return len(users)
+def notify_now(recipients: Iterable, name: str, context: dict) -> int:
+    """Hand the mail over now, inside the caller's transaction, and raise one of
+    ``HANDOVER_ERRORS`` when that fails, so that the caller can roll back what records the
+    mail as sent (a reminder's claim). With a broker the task is queued (a worker may run it
+    before the commit: it needs only the data passed here); without one the mail is sent.
+    Returns how many recipients are mailed."""
+    user_ids = _recipient_ids(recipients)
+    if not user_ids:
+        return 0
+    _hand_over(user_ids, name, encode_context(context))
+    return len(user_ids)

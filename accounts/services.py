@@ -5,12 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -19,7 +16,7 @@ from django_countries import countries
 from activity.events import Verb, organization_event
 
 from .industries import validate_industry
-from .languages import to_django_language
+from .mail import notify
 from .models import Language, Membership, Organization, User
 from .permissions import ROLES_BY_KIND, forget_access, has_org_perm, role_group, role_groups
 
@@ -216,21 +213,18 @@ def clean_member_input(
 
 
 def send_set_password_email(user: User, *, organization: Organization | None = None) -> None:
-    """Mail a one-time link to set a password, in the user's language (after commit)."""
+    """Mail a one-time link to set a password, in the user's language (after commit, through
+    the mail task like every notification)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = settings.SITE_URL.rstrip("/") + reverse(
         "portal:password_set", kwargs={"uidb64": uid, "token": token}
     )
-
-    def send() -> None:
-        with translation.override(to_django_language(user.preferred_language)):
-            context = {"user": user, "organization": organization, "link": link}
-            subject = render_to_string("accounts/email/invite_subject.txt", context).strip()
-            body = render_to_string("accounts/email/invite_body.txt", context)
-        send_mail(subject, body, None, [user.email])
-
-    transaction.on_commit(send)
+    notify(
+        [user],
+        "accounts/email/invite",
+        {"organization": {"name": organization.name} if organization else None, "link": link},
+    )
 
 
 @transaction.atomic

@@ -6,10 +6,9 @@ import datetime
 
 from django.db.models import Q
 
-from accounts.mail import notify
 from actions.models import CorrectiveAction
 from activity.models import ReminderLog
-from audits.services.reminders import claim_reminder, reminder_reason
+from audits.services.reminders import remind, reminder_reason
 
 from .transitions import mail_context, recipients
 
@@ -26,7 +25,8 @@ def _whose_move(action: CorrectiveAction) -> str:
 
 def send_action_reminders(*, today: datetime.date) -> int:
     """Mail reminders for corrective actions due in 7 days, in 1 day, or overdue, at most once
-    per action per day (``ReminderLog``). Returns the number of mails scheduled.
+    per action per day (``ReminderLog``), each claimed with its mail handed over (``remind``).
+    Returns the number of mails scheduled.
 
     The reminder goes to the side whose move it is (the supplier for open / plan accepted, the
     buyer for a plan or evidence awaiting review)."""
@@ -46,22 +46,18 @@ def send_action_reminders(*, today: datetime.date) -> int:
         reason = reminder_reason(action.due_date, today)
         if reason is None:
             continue
-        to = recipients(action, _whose_move(action))
-        if claim_reminder(
+        sent += remind(
             kind=ReminderLog.Kind.ACTION,
             object_id=action.pk,
             reason=reason,
             today=today,
-            recipients=len(to),
-        ):
-            sent += notify(
-                to,
-                "actions/email/action_reminder",
-                mail_context(
-                    action,
-                    reason=reason,
-                    days_left=(action.due_date - today).days,
-                    days_overdue=max((today - action.due_date).days, 0),
-                ),
-            )
+            recipients=recipients(action, _whose_move(action)),
+            template="actions/email/action_reminder",
+            context=mail_context(
+                action,
+                reason=reason,
+                days_left=(action.due_date - today).days,
+                days_overdue=max((today - action.due_date).days, 0),
+            ),
+        )
     return sent

@@ -1,19 +1,27 @@
 """Daily reminders (DESIGN section 4): 7 days and 1 day before the due date, and when overdue,
 at most once per audit per day. The daily job that also reminds of corrective actions is
-``flows.services.send_daily_reminders``."""
+``flows.services.send_daily_reminders``.
+
+A reminder is claimed (a ``ReminderLog`` row) in the transaction that hands its mail over
+(``remind``): when the mail system refuses it, the claim rolls back, the run goes on with the
+next item, and a later run the same day tries again.
+"""
 
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.mail import notify
+from accounts.mail import HANDOVER_ERRORS, notify_now
 from accounts.models import Membership, User
 from activity.models import ReminderLog
 from audits.models import Audit
 from audits.services.common import questionnaire_titles
+
+logger = logging.getLogger(__name__)
 
 REASONS = {7: "due_7d", 1: "due_1d"}
 
@@ -28,7 +36,8 @@ def reminder_reason(due_date: datetime.date, today: datetime.date) -> str | None
 def claim_reminder(
     *, kind: str, object_id: int, reason: str, today: datetime.date, recipients: int
 ) -> bool:
-    """Log today's reminder for one item; False when a run already did (at most one a day)."""
+    """Log today's reminder for one item; False when a run already did (at most one a day).
+    Call it inside the transaction that hands the mail over (``remind`` does)."""
     try:
         with transaction.atomic():
             ReminderLog.objects.create(
@@ -37,6 +46,37 @@ def claim_reminder(
     except IntegrityError:
         return False  # a parallel or earlier run logged this item today: it sends the mail
     return True
+
+
+def remind(
+    *,
+    kind: str,
+    object_id: int,
+    reason: str,
+    today: datetime.date,
+    recipients: list[User],
+    template: str,
+    context: dict,
+) -> int:
+    """Claim today's reminder for one item and hand its mail over, in one transaction: returns
+    the number of recipients mailed, 0 when the item was already reminded today or when the
+    mail could not be handed over (logged; the claim is rolled back for a later run)."""
+    try:
+        with transaction.atomic():
+            if not claim_reminder(
+                kind=kind,
+                object_id=object_id,
+                reason=reason,
+                today=today,
+                recipients=len(recipients),
+            ):
+                return 0
+            return notify_now(recipients, template, context)
+    except HANDOVER_ERRORS:
+        logger.exception(
+            "Reminder %s %s (%s) not sent; it stays due today", kind, object_id, reason
+        )
+        return 0
 
 
 def _recipients(audit: Audit, admins: dict[int, list[User]]) -> list[User]:
@@ -76,19 +116,14 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
         reason = reminder_reason(audit.due_date, today)
         if reason is None:
             continue
-        recipients = _recipients(audit, admins)
-        if not claim_reminder(
+        sent += remind(
             kind=ReminderLog.Kind.AUDIT,
             object_id=audit.pk,
             reason=reason,
             today=today,
-            recipients=len(recipients),
-        ):
-            continue
-        sent += notify(
-            recipients,
-            "audits/email/audit_reminder",
-            {
+            recipients=_recipients(audit, admins),
+            template="audits/email/audit_reminder",
+            context={
                 "audit_id": audit.pk,
                 "audit_title": audit.title,
                 "buyer_name": audit.buyer.name,
