@@ -45,6 +45,7 @@ class Verb(models.TextChoices):
     RISK_TABLE_LOADED = "risk_table_loaded"
     # Audits
     CAMPAIGN_CREATED = "campaign.created"
+    CAMPAIGN_RESUMED = "campaign.resumed"
     AUDIT_CREATED = "audit.created"
     AUDIT_ISSUED = "audit.issued"
     AUDIT_STARTED = "audit.started"

@@ -49,6 +49,11 @@ urlpatterns += [
     path("b/campaigns/new/", buyer_audits.campaign_new, name="buyer_campaign_new"),
     path("b/campaigns/<int:campaign_id>/", buyer_audits.campaign_detail, name="buyer_campaign"),
     path(
+        "b/campaigns/<int:campaign_id>/resume/",
+        buyer_audits.campaign_resume_view,
+        name="buyer_campaign_resume",
+    ),
+    path(
         "b/campaigns/<int:campaign_id>/progress/",
         buyer_audits.campaign_progress,
         name="buyer_campaign_progress",

@@ -50,6 +50,7 @@ from audits.serializers.audits import (
     ReasonSerializer,
 )
 from audits.services import audits as services
+from audits.services.campaigns import campaign_resume
 from audits.services.due_dates import audit_extend_due_date, audits_extend_due_date
 from audits.services.evidence import evidence_delete, evidence_upload
 from backend.api.inputs import validated_input
@@ -288,6 +289,21 @@ class CampaignDetailApi(APIView):
         return Response(CampaignSerializer(campaign).data)
 
 
+class CampaignResumeApi(APIView):
+    """POST: queue a failed campaign again; it issues only to the suppliers without an audit
+    of it yet (202). 409 unless the campaign failed; 403 for a buyer member who does not issue
+    audits."""
+
+    filter_backends: list = []
+
+    @extend_schema(request=None, responses={202: CampaignSerializer})
+    def post(self, request, campaign_id: int):
+        campaign = campaign_get_for(user=request.user, campaign_id=campaign_id)
+        campaign_resume(campaign=campaign, actor=request.user)
+        campaign = campaign_get_for(user=request.user, campaign_id=campaign_id)
+        return Response(CampaignSerializer(campaign).data, status=status.HTTP_202_ACCEPTED)
+
+
 A = "audits/<int:audit_id>/"
 urlpatterns = [
     path("audits/", AuditListApi.as_view(), name="audit-list"),
@@ -308,4 +324,9 @@ urlpatterns = [
     path(A + "prefill/", AuditPrefillApi.as_view(), name="audit-prefill"),
     path("campaigns/", CampaignListApi.as_view(), name="campaign-list"),
     path("campaigns/<int:campaign_id>/", CampaignDetailApi.as_view(), name="campaign-detail"),
+    path(
+        "campaigns/<int:campaign_id>/resume/",
+        CampaignResumeApi.as_view(),
+        name="campaign-resume",
+    ),
 ]

@@ -1,26 +1,38 @@
 """Campaigns: one questionnaire issued to many suppliers, resolved at once and processed in
-chunks by a background job (which sends the audits as the system)."""
+chunks by a background job (which sends the audits as the system).
+
+A campaign never stays ``running`` after its job stopped: a failure (the database, a lost
+connection, a broker that cannot take the job) marks it ``failed`` with the reason
+(``campaign_fail``), and ``campaign_resume`` (API, portal, ``manage.py process_campaign``) runs
+it again; issuing is idempotent per supplier, so a resumed campaign issues only the rest."""
 
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import Organization, User
+from accounts.permissions import has_org_perm
 from activity.events import Verb, record
 from audits.models import Audit, Campaign
 from audits.services.issuing import check_template, create_audit, resolve_buyer, send_audit
+from backend.errors import Conflict
 from questionnaires.models import QuestionnaireVersion
 from suppliers.models import SupplierRelationship
 
 CAMPAIGN_FILTERS = ("country", "criticality", "category")
 CAMPAIGN_CHUNK = 100
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -65,13 +77,66 @@ def campaign_create(
         data={"campaign": campaign.pk, "suppliers": len(resolved), "filters": dict(filters)},
     )
 
-    def enqueue() -> None:
-        # audits.tasks imports this module (the task runs campaign_process).
-        from audits.tasks import process_campaign_task
+    transaction.on_commit(partial(campaign_enqueue, campaign.pk))
+    return campaign
 
-        process_campaign_task.delay(campaign.pk)
 
-    transaction.on_commit(enqueue)
+def campaign_enqueue(campaign_id: int) -> None:
+    """Hand the campaign's processing to the task queue (run it in-process without a broker).
+    Called after commit: a broker that cannot be reached marks the campaign ``failed`` (to be
+    resumed) instead of failing the request that created it."""
+    # audits.tasks imports this module (the task runs campaign_process).
+    from audits.tasks import process_campaign_task
+
+    try:
+        process_campaign_task.delay(campaign_id)
+    except KombuOperationalError as exc:
+        logger.exception("Campaign %s could not be queued", campaign_id)
+        campaign_fail(campaign_id=campaign_id, exc=exc)
+
+
+def campaign_fail(*, campaign_id: int, exc: BaseException) -> Campaign:
+    """Mark a campaign whose processing stopped as ``failed``, with the reason in ``error``.
+    The audits issued so far stay; ``campaign_resume`` issues the others."""
+    campaign = Campaign.objects.get(pk=campaign_id)
+    campaign.status = Campaign.Status.FAILED
+    campaign.finished_at = timezone.now()
+    campaign.error = _(
+        "Issuing stopped after %(processed)s of %(total)s suppliers (%(error)s). "
+        "Resume the campaign to issue the rest."
+    ) % {
+        "processed": campaign.processed,
+        "total": campaign.total,
+        "error": f"{type(exc).__name__}: {exc}"[:500],
+    }
+    campaign.save(update_fields=["status", "finished_at", "error"])
+    return campaign
+
+
+@transaction.atomic
+def campaign_resume(*, campaign: Campaign, actor: User | None) -> Campaign:
+    """Queue a ``failed`` campaign again (403 unless ``actor`` issues audits for its buyer, 409
+    unless it failed); after commit its job issues only to the suppliers without an audit of
+    it yet. ``actor=None`` is the operator (``manage.py process_campaign``)."""
+    if actor is not None and not has_org_perm(actor, "accounts.issue_audits", campaign.buyer):
+        raise PermissionDenied(_("Only a buyer's administrators and officers issue audits."))
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != Campaign.Status.FAILED:
+        raise Conflict(
+            _("Only a failed campaign is resumed (this one is %(status)s).")
+            % {"status": campaign.get_status_display()},
+            code="campaign_not_failed",
+        )
+    campaign.status = Campaign.Status.QUEUED
+    campaign.finished_at = None
+    campaign.save(update_fields=["status", "finished_at"])
+    record(
+        Verb.CAMPAIGN_RESUMED,
+        actor=actor,
+        organization=campaign.buyer,
+        data={"campaign": campaign.pk, "processed": campaign.processed},
+    )
+    transaction.on_commit(partial(campaign_enqueue, campaign.pk))
     return campaign
 
 

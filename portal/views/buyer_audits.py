@@ -34,6 +34,7 @@ from audits.services.audits import (
     campaign_create,
     can_move,
 )
+from audits.services.campaigns import campaign_resume
 from audits.services.due_dates import audit_extend_due_date
 from audits.services.transitions import AUDITS
 from backend.errors import Conflict
@@ -169,8 +170,15 @@ def _campaign(request: PortalRequest, campaign_id: int) -> Campaign:
     return own(request, campaign_get_for(user=request.user, campaign_id=campaign_id))
 
 
-def _campaign_finished(campaign: Campaign) -> bool:
-    return campaign.status in (Campaign.Status.DONE, Campaign.Status.FAILED)
+def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
+    # A failed campaign is finished too: the page stops polling and offers to resume it.
+    failed = campaign.status == Campaign.Status.FAILED
+    return {
+        "campaign": campaign,
+        "finished": failed or campaign.status == Campaign.Status.DONE,
+        "can_resume": failed
+        and has_org_perm(request.user, "accounts.issue_audits", campaign.buyer),
+    }
 
 
 @buyer_page
@@ -179,7 +187,7 @@ def campaign_detail(request: PortalRequest, campaign_id: int) -> HttpResponse:
     return render(
         request,
         "portal/buyer/campaign_detail.html",
-        {"campaign": campaign, "finished": _campaign_finished(campaign)},
+        _campaign_context(request, campaign),
     )
 
 
@@ -190,8 +198,23 @@ def campaign_progress(request: PortalRequest, campaign_id: int) -> HttpResponse:
     return render(
         request,
         "portal/buyer/_campaign_progress.html",
-        {"campaign": campaign, "finished": _campaign_finished(campaign)},
+        _campaign_context(request, campaign),
     )
+
+
+@require_POST
+@buyer_page
+def campaign_resume_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Queue a failed campaign again (the button on its page); it issues only the rest."""
+    campaign = _campaign(request, campaign_id)
+    _result, _errors, conflict, _status = run(
+        lambda: campaign_resume(campaign=campaign, actor=request.user)
+    )
+    if conflict:
+        messages.error(request, conflict)
+    else:
+        messages.success(request, _("The campaign was resumed."))
+    return redirect("portal:buyer_campaign", campaign_id=campaign.pk)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -112,6 +112,7 @@ OBJECT: dict[str, Obj] = {
     "api/v1/audits/<int:audit_id>/score/": Obj(audit),
     "api/v1/audits/<int:audit_id>/score/release/": Obj(audit),
     "api/v1/campaigns/<int:campaign_id>/": Obj(lambda s: {"campaign_id": s.campaign.pk}),
+    "api/v1/campaigns/<int:campaign_id>/resume/": Obj(lambda s: {"campaign_id": s.campaign.pk}),
     # corrective actions
     "api/v1/corrective-actions/<int:action_id>/": Obj(action),
     "api/v1/corrective-actions/<int:action_id>/submit-plan/": Obj(action),
@@ -148,6 +149,7 @@ OBJECT: dict[str, Obj] = {
     "b/audits/<int:audit_id>/<str:move>/": Obj(lambda s: {**audit(s), "move": "cancel"}),
     "b/campaigns/<int:campaign_id>/": Obj(lambda s: {"campaign_id": s.campaign.pk}),
     "b/campaigns/<int:campaign_id>/progress/": Obj(lambda s: {"campaign_id": s.campaign.pk}),
+    "b/campaigns/<int:campaign_id>/resume/": Obj(lambda s: {"campaign_id": s.campaign.pk}),
     "b/actions/<int:action_id>/": Obj(action),
     "b/actions/<int:action_id>/<str:move>/": Obj(lambda s: {**action(s), "move": "cancel"}),
     "b/register/exports/<int:export_id>/": Obj(lambda s: {"export_id": s.export.pk}),
