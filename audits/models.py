@@ -224,8 +224,12 @@ class Answer(models.Model):
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
-    # Random stored names: the original name is kept in the row, never in the path.
-    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+    # Random stored names: the original name is kept in the row, never in the path. The
+    # extension is that of ``filename``, which ``evidence_store`` makes from the type detected
+    # in the bytes (``upload.pdf``), so a stored file opens with the right program.
+    extension = filename.rpartition(".")[2].lower() if "." in filename else ""
+    suffix = f".{extension}" if extension.isascii() and extension.isalnum() else ""
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 class StoredFile(models.Model):

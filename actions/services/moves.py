@@ -27,7 +27,7 @@ from accounts.models import User
 from actions.models import ActionEvidence, CorrectiveAction
 from activity.events import Verb, record
 from activity.models import ActivityEvent
-from audits.services.evidence import evidence_store
+from audits.services.evidence import atomic_with_files, evidence_store
 from backend.errors import InvalidTransition
 
 from .transitions import (
@@ -117,7 +117,7 @@ def action_reject_plan(
     return _move(action, "reject_plan", actor=actor, comment=comment)
 
 
-@transaction.atomic
+@atomic_with_files()
 def action_evidence_add(*, action: CorrectiveAction, actor: User | None, file) -> ActionEvidence:
     """Supplier side: attach a completion evidence file (validated like audit evidence) while
     the plan is accepted. Not a move (the status stays), but checked in the same order."""
@@ -156,7 +156,7 @@ def _store_evidence(*, action: CorrectiveAction, actor: User | None, file) -> Ac
     )
 
 
-@transaction.atomic
+@atomic_with_files()
 def action_submit_evidence(
     *, action: CorrectiveAction, actor: User | None, completion_note: str, files: Iterable = ()
 ) -> CorrectiveAction:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,8 +22,8 @@ from activity.events import Verb, record
 from audits.answers import AnswerError, clean_answer
 from audits.models import Answer, Audit
 from audits.services.common import locked
+from audits.services.locks import audit_lock_for_content, audit_not_editable
 from audits.services.transitions import AUDITS, START_MOVE
-from backend.errors import Conflict
 from questionnaires.models import Question
 
 Status = Audit.Status
@@ -32,30 +32,6 @@ Status = Audit.Status
 # ---------------------------------------------------------------------------------------------
 # Answers
 # ---------------------------------------------------------------------------------------------
-
-
-def _not_editable(audit: Audit) -> Conflict:
-    return Conflict(
-        _("Answers can only change while the audit is being answered (it is %(status)s).")
-        % {"status": audit.status},
-        code="audit_not_editable",
-    )
-
-
-def _share_lock(audit_id: int) -> str | None:
-    """Read the audit's status under a shared row lock (PostgreSQL ``FOR SHARE``).
-
-    Answer saves take this lock: they do not block each other, so two respondents saving
-    different questions at once both proceed, while a submission (``FOR UPDATE``) waits for them
-    and they wait for it. SQLite serializes writers anyway, so a plain read is enough there."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT status FROM {Audit._meta.db_table} WHERE id = %s FOR SHARE", [audit_id]
-            )
-            row = cursor.fetchone()
-        return row[0] if row else None
-    return Audit.objects.filter(pk=audit_id).values_list("status", flat=True).first()
 
 
 def _clean_batch(
@@ -110,7 +86,7 @@ def answers_save(
     if actor is not None and not actor.has_perm("audits.respond_audit", audit):
         raise PermissionDenied(_("Only the supplier's respondents answer this audit."))
     if not audit.is_editable:
-        raise _not_editable(audit)
+        raise audit_not_editable(audit, "answers")
     cleaned = _clean_batch(audit, answers)
     with transaction.atomic():
         if audit.status in START_MOVE:
@@ -120,9 +96,9 @@ def answers_save(
                 AUDITS.perform(row, START_MOVE[row.status], actor=actor)
             audit.status = row.status
         else:
-            audit.status = _share_lock(audit.pk) or audit.status
+            audit_lock_for_content(audit)
         if audit.status not in Audit.EDITABLE_STATES:
-            raise _not_editable(audit)
+            raise audit_not_editable(audit, "answers")
         _write_answers(audit, cleaned, actor=actor)
     return list(
         Answer.objects.filter(
@@ -201,7 +177,7 @@ def audit_prefill(*, audit: Audit, actor: User | None) -> dict[str, Any]:
     if actor is not None and not actor.has_perm("audits.respond_audit", audit):
         raise PermissionDenied(_("Only the supplier's respondents prefill answers."))
     if not audit.is_editable:
-        raise _not_editable(audit)
+        raise audit_not_editable(audit, "answers")
     source = prefill_source(audit)
     if source is None:
         return {"source": None, "copied": [], "skipped": {}}

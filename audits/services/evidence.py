@@ -3,27 +3,39 @@
 ``validate_upload`` is the one check for every uploaded file (audit evidence here, corrective
 action evidence in ``actions``): size limit ``FAIRLINK_EVIDENCE_MAX_BYTES``, type recognised
 from the bytes (the name and the client's content type are ignored), sha256 of the content.
+
+A file is written before its row commits. Services that store files run in
+``atomic_with_files`` instead of ``transaction.atomic``: when the transaction rolls back, the
+files written inside it are deleted, so a rejected upload leaves nothing in the storage.
+Deleted evidence loses its file after commit.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from typing import TypeVar
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from activity.events import evidence_deleted, evidence_uploaded
 from audits.models import Audit, Evidence, StoredFile
-from backend.errors import Conflict
+from audits.services.locks import audit_lock_for_content
 from questionnaires.models import Question
+
+logger = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -110,18 +122,48 @@ def validate_upload(file) -> tuple[str, int, str]:
     return content_type, size, digest.hexdigest()
 
 
-def _check_editable(audit: Audit) -> None:
-    if not audit.is_editable:
-        raise Conflict(
-            _("Evidence can only change while the audit is being answered (it is %(status)s).")
-            % {"status": audit.get_status_display()},
-            code="audit_not_editable",
-        )
+# The files written in the innermost ``atomic_with_files`` block of this thread / task.
+_written: ContextVar[list[tuple[Storage, str]] | None] = ContextVar(
+    "evidence_files_written", default=None
+)
+
+
+def _delete_files(files: list[tuple[Storage, str]]) -> None:
+    for storage, name in files:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("Could not delete %s after a rollback", name)
+
+
+@contextmanager
+def atomic_with_files(using: str | None = None) -> Iterator[list[tuple[Storage, str]]]:
+    """``transaction.atomic`` that also undoes the files written inside it: when the block
+    rolls back (an exception, or a rollback marked by an inner block), the files that
+    ``evidence_store`` wrote in it, and the ``(storage, name)`` pairs the block added to the
+    list it gets, are deleted. Nested in another ``atomic_with_files``, a block that succeeds
+    hands its files to the outer one, which decides. Also a decorator: ``@atomic_with_files()``.
+
+    Django has no on-rollback hook: a file written in a block that succeeds inside a plain
+    ``transaction.atomic`` that later rolls back stays. A service that stores files starts its
+    outermost transaction with this."""
+    files: list[tuple[Storage, str]] = []
+    outer = _written.get()
+    token = _written.set(files)
+    kept = False
+    try:
+        with transaction.atomic(using=using):
+            yield files
+            kept = not transaction.get_connection(using).needs_rollback
+    finally:
+        _written.reset(token)
+        if not kept:
+            _delete_files(files)
+        elif outer is not None:
+            outer.extend(files)
 
 
 def _require_respond(actor: User | None, audit: Audit) -> None:
-    from django.core.exceptions import PermissionDenied
-
     if actor is not None and not actor.has_perm("audits.respond_audit", audit):
         raise PermissionDenied(_("Only the supplier's respondents manage evidence."))
 
@@ -149,16 +191,20 @@ def evidence_store(
         uploaded_by=actor,
         **target,
     )
-    evidence.file.save(f"upload.{EXTENSIONS[content_type]}", File(file), save=False)
-    evidence.save()
+    with atomic_with_files() as written:
+        evidence.file.save(f"upload.{EXTENSIONS[content_type]}", File(file), save=False)
+        written.append((evidence.file.storage, str(evidence.file.name)))
+        evidence.save()
     return evidence
 
 
-@transaction.atomic
+@atomic_with_files()
 def evidence_upload(*, audit: Audit, question_code: str, file, actor: User | None) -> Evidence:
-    """Attach ``file`` to a question of ``audit`` (whose evidence is optional or required)."""
+    """Attach ``file`` to a question of ``audit`` (whose evidence is optional or required).
+    Holds the audit's content lock (``audit_lock_for_content``): a submission in flight
+    either sees the file or makes this a 409."""
     _require_respond(actor, audit)
-    _check_editable(audit)
+    audit_lock_for_content(audit, content="evidence")
     question = (
         Question.objects.filter(version_id=audit.questionnaire_version_id, code=question_code)
         .only("id", "code", "evidence")
@@ -180,11 +226,12 @@ def evidence_upload(*, audit: Audit, question_code: str, file, actor: User | Non
 
 
 def evidence_delete(*, evidence: Evidence, actor: User | None) -> None:
-    """Remove an evidence file while its audit is editable (file removed after commit)."""
+    """Remove an evidence file while its audit is editable (file removed after commit), under
+    the audit's content lock like every change to its content."""
     audit = evidence.audit
     _require_respond(actor, audit)
-    _check_editable(audit)
     with transaction.atomic():
+        audit_lock_for_content(audit, content="evidence")
         name = evidence.file.name
         storage = evidence.file.storage
         evidence_deleted(actor=actor, audit=audit, evidence=evidence)

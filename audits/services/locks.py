@@ -1,0 +1,56 @@
+"""The one locking rule for changes to an audit's content (answers, evidence files).
+
+A content change runs in a transaction that first calls ``audit_lock_for_content``: it takes a
+shared lock on the audit row and re-reads the status under it. Content changes do not block
+each other (two respondents save at once), while a status change, which locks the row for
+update (submit, return, cancel), waits for the content changes in flight, and they wait for it.
+So a submission sees every file and answer saved before it, and nothing changes after it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from audits.models import Audit
+from backend.errors import Conflict
+
+
+def _share_lock(audit_id: int) -> str | None:
+    """Read the audit's status under a shared row lock (PostgreSQL ``FOR SHARE``). SQLite
+    serializes writers anyway, so a plain read is enough there."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT status FROM {Audit._meta.db_table} WHERE id = %s FOR SHARE", [audit_id]
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+    return Audit.objects.filter(pk=audit_id).values_list("status", flat=True).first()
+
+
+def audit_not_editable(audit: Audit, content: Literal["answers", "evidence"]) -> Conflict:
+    """The 409 for a change to the content of an audit that is not being answered."""
+    if content == "evidence":
+        message = _(
+            "Evidence can only change while the audit is being answered (it is %(status)s)."
+        ) % {"status": audit.get_status_display()}
+    else:
+        message = _(
+            "Answers can only change while the audit is being answered (it is %(status)s)."
+        ) % {"status": audit.status}
+    return Conflict(message, code="audit_not_editable")
+
+
+def audit_lock_for_content(
+    audit: Audit, *, content: Literal["answers", "evidence"] = "answers"
+) -> Audit:
+    """Lock ``audit`` for a change to its ``content`` until the transaction ends (call it inside
+    one) and refresh ``audit.status``; raise ``Conflict`` (409) when the audit is no longer
+    editable."""
+    audit.status = _share_lock(audit.pk) or audit.status
+    if audit.status not in Audit.EDITABLE_STATES:
+        raise audit_not_editable(audit, content)
+    return audit
