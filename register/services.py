@@ -15,6 +15,7 @@ import logging
 import tempfile
 import uuid
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import IO, Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.languages import CONTENT_LANGUAGES, to_content_language
 from accounts.models import Organization
@@ -153,17 +155,34 @@ def export_create(
             to_status=ExportJob.Status.QUEUED,
             data={"export_id": job.pk, "format": format, "filters": clean},
         )
-        transaction.on_commit(lambda: run_export_task.delay(job.pk))
+        transaction.on_commit(partial(_export_enqueue, run_export_task, job.pk))
     return job
+
+
+def _export_enqueue(task, job_id: int) -> None:
+    """Queue the job after commit; a broker that cannot be reached fails the job visibly (the
+    caller asks for a new export) instead of failing the request that created it."""
+    try:
+        task.delay(job_id)
+    except KombuOperationalError as exc:
+        logger.exception("Export %s could not be queued", job_id)
+        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+            status=ExportJob.Status.FAILED,
+            error=_("The export could not be started (%(error)s). Ask for it again.")
+            % {"error": f"{type(exc).__name__}: {exc}"[:500]},
+            finished_at=timezone.now(),
+        )
 
 
 def export_run(*, job_id: int, now: datetime.datetime | None = None) -> ExportJob:
     """Run a queued export: status ``running`` with progress, then ``done`` with the file saved
     to the default storage under a random name and ``expires_at`` set; ``failed`` with the
-    error otherwise. A job that is not queued is returned unchanged (a retried task)."""
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
-        status=ExportJob.Status.RUNNING, progress=0
-    )
+    error otherwise. A job that is finished is returned unchanged (a retried task); one left
+    ``running`` by a worker that died (the task is redelivered) runs again from the start: its
+    file is saved only at the end, so nothing of the killed run was visible."""
+    claimed = ExportJob.objects.filter(
+        pk=job_id, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+    ).update(status=ExportJob.Status.RUNNING, progress=0)
     job = ExportJob.objects.select_related("buyer").get(pk=job_id)
     if not claimed:
         return job

@@ -22,6 +22,7 @@ from functools import partial
 from typing import TypeVar
 
 import filetype
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -36,6 +37,10 @@ from audits.services.locks import audit_lock_for_content
 from questionnaires.models import Question
 
 logger = logging.getLogger(__name__)
+
+# What a storage that cannot write raises: the file system (disk full, permissions), or the S3
+# client (the service or the network).
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (OSError, BotoCoreError, ClientError)
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -192,7 +197,21 @@ def evidence_store(
         **target,
     )
     with atomic_with_files() as written:
-        evidence.file.save(f"upload.{EXTENSIONS[content_type]}", File(file), save=False)
+        try:
+            evidence.file.save(f"upload.{EXTENSIONS[content_type]}", File(file), save=False)
+        except STORAGE_ERRORS as exc:
+            logger.exception("Storage refused %s for audit %s", model.__name__, audit_id)
+            raise ValidationError(
+                {
+                    "file": [
+                        _(
+                            "The file could not be stored just now; nothing was saved. "
+                            "Try again in a moment."
+                        )
+                    ]
+                },
+                code="storage_unavailable",
+            ) from exc
         written.append((evidence.file.storage, str(evidence.file.name)))
         evidence.save()
     return evidence

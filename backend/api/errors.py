@@ -1,21 +1,30 @@
 """One error format for the whole API.
 
 Every error body is ``{"detail": <sentence>, "code": <machine code>}``; a 400 adds
-``"errors": {<field, question code or "row 7">: [<message>, ...]}``.
+``"errors": {<field, question code or "row 7">: [<message>, ...]}``. A write the database
+refused is a 503 ``database_unavailable`` (or a 409 ``write_conflict`` for a constraint), never
+a bare 500.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, OperationalError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from backend.errors import Conflict
 
 NON_FIELD = "non_field_errors"
+
+logger = logging.getLogger(__name__)
 
 
 def validation_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -59,7 +68,39 @@ def bad_request(errors: dict[str, list[str]]) -> Response:
     )
 
 
+def _database_refused(exc: Exception) -> Response:
+    """The database refused a write (a lost connection, a lock timeout, a constraint that a
+    concurrent request got to first). The service's transaction rolled back, so nothing of the
+    change was saved: say so, rather than answer a bare 500."""
+    logger.exception("The database refused a change")
+    set_rollback()
+    if isinstance(exc, IntegrityError):
+        return Response(
+            {
+                "detail": _(
+                    "The change conflicts with another one saved at the same time; nothing "
+                    "was saved. Reload and try again."
+                ),
+                "code": "write_conflict",
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    return Response(
+        {
+            "detail": _(
+                "The database could not save the change just now; nothing was saved. Try again "
+                "in a moment."
+            ),
+            "code": "database_unavailable",
+        },
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": "5"},
+    )
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, IntegrityError | OperationalError):
+        return _database_refused(exc)
     if isinstance(exc, DjangoValidationError):
         return bad_request(validation_errors(exc))
     if isinstance(exc, Conflict):

@@ -127,3 +127,46 @@ def test_the_task_gives_up_after_its_retries(world, issue, flaky_mail, eager_ret
     assert len(mail.outbox) == 1
     assert flaky_mail.attempts == 1 + 1 + MAIL_RETRIES  # first delivered, then 1 + retries fail
     assert any("given up" in r.getMessage() for r in caplog.records)
+
+
+def test_invitation_and_set_password_mails_go_through_the_task(
+    world, api, broker, django_capture_on_commit_callbacks
+):
+    task = broker(up=True)
+    client = api(world.s1_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        existing = client.post(
+            f"/api/v1/organizations/{world.s1.pk}/members/",
+            {"email": world.s2_admin.email, "role": "respondent"},
+            format="json",
+        )
+        new = client.post(
+            f"/api/v1/organizations/{world.s1.pk}/members/",
+            {"email": "new.person@example.com", "role": "respondent"},
+            format="json",
+        )
+    assert (existing.status_code, new.status_code) == (201, 201)
+    names = {name: (ids, context) for ids, name, context in task.calls}
+    assert names["accounts/email/invitation"][0] == [world.s2_admin.pk]
+    assert names["accounts/email/invitation"][1]["role"] == "Respondent"
+    assert "/invitations/" in names["accounts/email/invitation"][1]["link"]
+    assert "/password/set/" in names["accounts/email/invite"][1]["link"]
+
+
+def test_an_invitation_is_rendered_in_the_recipients_language(
+    world, api, django_capture_on_commit_callbacks
+):
+    world.s2_admin.preferred_language = "zh-Hans"
+    world.s2_admin.save(update_fields=["preferred_language"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api(world.s1_admin).post(
+            f"/api/v1/organizations/{world.s1.pk}/members/",
+            {"email": world.s2_admin.email, "role": "respondent"},
+            format="json",
+        )
+    assert r.status_code == 201, r.content
+    [message] = mail.outbox
+    assert message.to == [world.s2_admin.email]
+    assert world.s1.name in message.subject
+    assert "Respondent" not in message.body  # the role label is translated too
