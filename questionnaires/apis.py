@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from accounts.languages import request_language
 from backend.api.pagination import PageNumberPagination
+from backend.downloads import attachment
 from questionnaires.render import render_version
 from questionnaires.selectors import (
     can_list_templates,
@@ -255,8 +256,7 @@ class VersionExportApi(APIView):
             filename += ".xlsx"
         else:
             raise ValidationError({"format": [_("Use format=yaml or format=xlsx.")]})
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return attachment(response, filename)
 
 
 _version = "questionnaires/<int:questionnaire_id>/versions/<int:number>/"

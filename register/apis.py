@@ -30,6 +30,7 @@ from accounts.languages import request_language
 from accounts.permissions import organizations_with_perm
 from backend.api.inputs import StrictFieldsMixin, reject_unknown_query_params
 from backend.api.pagination import PageNumberPagination
+from backend.downloads import attachment
 from backend.errors import Conflict
 
 from . import services as exports
@@ -74,7 +75,7 @@ def _query_filters(request) -> dict[str, list[str]]:
 
 
 def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    attachment(response, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.languages import request_language
 from backend.api.filters import FilterSet
+from backend.downloads import attachment
 from rulesets import selectors, services
 from rulesets.models import RuleSet
 from rulesets.serializers import RuleSetDetailSerializer, RuleSetImportSerializer, RuleSetSerializer
@@ -135,8 +136,7 @@ class RuleSetExportApi(APIView):
         if request.accepted_renderer.format == "json":
             return Response(ruleset.document)
         response = Response(services.ruleset_export_yaml(ruleset=ruleset))
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return attachment(response, filename)
 
 
 class RuleSetPublishApi(APIView):
