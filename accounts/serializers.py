@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -96,6 +98,33 @@ PROFILE_FIELDS = [
 ]
 
 
+# A profile's website and contact email may be blank: the schema says "a URL / an email, or
+# the empty string", as the body holds.
+# (CharFields checked in ``to_internal_value``: a URLField / EmailField, or a validator in
+# ``validators``, would add its format to the whole.)
+class _BlankableFormatField(serializers.CharField):
+    check: Any = None
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value:
+            try:
+                self.check(value)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(list(exc.messages)) from exc
+        return value
+
+
+@extend_schema_field({"type": "string", "anyOf": [{"format": "uri"}, {"maxLength": 0}]})
+class BlankableURLField(_BlankableFormatField):
+    check = URLValidator(message=_("Enter a valid URL."))
+
+
+@extend_schema_field({"type": "string", "anyOf": [{"format": "email"}, {"maxLength": 0}]})
+class BlankableEmailField(_BlankableFormatField):
+    check = EmailValidator(message=_("Enter a valid email address."))
+
+
 class IndustryNameMixin:
     """``industry_name``: the organization's ISIC division in the reader's language
     (``context["language"]``, English by default)."""
@@ -106,6 +135,8 @@ class IndustryNameMixin:
 
 class OrganizationSerializer(IndustryNameMixin, serializers.ModelSerializer):
     country = serializers.CharField(source="country.code")
+    website = BlankableURLField(allow_blank=True)
+    contact_email = BlankableEmailField(allow_blank=True)
     industry_name = serializers.SerializerMethodField()
     my_role = serializers.SerializerMethodField()
 
@@ -132,8 +163,8 @@ class OrganizationUpdateSerializer(StrictSerializer):
     industry = serializers.CharField(max_length=8, required=False)
     size_class = serializers.ChoiceField(choices=Organization.SizeClass.choices, required=False)
     headcount = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    website = serializers.URLField(required=False, allow_blank=True)
-    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    website = BlankableURLField(required=False, allow_blank=True)
+    contact_email = BlankableEmailField(required=False, allow_blank=True)
     withhold_scores = serializers.BooleanField(
         required=False, help_text=_("Buyers only: keep scores from suppliers until released.")
     )

@@ -63,6 +63,8 @@ LIST_PARAMETERS = [
 
 
 class ActionListApi(_ActionApi):
+    pagination_class = PageNumberPagination  # documents the page envelope the view answers
+
     @extend_schema(responses=ActionListOutputSerializer(many=True), parameters=LIST_PARAMETERS)
     def get(self, request):
         filters = request.query_params.copy()

@@ -57,9 +57,9 @@ OBJ = OpenApiTypes.OBJECT
 LANG = OpenApiParameter("lang", str, description="Content language (en, zh-Hans)")
 
 
-def _schema(request=None, code=200, **extra):
+def _schema(request=None, code=200, response=OBJ, **extra):
     return extend_schema(
-        tags=TAGS, request=request, responses={code: OBJ}, parameters=[LANG], **extra
+        tags=TAGS, request=request, responses={code: response}, parameters=[LANG], **extra
     )
 
 
@@ -147,7 +147,10 @@ class QuestionnaireDetailApi(APIView):
 
 
 class VersionListApi(APIView):
-    @_schema(operation_id="questionnaire_versions_list")
+    @_schema(
+        operation_id="questionnaire_versions_list",
+        response={"type": "array", "items": {"type": "object"}},
+    )
     def get(self, request, questionnaire_id: int):
         questionnaire = questionnaire_get_for(user=request.user, questionnaire_id=questionnaire_id)
         return Response([version_summary(v) for v in questionnaire.versions.order_by("-number")])

@@ -226,6 +226,7 @@ class ExportListCreateApi(APIView):
     """The export jobs of the caller's buyers (newest first), and queueing a new one."""
 
     renderer_classes = [JSONRenderer]
+    pagination_class = PageNumberPagination  # documents the page envelope the list answers
 
     @extend_schema(operation_id="exports_list", responses=ExportJobSerializer(many=True))
     def get(self, request):

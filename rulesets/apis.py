@@ -128,7 +128,11 @@ class RuleSetExportApi(APIView):
         parameters=[
             OpenApiParameter("format", OpenApiTypes.STR, enum=["yaml", "json"], required=False)
         ],
-        responses={(200, "application/yaml"): OpenApiResponse(OpenApiTypes.STR)},
+        responses={
+            # Both are the rule set's document (a mapping), written as YAML or as JSON.
+            (200, "application/yaml"): OpenApiResponse(OpenApiTypes.OBJECT),
+            (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT),
+        },
     )
     def get(self, request, pk: int, format=None):
         ruleset = selectors.ruleset_get_for(request.user, pk)

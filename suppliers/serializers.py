@@ -8,6 +8,8 @@ from rest_framework import serializers
 from accounts.models import Language, Organization, User
 from accounts.serializers import (
     PROFILE_FIELDS,
+    BlankableEmailField,
+    BlankableURLField,
     IndustryNameMixin,
     OrganizationRefSerializer,
     StrictSerializer,
@@ -21,6 +23,8 @@ class SupplierProfileSerializer(IndustryNameMixin, serializers.ModelSerializer):
 
     country = serializers.CharField(source="country.code", read_only=True)
     industry_name = serializers.SerializerMethodField()
+    website = BlankableURLField(read_only=True)
+    contact_email = BlankableEmailField(read_only=True)
 
     class Meta:
         model = Organization

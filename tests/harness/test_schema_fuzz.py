@@ -41,31 +41,8 @@ APP = get_wsgi_application()
 SCHEMA = schemathesis.openapi.from_wsgi(SCHEMA_PATH, APP)
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 
-# (operation label, role) -> the defect. Each is a strict xfail.
-PAGINATED_AS_ARRAY = (
-    "schema violation: the body is a paginated object (count, next, previous, results), the "
-    "schema documents a plain array"
-)
-BLANK_FORMATS = (
-    "schema violation: SupplierProfile.contact_email and .website are blank strings, the schema "
-    "says format email / uri"
-)
-KNOWN: dict[tuple[str, str], str] = {
-    ("GET /api/v1/corrective-actions/", "a_admin"): PAGINATED_AS_ARRAY,
-    ("GET /api/v1/corrective-actions/", "s1_admin"): PAGINATED_AS_ARRAY,
-    ("GET /api/v1/exports/", "a_admin"): PAGINATED_AS_ARRAY,
-    ("GET /api/v1/questionnaires/{questionnaire_id}/versions/", "a_admin"): (
-        "schema violation: the body is an array of versions, the schema documents an object"
-    ),
-    ("GET /api/v1/rulesets/{id}/export/", "a_admin"): (
-        "schema violation: ?format=json answers the rule set as a JSON object, the schema "
-        "documents only a YAML string"
-    ),
-    ("GET /api/v1/suppliers/", "a_admin"): BLANK_FORMATS,
-    ("GET /api/v1/suppliers/{id}/", "a_admin"): BLANK_FORMATS,
-    ("PATCH /api/v1/suppliers/{id}/", "a_admin"): BLANK_FORMATS,
-    ("POST /api/v1/suppliers/{id}/deactivate/", "a_admin"): BLANK_FORMATS,
-}
+# (operation label, role) -> the defect. Each is a strict xfail; none is known today.
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def known_ids(t: Tenants, role: str, path: str) -> dict[str, object]:
