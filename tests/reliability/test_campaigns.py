@@ -8,13 +8,15 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 import audits.services.campaigns as campaign_services
 from activity.models import ActivityEvent
 from audits.models import Audit, Campaign
-from audits.services.campaigns import campaign_create, campaign_resume
+from audits.services.campaigns import campaign_create, campaign_fail, campaign_resume
 from audits.tasks import process_campaign_task
+from backend.errors import Conflict
 
 
 @pytest.fixture
@@ -135,3 +137,17 @@ def test_the_portal_stops_polling_a_failed_campaign_and_offers_to_resume_it(
     assert campaign.status == Campaign.Status.DONE
     page = client.get(f"/b/campaigns/{campaign.pk}/progress/").content.decode()
     assert f"/b/campaigns/{campaign.pk}/resume/" not in page
+
+
+def test_the_failure_and_resume_messages_are_in_chinese(world, campaign_of_two):
+    campaign = campaign_of_two(fail_on=None)
+    with translation.override("zh-hans"):
+        failed = campaign_fail(campaign_id=campaign.pk, exc=OperationalError("gone"))
+        assert failed.error.startswith(
+            "已向 2 家供应商中的 2 家发出后中断（OperationalError: gone）"
+        )
+        assert gettext("Resume the campaign") == "继续批量发放"
+        Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.DONE)
+        with pytest.raises(Conflict) as refused:
+            campaign_resume(campaign=campaign, actor=world.a_officer)
+    assert "只有失败的批量发放才能继续" in refused.value.message
