@@ -170,7 +170,7 @@ def _campaign(request: PortalRequest, campaign_id: int) -> Campaign:
     return own(request, campaign_get_for(user=request.user, campaign_id=campaign_id))
 
 
-def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
+def _campaign_context(request: PortalRequest, campaign: Campaign) -> dict[str, Any]:
     # A failed campaign is finished too: the page stops polling and offers to resume it.
     failed = campaign.status == Campaign.Status.FAILED
     return {
@@ -204,7 +204,7 @@ def campaign_progress(request: PortalRequest, campaign_id: int) -> HttpResponse:
 
 @require_POST
 @buyer_page
-def campaign_resume_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign_resume_view(request: PortalRequest, campaign_id: int) -> HttpResponse:
     """Queue a failed campaign again (the button on its page); it issues only the rest."""
     campaign = _campaign(request, campaign_id)
     _result, _errors, conflict, _status = run(

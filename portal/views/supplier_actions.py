@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -219,7 +219,9 @@ def action_file_add(request: PortalRequest, action_id: int) -> HttpResponse:
 
 
 @supplier_page
-def action_file_download(request: PortalRequest, action_id: int, evidence_id: int) -> FileResponse:
+def action_file_download(
+    request: PortalRequest, action_id: int, evidence_id: int
+) -> FileResponse | JsonResponse:
     _action(request, action_id)
     evidence = action_evidence_get_for(
         user=request.user, action_id=action_id, evidence_id=evidence_id

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -150,7 +150,9 @@ def evidence_remove(request: PortalRequest, audit_id: int, evidence_id: int) -> 
 
 
 @supplier_page
-def evidence_download(request: PortalRequest, audit_id: int, evidence_id: int) -> FileResponse:
+def evidence_download(
+    request: PortalRequest, audit_id: int, evidence_id: int
+) -> FileResponse | JsonResponse:
     audit = supplier_audit(request, audit_id)
     evidence = evidence_get_for(audit=audit, evidence_id=evidence_id)
     return evidence_response(evidence)
