@@ -4,6 +4,10 @@
 ``audits/email/issued_subject.txt`` and ``audits/email/issued_body.txt`` from the app that owns
 the mail. Templates receive ``context`` plus ``user`` (the recipient) and ``site_url``.
 
+Every mail also lands in the recipients' inboxes (``accounts.notifications``), in the same
+transaction as the work; who is mailed at once follows each user's choice per kind (mail at
+once, the daily digest, or the inbox only).
+
 Mail never fails the work that caused it. ``notify`` hands the mail over once the transaction
 commits: to ``accounts.tasks.send_mail_task`` (retried with backoff by a worker) when a broker is
 configured, else it is sent once, in-process, and a failure is logged. The context must be JSON
@@ -20,6 +24,8 @@ from functools import partial
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
+from accounts import notifications
+from accounts.models import User
 from accounts.tasks import DeliveryFailed, deliver_mail, encode_context, render_mail, send_mail_task
 
 logger = logging.getLogger(__name__)
@@ -28,7 +34,7 @@ logger = logging.getLogger(__name__)
 # unreachable.
 HANDOVER_ERRORS: tuple[type[BaseException], ...] = (DeliveryFailed, OperationalError)
 
-__all__ = ["HANDOVER_ERRORS", "notify", "notify_now", "render_mail"]
+__all__ = ["HANDOVER_ERRORS", "notify", "notify_now", "render_mail", "send_daily_digests"]
 
 
 def _recipient_ids(recipients: Iterable) -> list[int]:
@@ -58,7 +64,9 @@ def notify(recipients: Iterable, name: str, context: dict) -> int:
     if not user_ids:
         return 0
     payload = encode_context(context)
-    transaction.on_commit(partial(_hand_over_or_log, user_ids, name, payload))
+    mail_ids = notifications.record(user_ids, name, payload)
+    if mail_ids:
+        transaction.on_commit(partial(_hand_over_or_log, mail_ids, name, payload))
     return len(user_ids)
 
 
@@ -71,5 +79,28 @@ def notify_now(recipients: Iterable, name: str, context: dict) -> int:
     user_ids = _recipient_ids(recipients)
     if not user_ids:
         return 0
-    _hand_over(user_ids, name, encode_context(context))
+    payload = encode_context(context)
+    mail_ids = notifications.record(user_ids, name, payload)
+    if mail_ids:
+        _hand_over(mail_ids, name, payload)
     return len(user_ids)
+
+
+def send_daily_digests() -> int:
+    """One mail per user with entries waiting for the digest, listing them in the user's
+    language. A user's entries leave the digest only once their mail was handed over, so a
+    failing mail server or broker keeps them for the next run. Returns the mails sent."""
+    sent = 0
+    for user_id in notifications.digest_users():
+        with transaction.atomic():
+            user = User.objects.filter(pk=user_id).first()
+            ids, items = notifications.digest_items(user) if user else ([], [])
+            if user is not None and user.is_active and user.email and items:
+                try:
+                    _hand_over([user.pk], notifications.DIGEST_MAIL, {"items": items})
+                except HANDOVER_ERRORS:
+                    logger.exception("The digest of user %s could not be sent", user_id)
+                    continue
+                sent += 1
+            notifications.digest_done(ids)
+    return sent

@@ -56,6 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Unread inbox entries, kept with the row so that every page shows the count for free.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -244,3 +246,58 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+class Delivery(models.TextChoices):
+    """How a user hears of one kind of notification."""
+
+    IMMEDIATE = "immediate", _("Mail at once")
+    DIGEST = "digest", _("Daily digest")
+    INBOX = "inbox", _("Inbox only")
+
+
+class Notification(models.Model):
+    """One entry of a user's inbox: what a mail said (or would have said), with its link.
+
+    ``name`` is the mail's template (``audits/email/returned``); ``context`` the data it was
+    rendered from, so the inbox shows the subject in the reader's current language."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=24)
+    context = models.JSONField(default=dict)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set for a digest delivery until the daily digest has listed it.
+    digest_pending = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_user_unread"),
+            models.Index(
+                fields=["digest_pending", "user"],
+                name="notification_digest_pending",
+                condition=Q(digest_pending=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} for {self.user_id}"
+
+
+class NotificationPreference(models.Model):
+    """A user's choice of delivery for one kind; the default (no row) is mail at once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_prefs")
+    kind = models.CharField(max_length=24)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.delivery}"

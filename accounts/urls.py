@@ -1,12 +1,30 @@
 from django.urls import path
 
-from . import apis
+from . import apis, notification_apis
 
 urlpatterns = [
     path("auth/token/", apis.TokenApi.as_view(), name="api-token"),
     path("me/", apis.MeApi.as_view(), name="api-me"),
     path("invitations/accept/", apis.InvitationAcceptApi.as_view(), name="api-invitation-accept"),
     path("organizations/", apis.OrganizationListApi.as_view(), name="api-organizations"),
+    path(
+        "notifications/", notification_apis.NotificationListApi.as_view(), name="api-notifications"
+    ),
+    path(
+        "notifications/read-all/",
+        notification_apis.NotificationReadAllApi.as_view(),
+        name="api-notifications-read-all",
+    ),
+    path(
+        "notifications/preferences/",
+        notification_apis.NotificationPreferencesApi.as_view(),
+        name="api-notification-preferences",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_apis.NotificationReadApi.as_view(),
+        name="api-notification-read",
+    ),
     path(
         "organizations/<int:pk>/",
         apis.OrganizationDetailApi.as_view(),

@@ -224,6 +224,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flows.tasks.send_reminders_task",
         "schedule": timedelta(days=1),
     },
+    "send-daily-digests": {
+        "task": "flows.tasks.send_digests_task",
+        "schedule": timedelta(days=1),
+    },
     "purge-expired-exports": {
         "task": "register.tasks.purge_expired_exports_task",
         "schedule": timedelta(hours=1),
@@ -275,6 +279,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status" field; name each choice set so the schema is stable.
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "accounts.models.Language",
+        "DeliveryEnum": "accounts.models.Delivery",
         "AuditStatusEnum": "audits.models.Audit.Status",
         "CorrectiveActionStatusEnum": "actions.models.CorrectiveAction.Status",
         "PublicationStatusEnum": "questionnaires.models.QuestionnaireVersion.Status",

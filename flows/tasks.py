@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from accounts.mail import send_daily_digests
 from flows.services import send_daily_reminders
 
 
@@ -11,3 +12,10 @@ from flows.services import send_daily_reminders
 def send_reminders_task() -> int:
     """The daily reminder job (beat schedule ``send-daily-reminders``)."""
     return send_daily_reminders()
+
+
+@shared_task
+def send_digests_task() -> int:
+    """The daily digest of notifications (beat schedule ``send-daily-digests``), next to the
+    reminders it often lists."""
+    return send_daily_digests()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, dashboards, links, team
+from .views import accounts, dashboards, inbox, links, team
 
 app_name = "portal"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("language/", accounts.set_language, name="set_language"),
     path("organization/", accounts.switch_organization, name="switch_organization"),
     path("organization/profile/", team.profile, name="profile"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read-all/", inbox.inbox_read_all, name="inbox_read_all"),
+    path("inbox/settings/", inbox.inbox_settings, name="inbox_settings"),
+    path("inbox/<int:notification_id>/", inbox.inbox_open, name="inbox_open"),
     path("team/", team.team, name="team"),
     path("team/invite/", team.team_invite, name="team_invite"),
     path("team/members/<int:membership_id>/", team.team_member, name="team_member"),

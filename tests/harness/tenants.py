@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Invitation, Membership, Organization, User
+from accounts.models import Invitation, Membership, Notification, Organization, User
 from actions.models import ActionEvidence, CorrectiveAction
 from actions.services import actions_open_for_audit
 from audits.models import Audit, Campaign, Evidence
@@ -59,6 +59,7 @@ class Side:
     organization: Organization
     membership: Membership
     invitation: Invitation
+    notification: Notification
     relationship: SupplierRelationship
     own_audit: Audit
     own_action: CorrectiveAction
@@ -159,6 +160,17 @@ def _invitation(organization: Organization, role: str) -> Invitation:
     )
 
 
+def _notification(user: User, audit: Audit) -> Notification:
+    """An inbox entry of ``user`` about ``audit`` (foreign to every other caller)."""
+    return Notification.objects.create(
+        user=user,
+        name="audits/email/accepted",
+        kind="audit_accepted",
+        context={"audit_id": audit.pk},
+        link=f"/audits/{audit.pk}/",
+    )
+
+
 def _first_action(audit: Audit) -> CorrectiveAction:
     return audit.actions.order_by("pk").first()
 
@@ -216,6 +228,7 @@ def build_tenants() -> Tenants:
         organization=w.buyer_b,
         membership=Membership.objects.get(user=w.b_officer, organization=w.buyer_b),
         invitation=_invitation(w.buyer_b, Role.OFFICER),
+        notification=_notification(w.b_admin, b_audit),
         relationship=SupplierRelationship.objects.get(buyer=w.buyer_b, supplier=w.s1),
         own_audit=own,
         own_action=_first_action(own),
@@ -237,6 +250,7 @@ def build_tenants() -> Tenants:
         organization=w.s2,
         membership=Membership.objects.get(user=w.s2_respondent, organization=w.s2),
         invitation=_invitation(w.s2, Role.RESPONDENT),
+        notification=_notification(w.s2_admin, s2_audit),
         relationship=SupplierRelationship.objects.get(buyer=w.buyer_a, supplier=w.s2),
         own_audit=own,
         own_action=_first_action(own),

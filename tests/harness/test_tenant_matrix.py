@@ -139,6 +139,8 @@ OBJECT: dict[str, Obj] = {
     # portal: links in mails
     "audits/<int:audit_id>/": Obj(audit),
     "actions/<int:action_id>/": Obj(action),
+    "api/v1/notifications/<int:pk>/read/": Obj(lambda s: {"pk": s.notification.pk}),
+    "inbox/<int:notification_id>/": Obj(lambda s: {"notification_id": s.notification.pk}),
     # portal: the organization's team
     "team/members/<int:membership_id>/": Obj(lambda s: {"membership_id": s.membership.pk}),
     "team/invitations/<int:invitation_id>/": Obj(lambda s: {"invitation_id": s.invitation.pk}),
@@ -193,6 +195,7 @@ class Listing:
 
 LISTS: dict[str, Listing] = {
     "GET api/v1/organizations/": Listing(lambda s: s.organization.pk),
+    "GET api/v1/notifications/": Listing(lambda s: s.notification.pk),
     "GET api/v1/organizations/<int:organization_id>/members/": Listing(lambda s: s.membership.pk),
     "GET api/v1/suppliers/": Listing(
         lambda s: s.relationship.pk, lambda s: {"buyer": s.relationship.buyer_id}
@@ -323,6 +326,9 @@ NOT_TENANT: dict[str, str] = {
     "POST api/v1/auth/token/": "exchanges the caller's own credentials for a token",
     "POST api/v1/invitations/accept/": "names an invitation by its secret token, not by an id",
     "GET api/v1/me/": "the caller themself",
+    "POST api/v1/notifications/read-all/": "the caller's own inbox",
+    "GET api/v1/notifications/preferences/": "the caller's own settings",
+    "PATCH api/v1/notifications/preferences/": "the caller's own settings",
     "PATCH api/v1/me/": "the caller themself",
 }
 
