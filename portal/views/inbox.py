@@ -77,10 +77,12 @@ class PreferencesForm(forms.Form):
 @login_required
 def inbox_settings(request: SignedInRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, initial=notifications.preferences_of(request.user))
+    status = 200
     if request.method == "POST":
         if form.is_valid():
             notifications.preferences_set(request.user, form.cleaned_data)
             messages.success(request, _("Your notification settings were saved."))
             return redirect("portal:inbox_settings")
-        return render(request, "portal/inbox_settings.html", {"form": form}, status=400)
-    return render(request, "portal/inbox_settings.html", {"form": form})
+        status = 400
+    context = {"form": form, "deliveries": Delivery.choices}
+    return render(request, "portal/inbox_settings.html", context, status=status)
