@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, dashboards, inbox, links, team
+from .views import accounts, dashboards, inbox, links, method, team
 
 app_name = "portal"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("language/", accounts.set_language, name="set_language"),
     path("organization/", accounts.switch_organization, name="switch_organization"),
     path("organization/profile/", team.profile, name="profile"),
+    path("method/", method.method, name="method"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/read-all/", inbox.inbox_read_all, name="inbox_read_all"),
     path("inbox/settings/", inbox.inbox_settings, name="inbox_settings"),

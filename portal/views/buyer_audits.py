@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.languages import pick, request_language
@@ -246,13 +248,58 @@ def _sections(audit: Audit, lang: str) -> list[dict]:
     return sections
 
 
-def _score_view(request: PortalRequest, audit: Audit, lang: str) -> dict | None:
+def _trace_questions(trace: dict, questions: dict[str, dict]) -> tuple[list[dict], list[dict]]:
+    """The trace's questions as a reader needs them: those asked of this supplier (answers as
+    their labels) and, apart, those its profile hid (never "not answered")."""
+    asked, hidden = [], []
+    for code, entry in (trace.get("questions") or {}).items():
+        q = questions.get(code, {})
+        row = {"code": code, "text": q.get("text", ""), **entry}
+        if entry.get("excluded") == "hidden":
+            hidden.append(row)
+            continue
+        answer = SimpleNamespace(
+            value=entry.get("answer"), not_applicable=entry.get("excluded") == "not_applicable"
+        )
+        row["answer_text"] = answer_text(q, answer) if q else str(entry.get("answer") or "")
+        asked.append(row)
+    return asked, hidden
+
+
+def _rating_reason(trace: dict) -> str:
+    """A sentence when findings capped the rating below its score band ("Capped at High risk:
+    2 critical findings"); empty when the band stands."""
+    rating = trace.get("rating") or {}
+    band, final = rating.get("band"), rating.get("final")
+    if not rating.get("floor") or not final or final == band:
+        return ""
+    findings = trace.get("findings") or []
+    order = [s for s, _label in Severity.choices]  # the most severe first
+    worst = next((s for s in order if any(f.get("severity") == s for f in findings)), None)
+    if worst is None:
+        return _("Capped at %(rating)s by the findings.") % {"rating": rating_label(final)}
+    count = sum(1 for f in findings if f.get("severity") == worst)
+    return ngettext(
+        "Capped at %(rating)s: %(n)s %(severity)s finding.",
+        "Capped at %(rating)s: %(n)s %(severity)s findings.",
+        count,
+    ) % {
+        "rating": rating_label(final),
+        "n": count,
+        "severity": str(Severity(worst).label).lower(),
+    }
+
+
+def _score_view(
+    request: PortalRequest, audit: Audit, lang: str, questions: dict[str, dict]
+) -> dict | None:
     try:
         _audit, score = score_get_for(request.user, audit.pk)
     except Conflict:
         return None
     trace = score.trace or {}
     severities = dict(Severity.choices)
+    asked, hidden = _trace_questions(trace, questions)
     return {
         "score": score,
         "rating_text": rating_label(score.rating),
@@ -272,9 +319,9 @@ def _score_view(request: PortalRequest, audit: Audit, lang: str) -> dict | None:
             }
             for f in score.findings or []
         ],
-        "trace_questions": [
-            {"code": code, **entry} for code, entry in (trace.get("questions") or {}).items()
-        ],
+        "trace_questions": asked,
+        "trace_hidden": hidden,
+        "rating_reason": _rating_reason(trace),
         "trace_categories": [
             {"label": category_label(name), **entry}
             for name, entry in (trace.get("categories") or {}).items()
@@ -296,10 +343,12 @@ def _review_context(request: PortalRequest, audit: Audit, **extra: Any) -> dict:
         "assign": audit.status != Status.CANCELLED
         and user.has_perm("audits.assign_reviewers", audit),
     }
+    sections = _sections(audit, lang)
+    questions = {q["code"]: q for section in sections for q in section["questions"]}
     context = {
         "audit": audit,
-        "sections": _sections(audit, lang),
-        "score": _score_view(request, audit, lang),
+        "sections": sections,
+        "score": _score_view(request, audit, lang, questions),
         "events": list(events_for(user=user, audit=audit)),
         "reviewers": list(audit.reviewers.all()),
         "can": can,

@@ -238,7 +238,9 @@ def test_answer_page_shows_one_section_with_inputs_by_type(world, audit, as_user
     text = html(client.get(page_url(audit, section="ENV")))
     assert 'type="checkbox" id="a-ENV_01-1"' in text
     assert 'id="na-ENV_01"' in text and 'for="na-ENV_01"' in text
-    assert '<textarea id="a-ENV_02" name="value" rows="4" maxlength="500"' in text
+    # No maxlength (a browser cuts a longer paste silently): a counter states the limit.
+    assert '<textarea id="a-ENV_02" name="value" rows="4" data-limit="500"' in text
+    assert "0 of at most 500 characters" in text
     assert 'type="date" id="a-ENV_03"' in text
     assert 'id="na-ENV_03"' not in text  # N/A only where allowed
 
@@ -643,3 +645,13 @@ def test_a_section_is_not_complete_while_a_required_file_is_missing(world, audit
     # when the file is uploaded, then the section is complete
     evidence_upload(audit=audit, question_code="MGT_01", file=pdf(), actor=world.s1_admin)
     assert (management()["answered"], management()["complete"]) == (1, True)
+
+
+def test_a_pasted_text_over_the_limit_is_refused_whole_not_cut(world, audit, as_user):
+    """8,700 characters into a 500-character answer: a 400 that says so, nothing saved (the
+    browser no longer truncates the paste silently)."""
+    client = as_user(world.s1_respondent)
+    response = client.post(answer_url(audit, "ENV_02"), {"value": "x" * 8700}, **HTMX)
+    assert response.status_code == 400
+    assert "Enter at most 500 characters (this has 8700)." in html(response)
+    assert not Answer.objects.filter(audit=audit, question__code="ENV_02").exists()

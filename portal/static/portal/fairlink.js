@@ -61,3 +61,20 @@
     if (message && !window.confirm(message)) { evt.preventDefault(); }
   });
 })();
+
+// Text answers: a live count against the limit (the server refuses a longer text with a 400;
+// no maxlength attribute, which would cut a paste without a word).
+(function () {
+  "use strict";
+  function update(area) {
+    var counter = document.querySelector("[data-counter-for='" + area.id + "']");
+    if (!counter) { return; }
+    var limit = parseInt(area.getAttribute("data-limit"), 10);
+    var n = area.value.length;
+    counter.textContent = counter.textContent.replace(/^\d+/, String(n));
+    counter.classList.toggle("over", n > limit);
+  }
+  document.addEventListener("input", function (evt) {
+    if (evt.target.matches && evt.target.matches("textarea[data-limit]")) { update(evt.target); }
+  });
+})();
