@@ -93,7 +93,7 @@ def _ensure_draft(version: QuestionnaireVersion) -> None:
             % {
                 "number": version.number,
                 "code": version.questionnaire.code,
-                "status": version.status,
+                "status": str(version.get_status_display()).lower(),
             },
             code="version_immutable",
         )
@@ -211,7 +211,14 @@ def _transition(version: QuestionnaireVersion, action: str) -> str:
     sources, target = TRANSITIONS[action]
     if version.status not in sources:
         raise InvalidTransition(
-            entity="questionnaire version", from_status=version.status, to_status=target
+            entity="questionnaire version",
+            from_status=version.status,
+            to_status=target,
+            message=_("A version that is %(from)s cannot become %(to)s.")
+            % {
+                "from": str(Status(version.status).label).lower(),
+                "to": str(Status(target).label).lower(),
+            },
         )
     return target
 

@@ -184,7 +184,11 @@ def ruleset_publish(*, ruleset: RuleSet, actor=None) -> RuleSet:
         ruleset = RuleSet.objects.select_for_update().get(pk=ruleset.pk)
         if ruleset.status != RuleSet.Status.DRAFT:
             raise InvalidTransition(
-                entity="rule set", from_status=ruleset.status, to_status="published"
+                entity="rule set",
+                from_status=ruleset.status,
+                to_status="published",
+                message=_("This rule set is %(status)s; only a draft is published.")
+                % {"status": str(ruleset.get_status_display()).lower()},
             )
         _validated(ruleset.document, ruleset.owner)
         ruleset.status = RuleSet.Status.PUBLISHED

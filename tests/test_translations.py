@@ -216,3 +216,34 @@ def test_django_password_messages_in_chinese():
             messages += raised.value.messages
     assert "密码太短，至少需要 8 个字符。" in messages
     assert [m for m in messages if re.search("[A-Za-z]{3,}", m.replace("邮箱", ""))] == []
+
+
+@pytest.mark.django_db
+def test_state_messages_name_statuses_in_the_readers_words(world, api):
+    """A 409 never shows a status code inside a Chinese sentence ("当前状态：submitted")."""
+    from audits.models import Audit
+    from tests.factories import make_version
+    from tests.portal.buyer_helpers import issued_audit
+
+    version = make_version()
+    audit = issued_audit(world, version=version)
+    sent = issued_audit(world, version=version, supplier=world.s2)
+    Audit.objects.filter(pk=audit.pk).update(status=Audit.Status.SUBMITTED)
+    client = api(world.s1_admin)
+    for response in (
+        client.patch(
+            f"/api/v1/audits/{audit.pk}/answers/?lang=zh-Hans",
+            {"answers": [{"question": "MGT_01", "value": "yes"}]},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="zh-Hans",
+        ),
+        api(world.a_officer).post(
+            f"/api/v1/audits/{sent.pk}/accept/?lang=zh-Hans",
+            {},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="zh-Hans",
+        ),
+    ):
+        detail = response.json()["detail"]
+        assert response.status_code == 409, detail
+        assert not re.search(r"[a-z_]{4,}", detail), detail

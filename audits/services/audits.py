@@ -37,7 +37,7 @@ from audits.services.common import (
 )
 from audits.services.evidence import evidence_delete_files_on_commit
 from audits.services.issuing import audit_issue, audit_send, resolve_buyer
-from audits.services.transitions import AUDITS, START_MOVE, allowed_moves, can_move
+from audits.services.transitions import AUDITS, START_MOVE, allowed_moves, can_move, status_text
 from backend.errors import InvalidTransition
 from questionnaires.models import Question
 
@@ -93,7 +93,8 @@ def audit_submit(*, audit: Audit, actor: User) -> Audit:
             entity="audit",
             from_status=audit.status,
             to_status=Status.SUBMITTED,
-            message=_("An audit that is %(from)s cannot be submitted.") % {"from": audit.status},
+            message=_("An audit that is %(from)s cannot be submitted.")
+            % {"from": status_text(audit.status)},
         )
     errors = missing_for_submit(audit)
     if errors:

@@ -36,11 +36,11 @@ def audit_not_editable(audit: Audit, content: Literal["answers", "evidence"]) ->
     if content == "evidence":
         message = _(
             "Evidence can only change while the audit is being answered (it is %(status)s)."
-        ) % {"status": audit.get_status_display()}
+        ) % {"status": str(audit.get_status_display()).lower()}
     else:
         message = _(
             "Answers can only change while the audit is being answered (it is %(status)s)."
-        ) % {"status": audit.status}
+        ) % {"status": str(audit.get_status_display()).lower()}
     return Conflict(message, code="audit_not_editable")
 
 
