@@ -126,6 +126,7 @@ USERS: dict[str, tuple[str, str, str, str, str]] = {
     "harbor_admin": ("harbor", "admin", "admin@harbor.example", "Emma de Vries", "en"),
     "harbor_officer": ("harbor", "officer", "officer@harbor.example", "Lucas Janssen", "en"),
     "harbor_reviewer": ("harbor", "reviewer", "reviewer@harbor.example", "Sophie Bakker", "en"),
+    "harbor_viewer": ("harbor", "viewer", "viewer@harbor.example", "Noah Visser", "en"),
     "jade_admin": ("jade", "admin", "admin@jadelotus.example", "林雪 Lin Xue", "zh-Hans"),
     "jade_officer": ("jade", "officer", "officer@jadelotus.example", "周杰 Zhou Jie", "zh-Hans"),
     "jade_reviewer": ("jade", "reviewer", "reviewer@jadelotus.example", "Anna Wu", "en"),

@@ -36,6 +36,7 @@ def test_seed_demo_creates_parties_and_is_idempotent():
         ("buyer", "admin"),
         ("buyer", "officer"),
         ("buyer", "reviewer"),
+        ("buyer", "viewer"),  # every role of the platform has a demo login
         ("supplier", "admin"),
         ("supplier", "respondent"),
     }
