@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 # (url name, label, kinds, roles or None for every role)
 MENU = [
     ("portal:buyer_audits", _("Audits"), {"buyer"}, None),
+    ("portal:buyer_campaigns", _("Campaigns"), {"buyer"}, {"admin", "officer", "viewer"}),
     ("portal:buyer_suppliers", _("Suppliers"), {"buyer"}, {"admin", "officer", "viewer"}),
     ("portal:buyer_actions", _("Corrective actions"), {"buyer"}, None),
     ("portal:buyer_register", _("Risk register"), {"buyer"}, {"admin", "officer", "viewer"}),

@@ -31,7 +31,7 @@ urlpatterns = [
 ]
 
 # Buyer pages (portal/views/buyer*.py).
-from .views import buyer, buyer_actions, buyer_audits, buyer_register  # noqa: E402
+from .views import buyer, buyer_actions, buyer_audits, buyer_campaigns, buyer_register  # noqa: E402
 
 urlpatterns += [
     path("b/", buyer.dashboard, name="buyer_dashboard"),
@@ -51,16 +51,17 @@ urlpatterns += [
         buyer_audits.audit_move,
         name="buyer_audit_move",
     ),
-    path("b/campaigns/new/", buyer_audits.campaign_new, name="buyer_campaign_new"),
-    path("b/campaigns/<int:campaign_id>/", buyer_audits.campaign_detail, name="buyer_campaign"),
+    path("b/campaigns/", buyer_campaigns.campaigns, name="buyer_campaigns"),
+    path("b/campaigns/new/", buyer_campaigns.campaign_new, name="buyer_campaign_new"),
+    path("b/campaigns/<int:campaign_id>/", buyer_campaigns.campaign_detail, name="buyer_campaign"),
     path(
         "b/campaigns/<int:campaign_id>/resume/",
-        buyer_audits.campaign_resume_view,
+        buyer_campaigns.campaign_resume_view,
         name="buyer_campaign_resume",
     ),
     path(
         "b/campaigns/<int:campaign_id>/progress/",
-        buyer_audits.campaign_progress,
+        buyer_campaigns.campaign_progress,
         name="buyer_campaign_progress",
     ),
     path("b/actions/", buyer_actions.actions, name="buyer_actions"),

@@ -134,8 +134,9 @@ def events_for(*, user, audit: Audit) -> QuerySet[ActivityEvent]:
 
 
 def campaign_list_for(*, user) -> QuerySet[Campaign]:
-    """Campaigns of the buyers where ``user`` issues audits or sees all audits."""
-    buyers = organizations_with_perm(user, "accounts.issue_audits").filter(kind="buyer")
+    """Campaigns of the buyers where ``user`` sees every audit (administrators, officers and
+    viewers; reviewers see only the audits assigned to them)."""
+    buyers = organizations_with_perm(user, "accounts.view_all_audits").filter(kind="buyer")
     return (
         Campaign.objects.filter(buyer__in=buyers)
         .select_related("buyer", "questionnaire_version__questionnaire", "created_by")

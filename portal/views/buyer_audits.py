@@ -20,12 +20,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.languages import pick, request_language
 from accounts.permissions import has_org_perm
-from audits.models import Audit, Campaign
+from audits.models import Audit
 from audits.selectors.audits import (
     answers_for,
     audit_get_for,
     audit_list_for,
-    campaign_get_for,
     events_for,
     evidence_for,
 )
@@ -33,10 +32,8 @@ from audits.services.audits import (
     audit_cancel,
     audit_issue,
     audit_return,
-    campaign_create,
     can_move,
 )
-from audits.services.campaigns import campaign_resume
 from audits.services.due_dates import audit_extend_due_date
 from audits.services.transitions import AUDITS
 from backend.errors import Conflict
@@ -56,7 +53,7 @@ from .buyer import (
     require_org_perm,
     run,
 )
-from .buyer_forms import AuditIssueForm, CampaignForm, ReviewersForm
+from .buyer_forms import AuditIssueForm, ReviewersForm
 
 Status = Audit.Status
 
@@ -134,89 +131,6 @@ def audit_new(request: PortalRequest) -> HttpResponse:
             if conflict:
                 form.add_error(None, conflict)
     return render(request, "portal/buyer/audit_new.html", {"form": form}, status=status)
-
-
-@buyer_page
-def campaign_new(request: PortalRequest) -> HttpResponse:
-    require_org_perm(request, "accounts.issue_audits")
-    buyer = request.organization
-    form = CampaignForm(request.POST or None, user=request.user, buyer=buyer)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            campaign, errors, conflict, status = run(
-                lambda: campaign_create(
-                    actor=request.user,
-                    buyer=buyer,
-                    name=data["name"],
-                    questionnaire_version=data["questionnaire_version"],
-                    ruleset=data["ruleset"],
-                    due_date=data["due_date"],
-                    supplier_ids=[s.pk for s in data["suppliers"]] or None,
-                    filters=form.filters(),
-                )
-            )
-            if campaign is not None:
-                return redirect("portal:buyer_campaign", campaign_id=campaign.pk)
-            if errors:
-                errors = {("suppliers" if k == "supplier_ids" else k): v for k, v in errors.items()}
-                add_errors(form, ValidationError(errors))
-            if conflict:
-                form.add_error(None, conflict)
-    return render(request, "portal/buyer/campaign_new.html", {"form": form}, status=status)
-
-
-def _campaign(request: PortalRequest, campaign_id: int) -> Campaign:
-    return own(request, campaign_get_for(user=request.user, campaign_id=campaign_id))
-
-
-def _campaign_context(request: PortalRequest, campaign: Campaign) -> dict[str, Any]:
-    # A failed campaign is finished too: the page stops polling and offers to resume it.
-    failed = campaign.status == Campaign.Status.FAILED
-    return {
-        "campaign": campaign,
-        "finished": failed or campaign.status == Campaign.Status.DONE,
-        "can_resume": failed
-        and has_org_perm(request.user, "accounts.issue_audits", campaign.buyer),
-    }
-
-
-@buyer_page
-def campaign_detail(request: PortalRequest, campaign_id: int) -> HttpResponse:
-    campaign = _campaign(request, campaign_id)
-    return render(
-        request,
-        "portal/buyer/campaign_detail.html",
-        _campaign_context(request, campaign),
-    )
-
-
-@buyer_page
-def campaign_progress(request: PortalRequest, campaign_id: int) -> HttpResponse:
-    """The progress fragment; it carries the polling trigger only while work remains."""
-    campaign = _campaign(request, campaign_id)
-    return render(
-        request,
-        "portal/buyer/_campaign_progress.html",
-        _campaign_context(request, campaign),
-    )
-
-
-@require_POST
-@buyer_page
-def campaign_resume_view(request: PortalRequest, campaign_id: int) -> HttpResponse:
-    """Queue a failed campaign again (the button on its page); it issues only the rest."""
-    campaign = _campaign(request, campaign_id)
-    _result, _errors, conflict, _status = run(
-        lambda: campaign_resume(campaign=campaign, actor=request.user)
-    )
-    if conflict:
-        messages.error(request, conflict)
-    else:
-        messages.success(request, _("The campaign was resumed."))
-    return redirect("portal:buyer_campaign", campaign_id=campaign.pk)
 
 
 # ---------------------------------------------------------------------------------------------

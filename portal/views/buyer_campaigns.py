@@ -1,0 +1,148 @@
+"""The buyer's campaigns: the list with response rates, and on a campaign's page its suppliers
+one row each (status, answers given, reminders sent, last activity)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import has_org_perm
+from audits.models import Audit, Campaign
+from audits.selectors.audits import campaign_get_for, campaign_list_for
+from audits.selectors.campaigns import campaign_audits, campaign_status_counts
+from audits.services.audits import campaign_create
+from audits.services.campaigns import campaign_resume
+
+from ..http import PortalRequest
+from ._helpers import add_errors, own
+from .buyer import buyer_page, require_org_perm, run
+from .buyer_forms import CampaignForm
+
+PAGE_SIZE = 50
+STATUS_COLUMNS = [s for s in Audit.Status if s != Audit.Status.DRAFT]
+
+
+@buyer_page
+def campaigns(request: PortalRequest) -> HttpResponse:
+    require_org_perm(request, "accounts.view_all_audits")
+    rows = campaign_list_for(user=request.user).filter(buyer=request.organization)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = campaign_status_counts(list(page.object_list))
+    context = {
+        "page": page,
+        "rows": [
+            {
+                "campaign": c,
+                **counts[c.pk],
+                "cells": [counts[c.pk]["by_status"].get(s, 0) for s in STATUS_COLUMNS],
+            }
+            for c in page.object_list
+        ],
+        "statuses": STATUS_COLUMNS,
+    }
+    return render(request, "portal/buyer/campaigns.html", context)
+
+
+def campaign_overview(request: PortalRequest, campaign: Campaign) -> dict[str, Any]:
+    """What the campaign's page shows under its progress: counts by status, the response rate
+    and a page of its suppliers' audits."""
+    page = Paginator(campaign_audits(campaign), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = campaign_status_counts([campaign])[campaign.pk]
+    return {
+        "counts": counts,
+        "statuses": [(s, counts["by_status"].get(s, 0)) for s in STATUS_COLUMNS],
+        "page": page,
+        "questions": campaign.questionnaire_version.questions.count(),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Starting, following and resuming a campaign
+# ---------------------------------------------------------------------------------------------
+
+
+@buyer_page
+def campaign_new(request: PortalRequest) -> HttpResponse:
+    require_org_perm(request, "accounts.issue_audits")
+    buyer = request.organization
+    form = CampaignForm(request.POST or None, user=request.user, buyer=buyer)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            campaign, errors, conflict, status = run(
+                lambda: campaign_create(
+                    actor=request.user,
+                    buyer=buyer,
+                    name=data["name"],
+                    questionnaire_version=data["questionnaire_version"],
+                    ruleset=data["ruleset"],
+                    due_date=data["due_date"],
+                    supplier_ids=[s.pk for s in data["suppliers"]] or None,
+                    filters=form.filters(),
+                )
+            )
+            if campaign is not None:
+                return redirect("portal:buyer_campaign", campaign_id=campaign.pk)
+            if errors:
+                errors = {("suppliers" if k == "supplier_ids" else k): v for k, v in errors.items()}
+                add_errors(form, ValidationError(errors))
+            if conflict:
+                form.add_error(None, conflict)
+    return render(request, "portal/buyer/campaign_new.html", {"form": form}, status=status)
+
+
+def _campaign(request: PortalRequest, campaign_id: int) -> Campaign:
+    return own(request, campaign_get_for(user=request.user, campaign_id=campaign_id))
+
+
+def _campaign_context(request: PortalRequest, campaign: Campaign) -> dict[str, Any]:
+    # A failed campaign is finished too: the page stops polling and offers to resume it.
+    failed = campaign.status == Campaign.Status.FAILED
+    return {
+        "campaign": campaign,
+        "finished": failed or campaign.status == Campaign.Status.DONE,
+        "can_resume": failed
+        and has_org_perm(request.user, "accounts.issue_audits", campaign.buyer),
+    }
+
+
+@buyer_page
+def campaign_detail(request: PortalRequest, campaign_id: int) -> HttpResponse:
+    campaign = _campaign(request, campaign_id)
+    context = {**_campaign_context(request, campaign), **campaign_overview(request, campaign)}
+    return render(request, "portal/buyer/campaign_detail.html", context)
+
+
+@buyer_page
+def campaign_progress(request: PortalRequest, campaign_id: int) -> HttpResponse:
+    """The progress fragment; it carries the polling trigger only while work remains."""
+    campaign = _campaign(request, campaign_id)
+    return render(
+        request,
+        "portal/buyer/_campaign_progress.html",
+        _campaign_context(request, campaign),
+    )
+
+
+@require_POST
+@buyer_page
+def campaign_resume_view(request: PortalRequest, campaign_id: int) -> HttpResponse:
+    """Queue a failed campaign again (the button on its page); it issues only the rest."""
+    campaign = _campaign(request, campaign_id)
+    _result, _errors, conflict, _status = run(
+        lambda: campaign_resume(campaign=campaign, actor=request.user)
+    )
+    if conflict:
+        messages.error(request, conflict)
+    else:
+        messages.success(request, _("The campaign was resumed."))
+    return redirect("portal:buyer_campaign", campaign_id=campaign.pk)
