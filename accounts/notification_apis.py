@@ -76,7 +76,11 @@ class NotificationListApi(GenericAPIView):
     pagination_class = PageNumberPagination
     filter_backends: list = []
 
-    @extend_schema(parameters=LIST_PARAMETERS, tags=["notifications"])
+    @extend_schema(
+        parameters=LIST_PARAMETERS,
+        responses=NotificationSerializer(many=True),
+        tags=["notifications"],
+    )
     def get(self, request: Request) -> Response:
         reject_unknown_query_params(request, {"unread", "page", "page_size", "lang"})
         unread = request.query_params.get("unread", "").lower() in ("1", "true", "yes")
