@@ -26,7 +26,14 @@ from kombu.exceptions import OperationalError
 
 from accounts import notifications
 from accounts.models import User
-from accounts.tasks import DeliveryFailed, deliver_mail, encode_context, render_mail, send_mail_task
+from accounts.tasks import (
+    DeliveryFailed,
+    deliver_mail,
+    deliver_mails,
+    encode_context,
+    render_mail,
+    send_mail_task,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +41,14 @@ logger = logging.getLogger(__name__)
 # unreachable.
 HANDOVER_ERRORS: tuple[type[BaseException], ...] = (DeliveryFailed, OperationalError)
 
-__all__ = ["HANDOVER_ERRORS", "notify", "notify_now", "render_mail", "send_daily_digests"]
+__all__ = [
+    "HANDOVER_ERRORS",
+    "notify",
+    "notify_each",
+    "notify_now",
+    "render_mail",
+    "send_daily_digests",
+]
 
 
 def _recipient_ids(recipients: Iterable) -> list[int]:
@@ -68,6 +82,35 @@ def notify(recipients: Iterable, name: str, context: dict) -> int:
     if mail_ids:
         transaction.on_commit(partial(_hand_over_or_log, mail_ids, name, payload))
     return len(user_ids)
+
+
+def _hand_over_each(name: str, messages: list[tuple[list[int], dict]]) -> None:
+    if send_mail_task.app.conf.task_always_eager:
+        deliver_mails(name, messages)
+        return
+    for user_ids, context in messages:
+        _hand_over_or_log(user_ids, name, context)
+
+
+def notify_each(name: str, messages: Iterable[tuple[Iterable, dict]]) -> int:
+    """``notify`` for many messages of one kind at once (bulk issuing): each ``(recipients,
+    context)`` lands in its recipients' inboxes (``notifications.record_many``, a constant
+    number of queries) and is mailed at once to those who chose so, handed over after commit
+    in one go (in-process, the recipients are read once). Returns how many recipients were
+    notified."""
+    batch = [
+        (user_ids, encode_context(context))
+        for recipients, context in messages
+        if (user_ids := _recipient_ids(recipients))
+    ]
+    mails = [
+        (mail_ids, payload)
+        for mail_ids, payload in notifications.record_many(name, batch)
+        if mail_ids
+    ]
+    if mails:
+        transaction.on_commit(partial(_hand_over_each, name, mails))
+    return sum(len(user_ids) for user_ids, _payload in batch)
 
 
 def notify_now(recipients: Iterable, name: str, context: dict) -> int:

@@ -10,6 +10,7 @@ unread entries, so the navigation shows it without a query.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -119,6 +120,42 @@ def record(user_ids: Sequence[int], name: str, payload: dict) -> list[int]:
     )
     User.objects.filter(pk__in=user_ids).update(unread_notifications=F("unread_notifications") + 1)
     return [pk for pk in user_ids if how[pk] == Delivery.IMMEDIATE]
+
+
+def record_many(
+    name: str, messages: Sequence[tuple[Sequence[int], dict]]
+) -> list[tuple[list[int], dict]]:
+    """``record`` for many messages of one kind (bulk issuing): the preferences read once, the
+    entries written in one insert, the unread counters in one update per distinct number of
+    new entries. Returns, per message, the users to mail at once and its payload."""
+    if name in NOT_IN_INBOX or name in ALWAYS_MAILED or not messages:
+        return [(list(user_ids), payload) for user_ids, payload in messages]
+    kind = kind_of(name)
+    how = deliveries(sorted({pk for user_ids, _p in messages for pk in user_ids}), kind)
+    Notification.objects.bulk_create(
+        Notification(
+            user_id=pk,
+            name=name,
+            kind=kind,
+            context=payload,
+            link=link_for(name, payload),
+            digest_pending=how[pk] == Delivery.DIGEST,
+        )
+        for user_ids, payload in messages
+        for pk in user_ids
+    )
+    new = Counter(pk for user_ids, _p in messages for pk in user_ids)
+    by_count: dict[int, list[int]] = {}
+    for pk, count in new.items():
+        by_count.setdefault(count, []).append(pk)
+    for count, pks in by_count.items():
+        User.objects.filter(pk__in=pks).update(
+            unread_notifications=F("unread_notifications") + count
+        )
+    return [
+        ([pk for pk in user_ids if how[pk] == Delivery.IMMEDIATE], payload)
+        for user_ids, payload in messages
+    ]
 
 
 def subject(notification: Notification, user: User, language: str | None = None) -> str:

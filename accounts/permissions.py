@@ -113,6 +113,60 @@ def role_group(organization: Organization, role: str) -> Group:
     return group
 
 
+def role_groups_for(organizations: Iterable[Organization], role: str) -> dict[int, Group]:
+    """``{organization id: auth group of role}`` for many organizations of one kind: one query
+    when the groups exist, a constant few more to create the missing ones (bulk issuing)."""
+    organizations = list(organizations)
+    found = {
+        rg.organization_id: rg.group
+        for rg in RoleGroup.objects.select_related("group").filter(
+            organization__in=organizations, role=role
+        )
+    }
+    missing = [org for org in organizations if org.pk not in found]
+    if not missing:
+        return found
+    names = {f"org:{org.pk}:{role}": org for org in missing}
+    Group.objects.bulk_create([Group(name=name) for name in names], ignore_conflicts=True)
+    groups = {g.name: g for g in Group.objects.filter(name__in=list(names))}
+    RoleGroup.objects.bulk_create(
+        [RoleGroup(organization=org, role=role, group=groups[name]) for name, org in names.items()],
+        ignore_conflicts=True,
+    )
+    created = {
+        rg.organization_id: rg.group
+        for rg in RoleGroup.objects.select_related("group").filter(
+            organization__in=missing, role=role
+        )
+    }
+    by_kind: dict[str, list[tuple[models.Model, Group]]] = {}
+    for org in missing:
+        by_kind.setdefault(org.kind, []).append((org, created[org.pk]))
+    for kind, pairs in by_kind.items():
+        grant_to_groups(ORG_ROLE_PERMS.get((kind, role), frozenset()), pairs)
+    return {**found, **created}
+
+
+def grant_to_groups(perms: Iterable[str], pairs: Iterable[tuple[models.Model, Group]]) -> None:
+    """Grant ``perms`` on each object to its group, for many (object, group) pairs of one model
+    in one insert; granting twice is harmless."""
+    pairs = list(pairs)
+    if not pairs:
+        return
+    forget_access()
+    obj = pairs[0][0]
+    permissions = [_permission(type(obj), _codename(p)) for p in perms]
+    group_model = get_group_obj_perms_model(obj)
+    group_model._default_manager.bulk_create(
+        [
+            group_model(permission=p, group=g, content_object=o)
+            for o, g in pairs
+            for p in permissions
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def role_groups(organization: Organization, roles: Iterable[str]) -> list[Group]:
     return [role_group(organization, role) for role in roles]
 
@@ -129,6 +183,7 @@ def grant(
     Writes the direct foreign-key permission rows in bulk (one insert per model).
     """
     forget_access()
+    perms = list(perms)
     model = type(obj)
     permissions = [_permission(model, _codename(p)) for p in perms]
     users, groups = list(users), list(groups)
@@ -143,15 +198,7 @@ def grant(
             ignore_conflicts=True,
         )
     if groups and permissions:
-        group_model = get_group_obj_perms_model(obj)
-        group_model._default_manager.bulk_create(
-            [
-                group_model(permission=p, group=g, content_object=obj)
-                for p in permissions
-                for g in groups
-            ],
-            ignore_conflicts=True,
-        )
+        grant_to_groups(perms, [(obj, g) for g in groups])
 
 
 def revoke(

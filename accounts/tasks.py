@@ -102,16 +102,21 @@ def render_mail(name: str, user, context: dict) -> tuple[str, str]:
     return subject, body
 
 
-def deliver_mail(user_ids: Sequence[int], name: str, context: dict) -> int:
-    """Render and send mail ``name`` to each active user of ``user_ids`` with an address, one
-    message each, over one connection; ``context`` as made by ``encode_context``. Returns the
-    number sent. Raises ``DeliveryFailed`` (from the mail error) listing who got nothing."""
-    users = list(
+def _mailable(user_ids: Sequence[int]) -> list:
+    return list(
         get_user_model()
         .objects.filter(pk__in=user_ids, is_active=True)
         .exclude(email="")
         .order_by("pk")
     )
+
+
+def deliver_mail(user_ids: Sequence[int], name: str, context: dict, *, users=None) -> int:
+    """Render and send mail ``name`` to each active user of ``user_ids`` with an address, one
+    message each, over one connection; ``context`` as made by ``encode_context``. Returns the
+    number sent. Raises ``DeliveryFailed`` (from the mail error) listing who got nothing.
+    ``users``: those users already read (``deliver_mails``)."""
+    users = _mailable(user_ids) if users is None else users
     ctx = decode_context(context)
     sent: list[int] = []
     try:
@@ -123,6 +128,21 @@ def deliver_mail(user_ids: Sequence[int], name: str, context: dict) -> int:
     except MAIL_ERRORS as exc:
         raise DeliveryFailed([u.pk for u in users if u.pk not in sent]) from exc
     return len(sent)
+
+
+def deliver_mails(name: str, messages: Sequence[tuple[Sequence[int], dict]]) -> int:
+    """``deliver_mail`` for many messages of one kind (a campaign's chunk), reading the
+    recipients once. A message the mail server refuses is logged and the others are still
+    sent. Returns the number of mails sent."""
+    users = {u.pk: u for u in _mailable(sorted({i for ids, _c in messages for i in ids}))}
+    sent = 0
+    for user_ids, context in messages:
+        recipients = [users[i] for i in sorted(set(user_ids)) if i in users]
+        try:
+            sent += deliver_mail(user_ids, name, context, users=recipients)
+        except DeliveryFailed:
+            logger.exception("Mail %s to users %s could not be sent", name, list(user_ids))
+    return sent
 
 
 @shared_task(bind=True, acks_late=True, max_retries=MAIL_RETRIES)

@@ -105,7 +105,20 @@ def _actor(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
-def record(
+def record(verb: Verb, **fields: Any) -> ActivityEvent:
+    """Write one event (the fields of ``new_event``). The kind-specific functions below are
+    the ones services call."""
+    event = new_event(verb, **fields)
+    event.save(force_insert=True)
+    return event
+
+
+def record_many(events: list[ActivityEvent]) -> list[ActivityEvent]:
+    """Write events made by ``new_event`` in one insert (bulk work: a campaign's chunk)."""
+    return ActivityEvent.objects.bulk_create(events)
+
+
+def new_event(
     verb: Verb,
     *,
     actor: Any = None,
@@ -120,8 +133,8 @@ def record(
     internal: bool = False,
     data: Mapping[str, Any] | None = None,
 ) -> ActivityEvent:
-    """Write one event. The kind-specific functions below are the ones services call."""
-    return ActivityEvent.objects.create(
+    """The unsaved event ``record`` writes (``record_many`` writes many at once)."""
+    return ActivityEvent(
         actor=_actor(actor),
         verb=Verb(verb).value,
         audit=audit,

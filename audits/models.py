@@ -107,6 +107,30 @@ class Campaign(models.Model):
         return 100 if not self.total else int(100 * self.processed / self.total)
 
 
+class CampaignChunk(models.Model):
+    """A slice of a campaign's suppliers (``supplier_ids[start:stop]``), issued in one
+    transaction by whichever worker claims it first (``select_for_update(skip_locked=True)``).
+    ``done_at`` is set in that transaction, so a chunk is issued once or not at all; a
+    resumed campaign runs the chunks not done. ``skipped``: suppliers that had left the
+    network."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    stop = models.PositiveIntegerField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    skipped = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="campaign_chunk_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}#{self.number} [{self.start}:{self.stop}]"
+
+
 class Audit(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

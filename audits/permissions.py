@@ -8,8 +8,10 @@ unassigning revokes them. What an assignment grants on the audit's corrective ac
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from accounts.models import Membership, Organization, User
-from accounts.permissions import grant, revoke, role_group
+from accounts.permissions import grant, grant_to_groups, revoke, role_group, role_groups_for
 from audits.models import Audit
 
 Role = Membership.Role
@@ -41,6 +43,17 @@ def grant_audit_to_organizations(audit: Audit, *, side: str | None = None) -> No
     for (group_side, role), perms in AUDIT_GROUP_PERMS.items():
         if side is None or side == group_side:
             grant(perms, audit, groups=[role_group(_side_org(audit, group_side), role)])
+
+
+def grant_sent_audits_to_organizations(audits: Sequence[Audit]) -> None:
+    """What issuing and sending grant, for many sent audits at once (a campaign's chunk): both
+    sides' role groups, one lookup and one insert per (side, role) whatever the number."""
+    if not audits:
+        return
+    for (side, role), perms in AUDIT_GROUP_PERMS.items():
+        orgs = {_side_org(audit, side).pk: _side_org(audit, side) for audit in audits}
+        groups = role_groups_for(orgs.values(), role)
+        grant_to_groups(perms, [(audit, groups[_side_org(audit, side).pk]) for audit in audits])
 
 
 def grant_respondent(audit: Audit, user: User) -> None:

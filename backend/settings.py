@@ -292,6 +292,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://fairlink")}
 
 # Fairlink's own knobs.
 FAIRLINK_EVIDENCE_MAX_BYTES = env.int("FAIRLINK_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+# Suppliers issued per transaction by a campaign; the chunks of one campaign are run by every
+# Celery worker at once (in order, in-process, without a broker).
+FAIRLINK_CAMPAIGN_CHUNK = env.int("FAIRLINK_CAMPAIGN_CHUNK", default=500)
 FAIRLINK_EXPORT_TTL_HOURS = env.int("FAIRLINK_EXPORT_TTL_HOURS", default=24)
 FAIRLINK_REGISTER_DIRECT_LIMIT = env.int("FAIRLINK_REGISTER_DIRECT_LIMIT", default=2000)
 # JSON streams a chunk of rows at a time: served directly up to this many suppliers.

@@ -14,8 +14,10 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -23,14 +25,13 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from accounts.models import Organization, User
 from accounts.permissions import has_org_perm
 from activity.events import Verb, record
-from audits.models import Audit, Campaign
-from audits.services.issuing import check_template, create_audit, resolve_buyer, send_audit
+from audits.models import Audit, Campaign, CampaignChunk
+from audits.services.issuing import check_template, issue_many, resolve_buyer
 from backend.errors import Conflict
 from questionnaires.models import QuestionnaireVersion
 from suppliers.models import SupplierRelationship
 
 CAMPAIGN_FILTERS = ("country", "criticality", "category")
-CAMPAIGN_CHUNK = 100
 
 logger = logging.getLogger(__name__)
 
@@ -178,84 +179,111 @@ def _campaign_suppliers_by_filter(links, filters: Mapping[str, Any]) -> list[int
     return resolved
 
 
-def campaign_process(*, campaign_id: int) -> Campaign:
-    """Create the audits of a campaign, in chunks of ``CAMPAIGN_CHUNK`` (one transaction each),
-    updating ``processed`` as it goes. Idempotent: a supplier that already has its audit in
-    this campaign is skipped, so a re-run (or a retried task) creates no duplicates.
+def _chunk_size() -> int:
+    return max(1, settings.FAIRLINK_CAMPAIGN_CHUNK)
 
-    Runs as a job: the audits are sent by the system (``actor=None``) on behalf of the
-    campaign's creator, who stays their ``issued_by``."""
+
+def campaign_start(*, campaign_id: int) -> Campaign:
+    """Mark a campaign ``running`` and cut it into chunks of ``FAIRLINK_CAMPAIGN_CHUNK``
+    suppliers, once: a resumed campaign keeps its chunks and runs those not done. ``processed``
+    is what the done chunks hold. A ``done`` campaign is returned as it is."""
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
         if campaign.status == Campaign.Status.DONE:
             return campaign
+        chunks = campaign.chunks.all()
+        if not chunks.exists():
+            size, total = _chunk_size(), len(campaign.supplier_ids)
+            CampaignChunk.objects.bulk_create(
+                CampaignChunk(
+                    campaign=campaign, number=n, start=start, stop=min(start + size, total)
+                )
+                for n, start in enumerate(range(0, total, size))
+            )
+        done = chunks.filter(done_at__isnull=False).aggregate(n=Sum(F("stop") - F("start")))
         campaign.status = Campaign.Status.RUNNING
-        campaign.save(update_fields=["status"])
-    campaign = Campaign.objects.select_related("buyer", "questionnaire_version", "created_by").get(
-        pk=campaign_id
-    )
-    ids = list(campaign.supplier_ids)
-    active = set(
-        SupplierRelationship.objects.filter(
-            buyer=campaign.buyer, supplier_id__in=ids, active=True
-        ).values_list("supplier_id", flat=True)
-    )
-    skipped: list[int] = []
-    for start in range(0, len(ids), CAMPAIGN_CHUNK):
-        chunk = ids[start : start + CAMPAIGN_CHUNK]
-        with transaction.atomic():
-            skipped += _campaign_chunk(campaign, chunk, active)
-            processed = min(start + len(chunk), len(ids))
-            Campaign.objects.filter(pk=campaign.pk).update(processed=processed)
-    return _campaign_finish(campaign, skipped)
+        campaign.processed = done["n"] or 0
+        campaign.save(update_fields=["status", "processed"])
+        return campaign
 
 
-def _campaign_chunk(campaign: Campaign, chunk: Sequence[int], active: set[int]) -> list[int]:
-    """Create and send the audits of one chunk of suppliers; returns the ids skipped because
-    they left the network."""
+def campaign_issue_next_chunk(*, campaign_id: int) -> bool:
+    """Claim the next chunk of a running campaign that no one is issuing
+    (``select_for_update(skip_locked=True)``: several workers share one campaign), issue it
+    and advance ``processed``, in one transaction; then finish the campaign if every chunk is
+    done. Returns False when there was no chunk left to claim."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_related(
+            "buyer", "questionnaire_version", "ruleset", "created_by"
+        ).get(pk=campaign_id)
+        if campaign.status != Campaign.Status.RUNNING:
+            return False
+        chunk = (
+            campaign.chunks.select_for_update(skip_locked=True)
+            .filter(done_at__isnull=True)
+            .order_by("number")
+            .first()
+        )
+        if chunk is not None:
+            chunk.skipped = _issue_chunk(campaign, campaign.supplier_ids[chunk.start : chunk.stop])
+            chunk.done_at = timezone.now()
+            chunk.save(update_fields=["skipped", "done_at"])
+            Campaign.objects.filter(pk=campaign_id).update(
+                processed=F("processed") + (chunk.stop - chunk.start)
+            )
+    # Whoever does the last chunk (or comes after it) finishes the campaign.
+    _campaign_finish(campaign_id)
+    return chunk is not None
+
+
+def campaign_process(*, campaign_id: int) -> Campaign:
+    """Issue a campaign's audits here, one chunk after the other (in-process, or an
+    operator's ``manage.py process_campaign``). Idempotent: a done chunk is not run again and
+    a supplier with its audit of the campaign is skipped, so a re-run creates no duplicates.
+    The audits are sent by the system on behalf of the campaign's creator (``issued_by``)."""
+    campaign = campaign_start(campaign_id=campaign_id)
+    if campaign.status == Campaign.Status.RUNNING:
+        while campaign_issue_next_chunk(campaign_id=campaign_id):
+            pass
+    return Campaign.objects.get(pk=campaign_id)
+
+
+def _issue_chunk(campaign: Campaign, chunk: Sequence[int]) -> list[int]:
+    """Issue the audits of one chunk of suppliers in bulk; returns the ids skipped because
+    they left the network (those with an audit of the campaign already are passed over)."""
     done = set(
         Audit.objects.filter(campaign=campaign, supplier_id__in=chunk).values_list(
             "supplier_id", flat=True
         )
     )
-    suppliers = Organization.objects.in_bulk([i for i in chunk if i not in done])
-    skipped = []
-    for supplier_id in chunk:
-        if supplier_id in done:
-            continue
-        if supplier_id not in active or supplier_id not in suppliers:
-            skipped.append(supplier_id)
-            continue
-        try:
-            with transaction.atomic():
-                audit = create_audit(
-                    buyer=campaign.buyer,
-                    supplier=suppliers[supplier_id],
-                    version=campaign.questionnaire_version,
-                    ruleset=campaign.ruleset,
-                    due_date=campaign.due_date,
-                    actor=campaign.created_by,
-                    title=campaign.name,
-                    campaign=campaign,
-                    send=False,
-                )
-                send_audit(audit, actor=None)
-        except IntegrityError:
-            # Another worker issued it meanwhile (unique per campaign and supplier).
-            continue
-    return skipped
-
-
-def _campaign_finish(campaign: Campaign, skipped: Sequence[int]) -> Campaign:
-    campaign.refresh_from_db()
-    campaign.status = Campaign.Status.DONE
-    campaign.processed = campaign.total
-    campaign.finished_at = timezone.now()
-    campaign.error = (
-        _("Skipped suppliers no longer in the network: %(ids)s.")
-        % {"ids": ", ".join(map(str, skipped))}
-        if skipped
-        else ""
+    todo = [i for i in chunk if i not in done]
+    active = set(
+        SupplierRelationship.objects.filter(
+            buyer_id=campaign.buyer_id, supplier_id__in=todo, active=True
+        ).values_list("supplier_id", flat=True)
     )
-    campaign.save(update_fields=["status", "processed", "finished_at", "error"])
-    return campaign
+    suppliers = Organization.objects.in_bulk([i for i in todo if i in active])
+    issue_many(campaign=campaign, suppliers=[suppliers[i] for i in todo if i in suppliers])
+    return [i for i in todo if i not in suppliers]
+
+
+def _campaign_finish(campaign_id: int) -> Campaign:
+    """Mark a running campaign whose chunks are all done ``done`` (once, whichever worker
+    comes last), naming the suppliers skipped because they left the network."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+        chunks = campaign.chunks.all()
+        if campaign.status != Campaign.Status.RUNNING or chunks.filter(done_at=None).exists():
+            return campaign
+        skipped = [i for ids in chunks.values_list("skipped", flat=True) for i in ids]
+        campaign.status = Campaign.Status.DONE
+        campaign.processed = campaign.total
+        campaign.finished_at = timezone.now()
+        campaign.error = (
+            _("Skipped suppliers no longer in the network: %(ids)s.")
+            % {"ids": ", ".join(map(str, skipped))}
+            if skipped
+            else ""
+        )
+        campaign.save(update_fields=["status", "processed", "finished_at", "error"])
+        return campaign

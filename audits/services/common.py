@@ -41,6 +41,17 @@ def supplier_recipients(audit: Audit) -> list[User]:
     return users
 
 
+def supplier_admins(supplier_ids: Sequence[int]) -> dict[int, list[User]]:
+    """The active admins of many suppliers, by supplier id, in one query (bulk issuing)."""
+    admins: dict[int, list[User]] = {}
+    memberships = Membership.objects.filter(
+        organization_id__in=supplier_ids, role=Role.ADMIN, user__is_active=True
+    ).select_related("user")
+    for membership in memberships:
+        admins.setdefault(membership.organization_id, []).append(membership.user)
+    return admins
+
+
 def buyer_recipients(audit: Audit) -> list[User]:
     """Buyer officers and the assigned reviewers."""
     users = list(_members(audit.buyer_id, [Role.OFFICER]))

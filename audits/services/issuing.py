@@ -11,13 +11,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.mail import notify
+from accounts.mail import notify, notify_each
 from accounts.models import Membership, Organization, User
 from accounts.permissions import organizations_with_perm
-from activity.events import Verb, record
+from activity.events import Verb, new_event, record, record_many
 from audits import permissions as audit_perms
 from audits.models import Audit, Campaign
-from audits.services.common import check_members, locked, mail_context, supplier_recipients
+from audits.services.common import (
+    check_members,
+    locked,
+    mail_context,
+    supplier_admins,
+    supplier_recipients,
+)
 from audits.services.transitions import AUDITS
 from questionnaires.models import QuestionnaireVersion
 from suppliers.models import SupplierRelationship
@@ -125,6 +131,68 @@ def send_audit(audit: Audit, *, actor: User | None) -> None:
         "audits/email/issued",
         mail_context(audit, message=audit.message),
     )
+
+
+def issue_many(*, campaign: Campaign, suppliers: Sequence[Organization]) -> list[Audit]:
+    """Create and send the audits of a campaign to ``suppliers`` in bulk, in the caller's
+    transaction: what ``create_audit`` then ``send_audit`` do for one audit (the audit, the
+    buyer's and the supplier's group grants, the ``audit.created`` and ``audit.issued``
+    events, the mail to the supplier's admins), in a constant number of queries per call.
+
+    Sent by the system on behalf of the campaign's creator (its ``issued_by``); a campaign's
+    audits have no assignees yet. Callers pass suppliers of the buyer's network without an
+    audit of the campaign (the unique constraint refuses a second one)."""
+    if not suppliers:
+        return []
+    now = timezone.now()
+    audits = Audit.objects.bulk_create(
+        [
+            Audit(
+                buyer=campaign.buyer,
+                supplier=supplier,
+                questionnaire_version=campaign.questionnaire_version,
+                ruleset=campaign.ruleset,
+                campaign=campaign,
+                due_date=campaign.due_date,
+                title=campaign.name or "",
+                issued_by=campaign.created_by,
+                status=Status.SENT,
+                issued_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+            for supplier in suppliers
+        ]
+    )
+    audit_perms.grant_sent_audits_to_organizations(audits)
+    data = {"campaign": campaign.pk}
+    record_many(
+        [
+            event
+            for audit in audits
+            for event in (
+                new_event(
+                    Verb.AUDIT_CREATED,
+                    actor=campaign.created_by,
+                    audit=audit,
+                    to_status=Status.DRAFT,
+                    data=data,
+                ),
+                new_event(
+                    Verb.AUDIT_ISSUED,
+                    audit=audit,
+                    from_status=Status.DRAFT,
+                    to_status=Status.SENT,
+                ),
+            )
+        ]
+    )
+    admins = supplier_admins([s.pk for s in suppliers])
+    notify_each(
+        "audits/email/issued",
+        [(admins.get(a.supplier_id, []), mail_context(a, message=a.message)) for a in audits],
+    )
+    return audits
 
 
 @transaction.atomic

@@ -20,19 +20,19 @@ from backend.errors import Conflict
 
 
 @pytest.fixture
-def campaign_of_two(world, version, monkeypatch, django_capture_on_commit_callbacks):
+def campaign_of_two(world, version, monkeypatch, settings, django_capture_on_commit_callbacks):
     """``campaign_of_two(fail_on=supplier)``: a campaign to s1 then s2, issued one supplier per
     transaction, where issuing to ``fail_on`` breaks (a lost database connection)."""
-    monkeypatch.setattr(campaign_services, "CAMPAIGN_CHUNK", 1)
-    create_audit = campaign_services.create_audit
+    settings.FAIRLINK_CAMPAIGN_CHUNK = 1
+    issue_many = campaign_services.issue_many
 
     def make(*, fail_on):
-        def flaky(**kwargs):
-            if fail_on is not None and kwargs["supplier"] == fail_on:
+        def flaky(*, campaign, suppliers):
+            if fail_on is not None and fail_on in suppliers:
                 raise OperationalError("server closed the connection unexpectedly")
-            return create_audit(**kwargs)
+            return issue_many(campaign=campaign, suppliers=suppliers)
 
-        monkeypatch.setattr(campaign_services, "create_audit", flaky)
+        monkeypatch.setattr(campaign_services, "issue_many", flaky)
         with django_capture_on_commit_callbacks(execute=True):
             campaign = campaign_create(
                 actor=world.a_officer,
@@ -41,7 +41,7 @@ def campaign_of_two(world, version, monkeypatch, django_capture_on_commit_callba
                 due_date=timezone.localdate() + datetime.timedelta(days=30),
                 supplier_ids=[world.s1.pk, world.s2.pk],
             )
-        monkeypatch.setattr(campaign_services, "create_audit", create_audit)
+        monkeypatch.setattr(campaign_services, "issue_many", issue_many)
         campaign.refresh_from_db()
         return campaign
 

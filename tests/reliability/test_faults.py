@@ -106,20 +106,22 @@ def test_an_invitation_made_while_the_broker_is_down_is_kept(
 
 
 @pytest.fixture
-def campaign_killed_at_s2(world, version, monkeypatch, django_capture_on_commit_callbacks):
+def campaign_killed_at_s2(
+    world, version, monkeypatch, settings, django_capture_on_commit_callbacks
+):
     """``make(chunk)``: a campaign to s1 then s2 whose worker dies while issuing to s2."""
 
     def make(chunk: int) -> Campaign:
-        monkeypatch.setattr(campaign_services, "CAMPAIGN_CHUNK", chunk)
-        create_audit = campaign_services.create_audit
+        settings.FAIRLINK_CAMPAIGN_CHUNK = chunk
+        issue_many = campaign_services.issue_many
 
-        def dying(**kwargs):
-            audit = create_audit(**kwargs)
-            if kwargs["supplier"] == world.s2:
+        def dying(*, campaign, suppliers):
+            audits = issue_many(campaign=campaign, suppliers=suppliers)
+            if world.s2 in suppliers:
                 raise WorkerKilled
-            return audit
+            return audits
 
-        monkeypatch.setattr(campaign_services, "create_audit", dying)
+        monkeypatch.setattr(campaign_services, "issue_many", dying)
         with pytest.raises(WorkerKilled), django_capture_on_commit_callbacks(execute=True):
             campaign_services.campaign_create(
                 actor=world.a_officer,
@@ -128,7 +130,7 @@ def campaign_killed_at_s2(world, version, monkeypatch, django_capture_on_commit_
                 due_date=timezone.localdate() + datetime.timedelta(days=30),
                 supplier_ids=[world.s1.pk, world.s2.pk],
             )
-        monkeypatch.setattr(campaign_services, "create_audit", create_audit)
+        monkeypatch.setattr(campaign_services, "issue_many", issue_many)
         return Campaign.objects.get(name="Spring check")
 
     return make
@@ -222,17 +224,20 @@ def test_a_submit_the_database_refuses_changes_nothing_and_says_so(
     assert api(world.s1_admin).post(f"/api/v1/audits/{audit.pk}/submit/").status_code == 200
 
 
-def test_a_campaign_the_database_refuses_mid_way_keeps_what_was_issued(world, version, monkeypatch):
+def test_a_campaign_the_database_refuses_mid_way_keeps_what_was_issued(
+    world, version, monkeypatch, settings
+):
     """The chunk being written rolls back; the campaign says how far it got and why."""
-    monkeypatch.setattr(campaign_services, "CAMPAIGN_CHUNK", 1)
-    send_audit = campaign_services.send_audit
+    settings.FAIRLINK_CAMPAIGN_CHUNK = 1
+    issue_many = campaign_services.issue_many
 
-    def refused(audit, **kwargs):
-        if audit.supplier_id == world.s2.pk:
+    def refused(*, campaign, suppliers):
+        audits = issue_many(campaign=campaign, suppliers=suppliers)
+        if world.s2 in suppliers:
             raise OperationalError("terminating connection due to administrator command")
-        return send_audit(audit, **kwargs)
+        return audits
 
-    monkeypatch.setattr(campaign_services, "send_audit", refused)
+    monkeypatch.setattr(campaign_services, "issue_many", refused)
     campaign = campaign_services.campaign_create(
         actor=world.a_officer,
         name="Autumn check",

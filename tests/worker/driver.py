@@ -58,6 +58,7 @@ def main(suppliers: int, timeout: float) -> None:
                 "export_rows": job.rows,
                 "export_file": bool(job.file),
                 "campaigns": Campaign.objects.count(),
+                "chunks_done": campaign.chunks.filter(done_at__isnull=False).count(),
             }
         )
     )

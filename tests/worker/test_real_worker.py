@@ -2,8 +2,9 @@
 
 The suite otherwise runs tasks in-process (eager). Here a worker (`celery -A backend worker`)
 and a driver process share a fresh database (a SQLite file, or a new PostgreSQL database when
-the suite runs on PostgreSQL) and a Redis database: a campaign to 50 suppliers and a register
-export must be carried out by the worker. Skipped, saying why, only when no Redis answers.
+the suite runs on PostgreSQL) and a Redis database: a campaign to 50 suppliers (in five chunks,
+shared by the worker's two processes) and a register export must be carried out by the worker.
+Skipped, saying why, only when no Redis answers.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ def _env(database_url: str, media: Path) -> dict[str, str]:
         "DJANGO_DEBUG": "false",
         "EMAIL_URL": "dummymail://",
         "FAIRLINK_MEDIA_ROOT": str(media),
+        # five chunks, shared by the worker's two processes
+        "FAIRLINK_CAMPAIGN_CHUNK": str(SUPPLIERS // 5),
         "PYTHONPATH": str(ROOT),
     }
 
@@ -124,5 +127,6 @@ def test_a_campaign_of_50_and_an_export_run_in_a_real_worker(database_url, tmp_p
     assert result["campaign_status"] == "done", (result, log[-3000:])
     assert result["campaign_total"] == result["campaign_processed"] == SUPPLIERS
     assert result["audits"] == result["distinct_suppliers"] == SUPPLIERS
+    assert result["chunks_done"] == 5
     assert result["export_status"] == "done", (result, log[-3000:])
     assert result["export_file"] and result["export_rows"] == SUPPLIERS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from audits.models import Campaign
-from audits.tasks import process_campaign_task
+from audits.tasks import process_campaign_here
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         campaign_id = options["campaign_id"]
         if not Campaign.objects.filter(pk=campaign_id).exists():
             raise CommandError(f"No campaign {campaign_id}.")
-        process_campaign_task(campaign_id)
+        process_campaign_here(campaign_id)
         campaign = Campaign.objects.get(pk=campaign_id)
         self.stdout.write(
             f"Campaign {campaign.pk}: {campaign.status}, {campaign.processed} of {campaign.total}."
