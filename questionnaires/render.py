@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from accounts.languages import pick, to_content_language
 from questionnaires.models import Question, QuestionnaireVersion
+from questionnaires.spec import kept_for_version, version_cache
 
 from .documents import plain_number
+
+_rendered: OrderedDict[tuple, dict] = version_cache()
+
+
+def rendered_version(version: QuestionnaireVersion, lang: str | None) -> dict:
+    """``render_version``, kept for the life of the process (``kept_for_version``): for pages
+    that show the questionnaire on every request. Shared: read it, never change it."""
+    lang = to_content_language(lang)
+    return kept_for_version(_rendered, version, lambda: render_version(version, lang), lang)
 
 
 def render_version(version: QuestionnaireVersion, lang: str | None) -> dict:

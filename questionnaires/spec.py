@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import TypeVar
 
 from accounts.models import Organization
 from questionnaires.models import Question, QuestionnaireVersion
@@ -24,8 +26,18 @@ from scoring.engine import (
 
 CACHE_SIZE = 256
 
-_cache: OrderedDict[tuple, CompiledQuestionnaire] = OrderedDict()
 _lock = threading.Lock()
+_stores: list[OrderedDict] = []
+
+
+def version_cache() -> OrderedDict:
+    """A new store for ``kept_for_version`` (emptied by ``clear_cache``)."""
+    store: OrderedDict = OrderedDict()
+    _stores.append(store)
+    return store
+
+
+_cache: OrderedDict[tuple, CompiledQuestionnaire] = version_cache()
 
 
 def _key(version: QuestionnaireVersion) -> tuple:
@@ -60,29 +72,60 @@ def questionnaire_spec_for_version(version: QuestionnaireVersion) -> Questionnai
     )
 
 
+_T = TypeVar("_T")
+
+
+def kept_for_version(
+    store: OrderedDict[tuple, _T], version: QuestionnaireVersion, load: Callable[[], _T], *extra
+) -> _T:
+    """What ``load()`` makes of ``version`` (with ``extra`` key parts, a language), kept in
+    ``store`` for the life of the process like the compiled form: published and retired
+    versions never change, a draft's key changes with its content."""
+    key = (*_key(version), *extra)
+    with _lock:
+        found = store.get(key)
+        if found is not None:
+            store.move_to_end(key)
+            return found
+    found = load()
+    with _lock:
+        store[key] = found
+        store.move_to_end(key)
+        while len(store) > CACHE_SIZE:
+            store.popitem(last=False)
+    return found
+
+
 def compiled_for_version(version: QuestionnaireVersion) -> CompiledQuestionnaire:
     """The compiled questionnaire of ``version`` (cached; compiled at most once per content).
 
     Raises ``scoring.engine.SpecError`` only for a version that was stored without validation.
     """
-    key = _key(version)
-    with _lock:
-        compiled = _cache.get(key)
-        if compiled is not None:
-            _cache.move_to_end(key)
-            return compiled
-    compiled = compile_questionnaire(questionnaire_spec_for_version(version))
-    with _lock:
-        _cache[key] = compiled
-        _cache.move_to_end(key)
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return compiled
+    return kept_for_version(
+        _cache,
+        version,
+        lambda: compile_questionnaire(questionnaire_spec_for_version(version)),
+    )
+
+
+_questions: OrderedDict[tuple, dict[str, Question]] = version_cache()
+
+
+def questions_for_version(version: QuestionnaireVersion) -> dict[str, Question]:
+    """``{code: Question}`` of ``version`` in questionnaire order, read once and kept like its
+    compiled form (same key). The rows are shared: read them, never change them."""
+
+    def load() -> dict[str, Question]:
+        rows = Question.objects.filter(version=version).order_by("section__position", "position")
+        return {q.code: q for q in rows}
+
+    return kept_for_version(_questions, version, load)
 
 
 def clear_cache() -> None:
     with _lock:
-        _cache.clear()
+        for store in _stores:
+            store.clear()
 
 
 def supplier_profile(organization: Organization) -> SupplierProfile:

@@ -55,6 +55,7 @@ from audits.services.due_dates import audit_extend_due_date, audits_extend_due_d
 from audits.services.evidence import evidence_delete, evidence_upload
 from backend.api.inputs import validated_input
 from backend.api.pagination import PageNumberPagination
+from scoring.engine import AnswerValue
 
 
 def _detail_response(request, audit_id: int, *, code: int = status.HTTP_200_OK) -> Response:
@@ -120,10 +121,16 @@ class AuditAnswersApi(_AuditApi):
     PATCH upserts a batch ``{"answers": [{"question", "value", "not_applicable"}]}``."""
 
     def _answers(self, audit) -> Response:
+        # The answers are read once: listed, and the values visibility and submission read.
+        answers = list(answers_for(audit))
+        values = {
+            a.question.code: AnswerValue(value=a.value, not_applicable=a.not_applicable)
+            for a in answers
+        }
         data = {
-            "answers": answers_for(audit),
-            "visible": sorted(services.visible_codes(audit)),
-            "missing": services.missing_for_submit(audit) if audit.is_editable else {},
+            "answers": answers,
+            "visible": sorted(services.visible_codes(audit, values)),
+            "missing": services.missing_for_submit(audit, values) if audit.is_editable else {},
         }
         return Response(AnswersOutputSerializer(data).data)
 
@@ -135,8 +142,8 @@ class AuditAnswersApi(_AuditApi):
     def patch(self, request, audit_id: int):
         audit = audit_get_for(user=request.user, audit_id=audit_id)
         data = validated_input(AnswersInputSerializer, request)
+        # answers_save keeps ``audit.status`` up to date (the first save starts the audit).
         services.answers_save(audit=audit, answers=data["answers"], actor=request.user)
-        audit.refresh_from_db()
         return self._answers(audit)
 
 

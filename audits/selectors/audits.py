@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership
 from accounts.permissions import organizations_with_perm
 from activity.models import ActivityEvent
-from audits.models import Answer, Audit, AuditQuerySet, Campaign, Evidence
+from audits.models import Answer, Audit, AuditQuerySet, Campaign, Evidence, audit_visible
 from backend.api.filters import FilterSet
 
 Status = Audit.Status
@@ -32,8 +32,10 @@ def _base() -> AuditQuerySet:
 def audit_get_for(*, user, audit_id: int, perm: str | None = None) -> Audit:
     """The audit if ``user`` may see it (else 404) and, when ``perm`` is given, holds it on the
     audit (else 403 with a message)."""
-    audit = _base().visible_to(user).filter(pk=audit_id).first()
-    if audit is None:
+    # One row read by its key, then visibility decided on it (``audit_visible``, the same rule
+    # as ``visible_to``): no permission rows read for the organization's members.
+    audit = _base().filter(pk=audit_id).first()
+    if audit is None or not audit_visible(user, audit):
         raise Http404
     if perm is not None and not user.has_perm(perm, audit):
         raise PermissionDenied(_("Your role does not allow this on this audit."))

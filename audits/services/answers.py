@@ -19,12 +19,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from activity.events import Verb, record
+from audits import permissions as audit_perms
 from audits.answers import AnswerError, clean_answer
 from audits.models import Answer, Audit
 from audits.services.common import locked
 from audits.services.locks import audit_lock_for_content, audit_not_editable
 from audits.services.transitions import AUDITS, START_MOVE
 from questionnaires.models import Question
+from questionnaires.spec import questions_for_version
 
 Status = Audit.Status
 
@@ -39,9 +41,7 @@ def _clean_batch(
 ) -> list[tuple[Question, Any, bool]]:
     if not isinstance(items, list | tuple) or not items:
         raise ValidationError({"answers": [_("Send a list of answers.")]})
-    questions = {
-        q.code: q for q in Question.objects.filter(version_id=audit.questionnaire_version_id)
-    }
+    questions = questions_for_version(audit.questionnaire_version)
     errors: dict[str, list[str]] = {}
     cleaned: list[tuple[Question, Any, bool]] = []
     seen: set[str] = set()
@@ -83,7 +83,7 @@ def answers_save(
     with an upsert, so concurrent saves of different questions all survive; on the same
     question the last write wins. ``actor=None`` is the system (seeding).
     """
-    if actor is not None and not actor.has_perm("audits.respond_audit", audit):
+    if actor is not None and not audit_perms.holds(actor, "audits.respond_audit", audit):
         raise PermissionDenied(_("Only the supplier's respondents answer this audit."))
     if not audit.is_editable:
         raise audit_not_editable(audit, "answers")
@@ -99,18 +99,14 @@ def answers_save(
             audit_lock_for_content(audit)
         if audit.status not in Audit.EDITABLE_STATES:
             raise audit_not_editable(audit, "answers")
-        _write_answers(audit, cleaned, actor=actor)
-    return list(
-        Answer.objects.filter(
-            audit=audit, question__in=[q for q, _v, _na in cleaned]
-        ).select_related("question", "updated_by")
-    )
+        return _write_answers(audit, cleaned, actor=actor)
 
 
 def _write_answers(
     audit: Audit, cleaned: Sequence[tuple[Question, Any, bool]], *, actor: User | None
-) -> None:
-    """Upsert the answers with a value (or N/A), delete the cleared ones, record the event."""
+) -> list[Answer]:
+    """Upsert the answers with a value (or N/A) in one statement, delete the cleared ones,
+    record the event; returns the answers as written (the cleared ones are not)."""
     now = timezone.now()
     upserts = [
         Answer(
@@ -140,6 +136,7 @@ def _write_answers(
         audit=audit,
         data={"questions": [q.code for q, _v, _na in cleaned]},
     )
+    return upserts
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ Errors: ``ValidationError`` (400, a message per field or question code), ``Permi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -40,6 +42,8 @@ from audits.services.issuing import audit_issue, audit_send, resolve_buyer
 from audits.services.transitions import AUDITS, START_MOVE, allowed_moves, can_move, status_text
 from backend.errors import InvalidTransition
 from questionnaires.models import Question
+from questionnaires.spec import questions_for_version
+from scoring.engine import AnswerValue
 
 Status = Audit.Status
 
@@ -49,10 +53,14 @@ Status = Audit.Status
 # ---------------------------------------------------------------------------------------------
 
 
-def missing_for_submit(audit: Audit) -> dict[str, list[str]]:
+def missing_for_submit(
+    audit: Audit, answers: Mapping[str, AnswerValue] | None = None
+) -> dict[str, list[str]]:
     """What stops ``audit`` from being submitted: a message list per question code (visible
-    required questions without an answer, required evidence not uploaded)."""
-    answers = answer_values(audit)
+    required questions without an answer, required evidence not uploaded). ``answers``: the
+    audit's answers when the caller has read them already."""
+    if answers is None:
+        answers = answer_values(audit)
     visible = visible_codes(audit, answers)
     with_evidence = set(
         Evidence.objects.filter(audit=audit, question__isnull=False).values_list(
@@ -60,9 +68,7 @@ def missing_for_submit(audit: Audit) -> dict[str, list[str]]:
         )
     )
     errors: dict[str, list[str]] = {}
-    for question in Question.objects.filter(version_id=audit.questionnaire_version_id).order_by(
-        "section__position", "position"
-    ):
+    for question in questions_for_version(audit.questionnaire_version).values():
         if question.code not in visible:
             continue
         answer = answers.get(question.code)

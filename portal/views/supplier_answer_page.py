@@ -17,15 +17,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from guardian.core import ObjectPermissionChecker
 
 from accounts.models import Membership, User
+from audits import permissions as audit_perms
 from audits.models import Audit
 from audits.selectors.audits import events_for, evidence_for
 from audits.services.audits import answer_values, missing_for_submit, prefill_source, visible_codes
 from portal.http import PortalRequest
 from questionnaires.models import Question
-from questionnaires.render import render_version
+from questionnaires.render import rendered_version
+from scoring.engine import AnswerValue
 
 from ._helpers import answer_text, content_language
 from .supplier import ACCEPT, Status, audit_title, is_answered, percent
@@ -39,15 +40,14 @@ class AuditPage:
         self.request = request
         self.audit = audit
         self.lang = content_language(request)
-        self.rendered = render_version(audit.questionnaire_version, self.lang)
+        self.rendered = rendered_version(audit.questionnaire_version, self.lang)
         self.sections = self.rendered["sections"]
         self.where: dict[str, tuple[dict, dict]] = {
             q["code"]: (s, q) for s in self.sections for q in s["questions"]
         }
-        # One permission read for the page (a has_perm per right would read them again).
-        perms = set(ObjectPermissionChecker(request.user).get_perms(audit))
-        self.can_respond = "respond_audit" in perms
-        self.can_assign = "assign_respondents" in perms
+        # No permission rows read for the organization's roles (``holds`` answers has_perm).
+        self.can_respond = audit_perms.holds(request.user, "audits.respond_audit", audit)
+        self.can_assign = audit_perms.holds(request.user, "audits.assign_respondents", audit)
         self.editable = audit.is_editable and self.can_respond
         self.load_answers()
         self.evidence: dict[str, list] = defaultdict(list)
@@ -57,6 +57,14 @@ class AuditPage:
 
     def load_answers(self) -> None:
         self.answers = answer_values(self.audit)
+        self.visible = visible_codes(self.audit, self.answers)
+
+    def saved(self, code: str, answer: AnswerValue | None) -> None:
+        """Take the answer to ``code`` just saved (None: cleared) without reading them all
+        again, and the questions visible with it."""
+        self.answers = {k: v for k, v in self.answers.items() if k != code}
+        if answer is not None:
+            self.answers[code] = answer
         self.visible = visible_codes(self.audit, self.answers)
 
     def section(self, code: str | None) -> dict:

@@ -21,6 +21,7 @@ from backend.errors import Conflict
 from flows.services import audit_submit
 from portal.http import PortalRequest
 from questionnaires.models import Question
+from scoring.engine import AnswerValue
 
 from ._helpers import error_map, supplier_page
 from .supplier import supplier_audit
@@ -65,7 +66,7 @@ def answer_save(request: PortalRequest, audit_id: int, code: str) -> HttpRespons
     errors: list[str] = []
     status = 200
     try:
-        answers_save(audit=audit, answers=[item], actor=request.user)
+        saved = answers_save(audit=audit, answers=[item], actor=request.user)
     except ValidationError as exc:
         found = error_map(exc)
         errors = found.get(code) or [m for msgs in found.values() for m in msgs]
@@ -88,7 +89,12 @@ def answer_save(request: PortalRequest, audit_id: int, code: str) -> HttpRespons
     if not request.htmx:
         messages.success(request, _("Answer saved."))
         return back_to_question(page, code, request)
-    page.load_answers()
+    page.saved(
+        code,
+        AnswerValue(value=saved[0].value, not_applicable=saved[0].not_applicable)
+        if saved
+        else None,
+    )
     return question_response(request, page, code, before=before, saved=True)
 
 
