@@ -185,18 +185,20 @@ def grant_to_role_groups(
     forget_access()
     grants = get_group_obj_perms_model(cast(models.Model, model))._meta
     q = connection.ops.quote_name
-    columns = ", ".join(
-        q(grants.get_field(name).column) for name in ("permission", "group", "content_object")
-    )
+
+    def column(meta: Any, name: str) -> str:
+        return q(str(cast(models.Field, meta.get_field(name)).column))
+
+    columns = ", ".join(column(grants, name) for name in ("permission", "group", "content_object"))
+    pk = column(model._meta, model._meta.pk.name if model._meta.pk else "id")
     sql = (
         f"INSERT INTO {q(grants.db_table)} ({columns}) "
-        f"SELECT p.id, rg.group_id, o.{q(model._meta.pk.column)} "
+        f"SELECT p.id, rg.group_id, o.{pk} "
         f"FROM {q(model._meta.db_table)} o "
         f"JOIN {q(RoleGroup._meta.db_table)} rg "
-        f"ON rg.organization_id = o.{q(model._meta.get_field(organization_field).column)} "
-        f"AND rg.role = %s "
+        f"ON rg.organization_id = o.{column(model._meta, organization_field)} AND rg.role = %s "
         f"JOIN {q(Permission._meta.db_table)} p ON p.id IN ({', '.join(['%s'] * len(permissions))}) "
-        f"WHERE o.{q(model._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))}) "
+        f"WHERE o.{pk} IN ({', '.join(['%s'] * len(ids))}) "
         "ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:

@@ -10,7 +10,7 @@ from django.db import OperationalError
 
 import audits.services.campaigns as campaign_services
 import audits.tasks as audit_tasks
-from accounts.models import Membership
+from accounts.models import Membership, Notification
 from accounts.tasks import send_mail_task
 from activity.models import ActivityEvent
 from audits.models import Audit, AuditGroupObjectPermission, Campaign, CampaignChunk
@@ -84,6 +84,12 @@ def test_a_campaign_issues_what_issuing_one_by_one_does(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [world.s1_admin.email, world.s2_admin.email]
     )
+    # and in their inboxes, as one issued audit does (one entry per audit, counted unread)
+    inbox = Notification.objects.filter(user=world.s2_admin, name="audits/email/issued")
+    assert list(inbox.values_list("link", flat=True)) == [f"/audits/{s2_audit.pk}/"]
+    world.s1_admin.refresh_from_db()
+    assert Notification.objects.filter(user=world.s1_admin).count() == 2  # single + campaign
+    assert world.s1_admin.unread_notifications == 2
     s1_mail = next(m for m in mail.outbox if m.to == [world.s1_admin.email])
     assert s1_mail.subject == single_mail.subject
     assert f"/audits/{s1_audit.pk}/" in s1_mail.body
@@ -123,9 +129,10 @@ def suppliers(world):
 
 # Queries of one campaign run: planning, the mail's recipients, and then each chunk (the claim,
 # the suppliers, the audits, three role-group lookups and grants, the events, the recipients,
-# the progress, the check for the end), whatever the number of suppliers in it.
+# their inbox entries, preferences and unread counts, the progress, the check for the end),
+# whatever the number of suppliers in it.
 RUN = 12
-PER_CHUNK = 24
+PER_CHUNK = 27
 
 
 @pytest.mark.parametrize(("size", "chunk", "chunks"), [(4, 100, 1), (40, 100, 1), (40, 10, 4)])
