@@ -33,6 +33,7 @@ from accounts.tasks import (
     encode_context,
     render_mail,
     send_mail_task,
+    send_mails_task,
 )
 
 logger = logging.getLogger(__name__)
@@ -85,19 +86,22 @@ def notify(recipients: Iterable, name: str, context: dict) -> int:
 
 
 def _hand_over_each(name: str, messages: list[tuple[list[int], dict]]) -> None:
-    if send_mail_task.app.conf.task_always_eager:
-        deliver_mails(name, messages)
-        return
-    for user_ids, context in messages:
-        _hand_over_or_log(user_ids, name, context)
+    try:
+        if send_mails_task.app.conf.task_always_eager:
+            for user_ids, _context in deliver_mails(name, messages):
+                logger.error("Mail %s to users %s could not be sent", name, user_ids)
+        else:
+            send_mails_task.delay(name, messages)
+    except HANDOVER_ERRORS:
+        logger.exception("Mail %s to %s recipients could not be sent", name, len(messages))
 
 
 def notify_each(name: str, messages: Iterable[tuple[Iterable, dict]]) -> int:
     """``notify`` for many messages of one kind at once (bulk issuing): each ``(recipients,
     context)`` lands in its recipients' inboxes (``notifications.record_many``, a constant
     number of queries) and is mailed at once to those who chose so, handed over after commit
-    in one go (in-process, the recipients are read once). Returns how many recipients were
-    notified."""
+    in one go: one ``send_mails_task`` (or, in-process, the recipients read once). Returns
+    how many recipients were notified."""
     batch = [
         (user_ids, encode_context(context))
         for recipients, context in messages

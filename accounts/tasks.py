@@ -130,19 +130,52 @@ def deliver_mail(user_ids: Sequence[int], name: str, context: dict, *, users=Non
     return len(sent)
 
 
-def deliver_mails(name: str, messages: Sequence[tuple[Sequence[int], dict]]) -> int:
+def deliver_mails(
+    name: str, messages: Sequence[tuple[Sequence[int], dict]]
+) -> list[tuple[list[int], dict]]:
     """``deliver_mail`` for many messages of one kind (a campaign's chunk), reading the
-    recipients once. A message the mail server refuses is logged and the others are still
-    sent. Returns the number of mails sent."""
+    recipients once; a message the mail server refuses does not stop the others. Returns the
+    messages not delivered, each with the recipients who got nothing."""
     users = {u.pk: u for u in _mailable(sorted({i for ids, _c in messages for i in ids}))}
-    sent = 0
+    unsent: list[tuple[list[int], dict]] = []
     for user_ids, context in messages:
         recipients = [users[i] for i in sorted(set(user_ids)) if i in users]
         try:
-            sent += deliver_mail(user_ids, name, context, users=recipients)
-        except DeliveryFailed:
-            logger.exception("Mail %s to users %s could not be sent", name, list(user_ids))
-    return sent
+            deliver_mail(user_ids, name, context, users=recipients)
+        except DeliveryFailed as exc:
+            unsent.append((exc.unsent, context))
+    return unsent
+
+
+def _retry_later(task, args: tuple, exc: DeliveryFailed, name: str):
+    """Log the last failure, then ask Celery to run ``task`` again with ``args`` after the
+    backoff (raises ``Retry``, or ``exc`` once the retries are spent)."""
+    if task.request.retries >= task.max_retries:
+        logger.error(
+            "Mail %s given up after %s retries; not sent to users %s",
+            name,
+            task.request.retries,
+            exc.unsent,
+        )
+    countdown = get_exponential_backoff_interval(
+        factor=MAIL_RETRY_BACKOFF,
+        retries=task.request.retries,
+        maximum=MAIL_RETRY_BACKOFF_MAX,
+        full_jitter=False,
+    )
+    return task.retry(args=args, exc=exc, countdown=countdown)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAIL_RETRIES)
+def send_mails_task(self, name: str, messages: list[tuple[list[int], dict]]) -> int:
+    """Deliver many notifications of one kind (a campaign chunk's) in one task
+    (``deliver_mails``), retried like ``send_mail_task`` for the messages and recipients not
+    yet served only. Returns the number of messages handed in."""
+    unsent = deliver_mails(name, messages)
+    if unsent:
+        exc = DeliveryFailed([i for ids, _context in unsent for i in ids])
+        raise _retry_later(self, (name, unsent), exc, name) from exc
+    return len(messages)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=MAIL_RETRIES)
@@ -153,17 +186,4 @@ def send_mail_task(self, user_ids: list[int], name: str, context: dict) -> int:
     try:
         return deliver_mail(user_ids, name, context)
     except DeliveryFailed as exc:
-        if self.request.retries >= self.max_retries:
-            logger.error(
-                "Mail %s given up after %s retries; not sent to users %s",
-                name,
-                self.request.retries,
-                exc.unsent,
-            )
-        countdown = get_exponential_backoff_interval(
-            factor=MAIL_RETRY_BACKOFF,
-            retries=self.request.retries,
-            maximum=MAIL_RETRY_BACKOFF_MAX,
-            full_jitter=False,
-        )
-        raise self.retry(args=(exc.unsent, name, context), exc=exc, countdown=countdown) from exc
+        raise _retry_later(self, (exc.unsent, name, context), exc, name) from exc

@@ -18,6 +18,7 @@ from accounts.tasks import (
     decode_context,
     encode_context,
     send_mail_task,
+    send_mails_task,
 )
 from audits.models import Audit
 from audits.services.common import mail_context
@@ -170,3 +171,20 @@ def test_an_invitation_is_rendered_in_the_recipients_language(
     assert message.to == [world.s2_admin.email]
     assert world.s1.name in message.subject
     assert "Respondent" not in message.body  # the role label is translated too
+
+
+def test_the_batch_task_retries_only_the_messages_and_recipients_not_served(
+    world, issue, flaky_mail, eager_retries
+):
+    """A campaign chunk's mails travel as one task; a failing server makes it retry only
+    what was not delivered, never mailing anyone twice."""
+    audit = issue()
+    context = encode_context(mail_context(audit))
+    messages = [([world.s1_admin.pk], context), ([world.a_officer.pk, world.a_admin.pk], context)]
+    flaky_mail.failures = 1  # the second message fails once
+    mail.outbox.clear()
+    result = send_mails_task.apply(args=("audits/email/issued", messages))
+    assert result.get() == 1  # the retry carried the one message left
+    assert sorted(to for m in mail.outbox for to in m.to) == sorted(
+        [world.s1_admin.email, world.a_officer.email, world.a_admin.email]
+    )
