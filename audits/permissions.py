@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from accounts.grants import grant_to_role_groups, role_groups_for
 from accounts.models import Membership, Organization, User
 from accounts.permissions import (
     grant,
-    grant_to_role_groups,
     granted_codenames,
     memberships_of,
     revoke,
     role_group,
-    role_groups_for,
 )
 from audits.models import Audit
 

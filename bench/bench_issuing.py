@@ -80,8 +80,8 @@ def _load(n: int) -> tuple:
     """One buyer (admin, officer) and ``n`` suppliers with an admin each, in bulk."""
     from django.contrib.auth.models import Group
 
+    from accounts.grants import role_groups_for
     from accounts.models import Membership, Organization, User
-    from accounts.permissions import role_groups_for
     from accounts.services import membership_add, organization_create
     from suppliers.models import SupplierRelationship
 
