@@ -311,3 +311,38 @@ class AuditUserObjectPermission(UserObjectPermissionBase):
 
 class AuditGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Audit, on_delete=models.CASCADE)
+
+
+class ReassessmentPolicy(models.Model):
+    """A buyer's re-assessment cycle (DESIGN section 4): months between accepted assessments
+    per priority, how many days before the interval ends the next one is prepared, whether it
+    is prepared as a draft or sent, and optionally the questionnaire version and rule set to use
+    instead of the last audit's."""
+
+    class Mode(models.TextChoices):
+        DRAFT = "draft", _("Prepare as a draft")
+        SEND = "send", _("Send")
+
+    buyer = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="reassessment_policy"
+    )
+    months_p1 = models.PositiveSmallIntegerField(_("months for P1"), default=12)
+    months_p2 = models.PositiveSmallIntegerField(_("months for P2"), default=18)
+    months_p3 = models.PositiveSmallIntegerField(_("months for P3"), default=24)
+    months_p4 = models.PositiveSmallIntegerField(_("months for P4"), default=36)
+    lead_days = models.PositiveSmallIntegerField(_("lead time in days"), default=30)
+    mode = models.CharField(_("mode"), max_length=5, choices=Mode.choices, default=Mode.DRAFT)
+    questionnaire_version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ruleset = models.ForeignKey(
+        RuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"re-assessment policy of {self.buyer_id}"
+
+    def months(self, priority: str) -> int:
+        """The interval in months for ``priority`` (``P1`` .. ``P4``)."""
+        return int(getattr(self, f"months_{priority.lower()}"))

@@ -228,6 +228,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flows.tasks.send_digests_task",
         "schedule": timedelta(days=1),
     },
+    "reassess": {
+        "task": "flows.tasks.reassess_task",
+        "schedule": timedelta(days=1),
+    },
     "purge-expired-exports": {
         "task": "register.tasks.purge_expired_exports_task",
         "schedule": timedelta(hours=1),

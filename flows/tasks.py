@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from accounts.mail import send_daily_digests
+from flows.reassessment import run_reassessment
 from flows.services import send_daily_reminders
 
 
@@ -19,3 +20,10 @@ def send_digests_task() -> int:
     """The daily digest of notifications (beat schedule ``send-daily-digests``), next to the
     reminders it often lists."""
     return send_daily_digests()
+
+
+@shared_task
+def reassess_task() -> int:
+    """The daily re-assessment cycle (beat schedule ``reassess``): the number of audits
+    created."""
+    return len(run_reassessment())

@@ -18,6 +18,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audits.apis.policy import ReassessmentPolicyApi
 from audits.http import evidence_response
 from audits.selectors.audits import (
     AuditFilter,
@@ -329,6 +330,7 @@ urlpatterns = [
     path(A + "cancel/", AuditCancelApi.as_view(), name="audit-cancel"),
     path(A + "events/", AuditEventsApi.as_view(), name="audit-events"),
     path(A + "prefill/", AuditPrefillApi.as_view(), name="audit-prefill"),
+    path("reassessment-policy/", ReassessmentPolicyApi.as_view(), name="reassessment-policy"),
     path("campaigns/", CampaignListApi.as_view(), name="campaign-list"),
     path("campaigns/<int:campaign_id>/", CampaignDetailApi.as_view(), name="campaign-detail"),
     path(

@@ -27,7 +27,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Membership
-from audits.models import Audit, Campaign
+from audits.models import Audit, Campaign, ReassessmentPolicy
 from questionnaires.models import Questionnaire
 from register.models import ExportJob
 from rulesets.models import RuleSet
@@ -313,6 +313,15 @@ CREATES: dict[str, Create] = {
     ),
     "GET api/v1/risk-register/": Create(
         rows=lambda s: ExportJob.objects.filter(buyer=s.buyer),
+        query=lambda s: {"buyer": s.buyer.pk},
+    ),
+    "GET api/v1/reassessment-policy/": Create(
+        rows=lambda s: ReassessmentPolicy.objects.filter(buyer=s.buyer),
+        query=lambda s: {"buyer": s.buyer.pk},
+    ),
+    "PUT api/v1/reassessment-policy/": Create(
+        rows=lambda s: ReassessmentPolicy.objects.filter(buyer=s.buyer),
+        body=lambda s: {"mode": "send", "months_p1": 6},
         query=lambda s: {"buyer": s.buyer.pk},
     ),
     "POST api/v1/exports/": Create(

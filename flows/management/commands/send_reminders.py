@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
-
+from flows.management.daily import DailyJobCommand
 from flows.services import send_daily_reminders
 
 
-class Command(BaseCommand):
+class Command(DailyJobCommand):
     help = "Mail audit and corrective-action reminders due today (at most once per item per day)."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--date", help="Run as if today were this date (YYYY-MM-DD).")
-
-    def handle(self, *args, **options):
-        today = None
-        if options.get("date"):
-            try:
-                today = datetime.date.fromisoformat(options["date"])
-            except ValueError as exc:
-                raise CommandError(f"--date: {exc}") from exc
+    def run(self, today: datetime.date | None) -> str:
         count = send_daily_reminders(today=today)
-        self.stdout.write(f"{count} reminder mail(s) scheduled.")
+        return f"{count} reminder mail(s) scheduled."
