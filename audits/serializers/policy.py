@@ -25,11 +25,11 @@ FIELDS = [
 class ReassessmentPolicySerializer(StrictFieldsMixin, serializers.ModelSerializer):
     buyer = serializers.IntegerField(source="buyer_id", read_only=True)
     saved = serializers.SerializerMethodField()
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = ReassessmentPolicy
         fields = ["buyer", *FIELDS, "saved", "updated_at"]
-        read_only_fields = ["updated_at"]
         extra_kwargs = {
             "months_p1": MONTHS,
             "months_p2": MONTHS,

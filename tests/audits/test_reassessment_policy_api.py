@@ -30,7 +30,7 @@ def test_defaults_until_saved(world, api):
     body = response.json()
     assert {k: body[k] for k in DEFAULTS} == DEFAULTS
     assert body["buyer"] == world.buyer_a.pk
-    assert body["saved"] is False
+    assert (body["saved"], body["updated_at"]) == (False, None)
     assert not ReassessmentPolicy.objects.exists()
 
 
