@@ -34,6 +34,7 @@ from backend.downloads import attachment
 from backend.errors import Conflict
 
 from . import services as exports
+from .labels import register_labels
 from .models import ExportJob
 from .selectors import (
     EXPORT_PERM,
@@ -137,7 +138,8 @@ class RiskRegisterApi(APIView):
         name = exports.export_filename(buyer=buyer, fmt=fmt, on=timezone.localdate(now))
         if fmt == "csv":
             stream = StreamingHttpResponse(
-                iter_csv(tables, language=language), content_type=exports.CONTENT_TYPES[fmt]
+                iter_csv(tables, language=language, labels=register_labels(language)),
+                content_type=exports.CONTENT_TYPES[fmt],
             )
             return _attachment(stream, name)
         buffer = io.BytesIO()

@@ -10,8 +10,9 @@ that filtering the register filters them too.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Kind = Literal[
     "text", "int", "score", "date", "datetime", "rating", "priority", "severity", "bool", "delta"
@@ -21,15 +22,23 @@ Language = Literal["en", "zh-Hans"]
 LANGUAGES: tuple[str, ...] = ("en", "zh-Hans")
 JOIN_KEY = "supplier_id"
 
+# Readable words of coded values, per code list (a ``Column.codes``): ``{"rating": {"low":
+# "Low risk", ...}, "bool": {True: "Yes", False: "No"}, ...}``. Built in the reader's language by
+# ``register.labels.register_labels`` (Django's catalogue); the XLSX and CSV writers show these
+# words, the JSON keeps the codes.
+Labels = Mapping[str, Mapping[Any, str]]
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One output column: stable ``key``, English and Simplified Chinese header, value kind."""
+    """One output column: stable ``key``, English and Simplified Chinese header, value kind,
+    and ``codes``: the code list (a key of ``Labels``) whose words the XLSX and CSV show."""
 
     key: str
     en: str
     zh: str
     kind: Kind
+    codes: str | None = None
 
     def header(self, language: str) -> str:
         """The header in ``language`` (``en`` or ``zh-Hans``)."""
@@ -54,11 +63,11 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("supplier_name", "Supplier", "供应商", "text"),
     Column("legal_id", "Legal ID", "统一社会信用代码", "text"),
     Column("country", "Country", "国家/地区", "text"),
-    Column("industry", "Industry", "行业", "text"),
-    Column("size_class", "Size", "企业规模", "text"),
-    Column("criticality", "Criticality", "重要程度", "text"),
+    Column("industry", "Industry", "行业", "text", "industry"),
+    Column("size_class", "Size", "企业规模", "text", "size_class"),
+    Column("criticality", "Criticality", "重要程度", "text", "criticality"),
     Column("category", "Category", "采购类别", "text"),
-    Column("inherent_risk", "Inherent risk", "固有风险", "rating"),
+    Column("inherent_risk", "Inherent risk", "固有风险", "rating", "rating"),
     Column("last_audit_accepted_at", "Last audit accepted", "最近审核通过日期", "date"),
     Column("questionnaire", "Questionnaire", "问卷", "text"),
     Column("overall_score", "Overall score", "总分", "score"),
@@ -66,7 +75,7 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
         Column(f"score_{cat}", f"{en} score", f"{zh}得分", "score")
         for cat, (en, zh) in CATEGORY_LABELS.items()
     ),
-    Column("rating", "Rating", "风险评级", "rating"),
+    Column("rating", "Rating", "风险评级", "rating", "rating"),
     Column("priority", "Priority", "优先级", "priority"),
     Column("open_findings_critical", "Open findings: critical", "未关闭发现项：严重", "int"),
     Column("open_findings_major", "Open findings: major", "未关闭发现项：主要", "int"),
@@ -74,7 +83,7 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("open_findings_observation", "Open findings: observation", "未关闭发现项：观察", "int"),
     Column("open_actions", "Open actions", "未关闭整改措施", "int"),
     Column("overdue_actions", "Overdue actions", "逾期整改措施", "int"),
-    Column("overdue_critical", "Overdue critical action", "存在逾期严重整改", "bool"),
+    Column("overdue_critical", "Overdue critical action", "存在逾期严重整改", "bool", "bool"),
     Column("next_due_date", "Next due date", "下一截止日期", "date"),
     Column("score_delta", "Change since previous audit", "较上次审核变化", "delta"),
 )
@@ -84,10 +93,10 @@ FINDING_COLUMNS: tuple[Column, ...] = (
     Column("audit_id", "Audit", "审核编号", "text"),
     Column("accepted_at", "Accepted", "审核通过日期", "date"),
     Column("rule_code", "Rule", "规则代码", "text"),
-    Column("severity", "Severity", "严重程度", "severity"),
-    Column("category", "Category", "类别", "text"),
+    Column("severity", "Severity", "严重程度", "severity", "severity"),
+    Column("category", "Category", "类别", "text", "csr_category"),
     Column("title", "Finding", "发现项", "text"),
-    Column("action_status", "Action status", "整改状态", "text"),
+    Column("action_status", "Action status", "整改状态", "text", "action_status"),
     Column("due_date", "Due date", "截止日期", "date"),
 )
 
@@ -95,10 +104,10 @@ ACTION_COLUMNS: tuple[Column, ...] = (
     Column("supplier_name", "Supplier", "供应商", "text"),
     Column("audit_id", "Audit", "审核编号", "text"),
     Column("finding_code", "Finding", "发现项代码", "text"),
-    Column("severity", "Severity", "严重程度", "severity"),
-    Column("status", "Status", "状态", "text"),
+    Column("severity", "Severity", "严重程度", "severity", "severity"),
+    Column("status", "Status", "状态", "text", "action_status"),
     Column("due_date", "Due date", "截止日期", "date"),
-    Column("overdue", "Overdue", "是否逾期", "bool"),
+    Column("overdue", "Overdue", "是否逾期", "bool", "bool"),
     Column("days_overdue", "Days overdue", "逾期天数", "int"),
     Column("owner", "Responsible", "负责人", "text"),
     Column("updated_at", "Last update", "最近更新", "datetime"),

@@ -31,6 +31,7 @@ from accounts.languages import CONTENT_LANGUAGES, to_content_language
 from accounts.models import Organization
 from activity.models import ActivityEvent
 
+from .labels import register_labels
 from .models import ExportJob
 from .selectors import register_data, register_filters_clean
 from .tables import RegisterTables, build_tables
@@ -99,10 +100,11 @@ def register_write(
             buyer_name=buyer.name,
             generated_at=timezone.localtime(generated_at or timezone.now()),
             language=language,
+            labels=register_labels(language),
             progress=progress,
         )
     elif fmt == "csv":
-        write_csv(tables, target, language=language)
+        write_csv(tables, target, language=language, labels=register_labels(language))
     elif fmt == "json":
         for chunk in iter_json(tables):
             target.write(chunk)

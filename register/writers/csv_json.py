@@ -14,7 +14,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from ..columns import ACTION_COLUMNS, FINDING_COLUMNS, JOIN_KEY, REGISTER_COLUMNS, Column
+from ..columns import ACTION_COLUMNS, FINDING_COLUMNS, JOIN_KEY, REGISTER_COLUMNS, Column, Labels
 from ..tables import RegisterTables, column_values
 from .cells import _TEXT_KINDS, safe_text
 
@@ -22,12 +22,25 @@ from .cells import _TEXT_KINDS, safe_text
 # CSV
 # --------------------------------------------------------------------------------------------
 
+
+def _column_words(
+    columns: Sequence[Column], labels: Labels | None
+) -> list[Mapping[Any, str] | None]:
+    """Per column, the words of its code list in ``labels`` (None: write the value itself)."""
+    return [
+        labels.get(c.codes) if labels is not None and c.codes is not None else None for c in columns
+    ]
+
+
 # Rows per chunk of a streamed CSV or JSON table: the memory of one chunk, not of the table.
 _CHUNK_ROWS = 2048
 
 
-def _csv_column(series: pd.Series, kind: str) -> list[str]:
-    """One register column as CSV text; empty string for missing values."""
+def _csv_column(series: pd.Series, kind: str, words: Mapping[Any, str] | None) -> list[str]:
+    """One register column as CSV text; empty string for missing values; coded values as
+    their ``words`` when given (a code without a word stays as it is)."""
+    if words is not None:
+        return ["" if v is None else safe_text(words.get(v, str(v))) for v in column_values(series)]
     if kind in _TEXT_KINDS:
         return ["" if v is None else safe_text(v) for v in column_values(series)]
     if kind in ("date", "datetime"):
@@ -40,10 +53,15 @@ def _csv_column(series: pd.Series, kind: str) -> list[str]:
     return ["" if v is None else str(v) for v in column_values(series)]
 
 
-def iter_csv(tables: RegisterTables, *, language: str = "en") -> Iterator[bytes]:
+def iter_csv(
+    tables: RegisterTables, *, language: str = "en", labels: Labels | None = None
+) -> Iterator[bytes]:
     """The Register table as CSV, in UTF-8 chunks of a few thousand rows: a byte-order mark
     (so Excel shows Chinese), headers in ``language``, text neutralised with ``safe_text``,
-    dates ISO, scores with one decimal, booleans ``true`` / ``false``."""
+    dates ISO, scores with one decimal. Coded columns (``Column.codes``: ratings, size class,
+    industry, yes / no) show the words of ``labels`` (see ``register.labels``); without
+    ``labels`` the codes, booleans ``true`` / ``false``."""
+    words = _column_words(REGISTER_COLUMNS, labels)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.header(language) for c in REGISTER_COLUMNS])
@@ -51,20 +69,29 @@ def iter_csv(tables: RegisterTables, *, language: str = "en") -> Iterator[bytes]
     frame = tables.register
     for start in range(0, len(frame), _CHUNK_ROWS):
         chunk = frame.iloc[start : start + _CHUNK_ROWS]
-        cols = [_csv_column(chunk[c.key], c.kind) for c in REGISTER_COLUMNS]
+        cols = [
+            _csv_column(chunk[c.key], c.kind, w)
+            for c, w in zip(REGISTER_COLUMNS, words, strict=True)
+        ]
         buffer.seek(0)
         buffer.truncate()
         writer.writerows(zip(*cols, strict=True))
         yield buffer.getvalue().encode("utf-8")
 
 
-def write_csv(tables: RegisterTables, target: IO[str] | IO[bytes], *, language: str = "en") -> None:
+def write_csv(
+    tables: RegisterTables,
+    target: IO[str] | IO[bytes],
+    *,
+    language: str = "en",
+    labels: Labels | None = None,
+) -> None:
     """Write the Register table as CSV (``iter_csv``) to ``target``: a text stream (opened as
     UTF-8 with ``newline=""``) or anything with a ``write(bytes)`` (binary file,
     ``HttpResponse``); it is written in chunks and left open."""
     text_mode = isinstance(target, io.TextIOBase)
     out: IO[Any] = target
-    for chunk in iter_csv(tables, language=language):
+    for chunk in iter_csv(tables, language=language, labels=labels):
         out.write(chunk.decode("utf-8") if text_mode else chunk)
 
 

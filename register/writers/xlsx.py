@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import IO, Any
 
@@ -13,7 +13,15 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ..columns import ACTION_COLUMNS, FINDING_COLUMNS, REGISTER_COLUMNS, SHEET_NAMES, Column, label
+from ..columns import (
+    ACTION_COLUMNS,
+    FINDING_COLUMNS,
+    REGISTER_COLUMNS,
+    SHEET_NAMES,
+    Column,
+    Labels,
+    label,
+)
 from ..tables import RegisterTables, column_values
 from .cells import (
     _EXCEL_EPOCH,
@@ -62,13 +70,16 @@ def write_xlsx(
     buyer_name: str,
     generated_at: datetime,
     language: str = "en",
+    labels: Labels | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> None:
     """Write the register workbook (Summary, Register, Findings, Corrective actions, Method).
 
     ``target`` is a path or a binary file object (left open). Headers, sheet names and labels
-    follow ``language`` (``en`` / ``zh-Hans``); cell values are the codes of the tables (ratings,
-    statuses) so that they match the CSV, JSON and API filters. ``generated_at`` may be aware: the
+    follow ``language`` (``en`` / ``zh-Hans``). Coded cells (``Column.codes``: ratings,
+    severities, statuses, size class, category, industry, yes / no) show the words of ``labels``
+    (``register.labels.register_labels`` in the same language), their colours still chosen by
+    the code; without ``labels`` they hold the codes (booleans as TRUE / FALSE). ``generated_at`` may be aware: the
     Summary shows its wall-clock time and UTC offset, the document's ``created`` property is UTC.
     ``progress`` receives increasing whole percentages, ending with 100 once the file is complete.
     Raises ``ValueError`` (before writing anything) when a table exceeds Excel's row limit.
@@ -84,8 +95,8 @@ def write_xlsx(
         {"title": title, "company": buyer_name, "author": "Fairlink", "created": created}
     )
     fm = _Formats(wb)
-    _write_summary(wb, fm, tables, title, buyer_name, generated_at, language)
-    _write_tables(wb, fm, tables, language, tracker)
+    _write_summary(wb, fm, tables, title, buyer_name, generated_at, language, labels or {})
+    _write_tables(wb, fm, tables, language, labels or {}, tracker)
     _write_method(wb, fm, tables, language)
     wb.close()
     tracker.report(100)
@@ -102,7 +113,12 @@ def _check_row_limits(tables: RegisterTables) -> None:
 
 
 def _write_tables(
-    wb: Workbook, fm: _Formats, tables: RegisterTables, language: str, tracker: _Progress
+    wb: Workbook,
+    fm: _Formats,
+    tables: RegisterTables,
+    language: str,
+    labels: Labels,
+    tracker: _Progress,
 ) -> None:
     """The Register, Findings and Corrective actions sheets, with their highlights."""
     register = _write_table(
@@ -112,9 +128,10 @@ def _write_tables(
         tables.register,
         REGISTER_COLUMNS,
         language,
+        labels,
         tracker,
     )
-    _highlight_cells(register, fm, REGISTER_COLUMNS, len(tables.register))
+    _highlight_cells(register, fm, REGISTER_COLUMNS, len(tables.register), labels)
     _write_table(
         wb,
         fm,
@@ -122,6 +139,7 @@ def _write_tables(
         tables.findings,
         FINDING_COLUMNS,
         language,
+        labels,
         tracker,
     )
     actions = _write_table(
@@ -131,9 +149,10 @@ def _write_tables(
         tables.actions,
         ACTION_COLUMNS,
         language,
+        labels,
         tracker,
     )
-    _highlight_overdue_rows(actions, fm, ACTION_COLUMNS, len(tables.actions))
+    _highlight_overdue_rows(actions, fm, ACTION_COLUMNS, len(tables.actions), labels)
 
 
 def _column_width(header: str, kind: str, values: Sequence[Any]) -> float:
@@ -156,7 +175,12 @@ _Plan = tuple[int, Callable[..., Any], list[Any], list[Format | None]]
 
 
 def _plan_columns(
-    ws: Worksheet, frame: pd.DataFrame, columns: Sequence[Column], fm: _Formats, language: str
+    ws: Worksheet,
+    frame: pd.DataFrame,
+    columns: Sequence[Column],
+    fm: _Formats,
+    language: str,
+    labels: Labels,
 ) -> tuple[list[_Plan], list[float]]:
     """Per column: the bound xlsxwriter method, the Python values (None = no cell) and one
     format per row, so the row loop does no type dispatch of its own.
@@ -164,15 +188,24 @@ def _plan_columns(
     The methods are xlsxwriter's undecorated ``_write_string`` / ``_write_number`` /
     ``_write_boolean`` (what its own ``write`` dispatches to): the public ones first try to
     parse the row as A1 notation, about a tenth of the time of a register with a million cells.
-    XlsxWriter is pinned in pyproject.toml; the writer tests cover every kind of cell."""
+    XlsxWriter is pinned in pyproject.toml; the writer tests cover every kind of cell.
+
+    A coded column with words in ``labels`` is written as those words, its format still chosen
+    by the code (the rating colours; the alert format of a true overdue-critical flag)."""
     plans: list[_Plan] = []
     widths: list[float] = []
     n = len(frame)
     for c, col in enumerate(columns):
         kind = col.kind
         series = frame[col.key]
+        values: list[Any]
         fmts: list[Format | None]
-        if kind in _TEXT_KINDS:
+        words = labels.get(col.codes) if col.codes is not None else None
+        if words is not None:
+            values, fmts = _worded(column_values(series), col, words, fm)
+            write = ws._write_string
+            kind = "text"  # the width of the words, not of the code
+        elif kind in _TEXT_KINDS:
             values = [v or None for v in column_values(series)]  # "" is a blank cell
             by_value = fm.value.get(kind, {})
             quoted = fm.quoted
@@ -198,6 +231,23 @@ def _plan_columns(
     return plans, widths
 
 
+def _worded(
+    codes: list[Any], col: Column, words: Mapping[Any, str], fm: _Formats
+) -> tuple[list[str | None], list[Format | None]]:
+    """A coded column as its words (a code without a word as it is), each cell's format chosen
+    by the code: the colour of a rating or severity, red bold for a true overdue-critical flag,
+    the quote prefix for a word Excel would take as a formula."""
+    by_code: Mapping[Any, Format] = fm.value.get(col.kind, {})
+    if col.key == "overdue_critical":
+        by_code = {True: fm.alert}
+    values = [None if v is None else words.get(v, str(v)) or None for v in codes]
+    fmts = [
+        None if t is None else fm.quoted if t[0] in _UNSAFE_LEAD else by_code.get(v)
+        for v, t in zip(codes, values, strict=True)
+    ]
+    return values, fmts
+
+
 def _write_table(
     wb: Workbook,
     fm: _Formats,
@@ -205,13 +255,14 @@ def _write_table(
     frame: pd.DataFrame,
     columns: Sequence[Column],
     language: str,
+    labels: Labels,
     tracker: _Progress,
 ) -> Worksheet:
     """Stream one table sheet: header row, frozen panes, autofilter, fitted widths, score
     colour scales. Rows go out strictly in order, each complete before the next, as
     ``constant_memory`` requires."""
     ws = wb.add_worksheet(name)
-    plans, widths = _plan_columns(ws, frame, columns, fm, language)
+    plans, widths = _plan_columns(ws, frame, columns, fm, language, labels)
     n = len(frame)
     _write_header(ws, fm, columns, widths, language)
     ws.autofilter(0, 0, n, len(columns) - 1)
@@ -276,9 +327,19 @@ def _col_letter(c: int) -> str:
     return xlsxwriter.utility.xl_col_to_name(c)
 
 
-def _highlight_cells(ws: Worksheet, fm: _Formats, columns: Sequence[Column], n: int) -> None:
-    """Register: overdue counts above zero and a TRUE overdue-critical flag in red bold. Only
-    those cells, because a whole-row fill would hide the rating / priority colours."""
+def _true_test(labels: Labels) -> str:
+    """What a true flag cell equals in a formula: TRUE, or the quoted word for "yes"."""
+    yes = labels.get("bool", {}).get(True)
+    return "TRUE" if yes is None else '"' + yes.replace('"', '""') + '"'
+
+
+def _highlight_cells(
+    ws: Worksheet, fm: _Formats, columns: Sequence[Column], n: int, labels: Labels
+) -> None:
+    """Register: overdue counts above zero and a true overdue-critical flag in red bold. Only
+    those cells, because a whole-row fill would hide the rating / priority colours. A flag
+    written as a word got its format in ``_plan_columns``; only a TRUE / FALSE one needs a
+    conditional format."""
     if not n:
         return
     keys = [c.key for c in columns]
@@ -287,12 +348,16 @@ def _highlight_cells(ws: Worksheet, fm: _Formats, columns: Sequence[Column], n: 
         1, c, n, c, {"type": "cell", "criteria": ">", "value": 0, "format": fm.alert}
     )
     c = keys.index("overdue_critical")
+    if "bool" in labels:
+        return
     ws.conditional_format(
         1, c, n, c, {"type": "formula", "criteria": f"={_col_letter(c)}2=TRUE", "format": fm.alert}
     )
 
 
-def _highlight_overdue_rows(ws: Worksheet, fm: _Formats, columns: Sequence[Column], n: int) -> None:
+def _highlight_overdue_rows(
+    ws: Worksheet, fm: _Formats, columns: Sequence[Column], n: int, labels: Labels
+) -> None:
     """Corrective actions: fill the whole row of an overdue action, except the severity cell,
     whose own colour a conditional fill would otherwise hide."""
     if not n:
@@ -311,7 +376,7 @@ def _highlight_overdue_rows(ws: Worksheet, fm: _Formats, columns: Sequence[Colum
         len(columns) - 1,
         {
             "type": "formula",
-            "criteria": f"=${flag}2=TRUE",
+            "criteria": f"=${flag}2={_true_test(labels)}",
             "format": fm.overdue_row,
             "multi_range": " ".join(ranges),
         },

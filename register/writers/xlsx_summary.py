@@ -21,6 +21,7 @@ from ..columns import (
     RATINGS,
     SHEET_NAMES,
     SUMMARY_FIGURES,
+    Labels,
     label,
 )
 from ..tables import RegisterTables
@@ -43,8 +44,10 @@ def _write_summary(
     buyer_name: str,
     generated_at: datetime,
     language: str,
+    labels: Labels,
 ) -> None:
-    """Summary: title block, headline figures, then the small tables the two charts plot.
+    """Summary: title block, headline figures, then the small tables the two charts plot
+    (ratings as the words of ``labels`` when it has them).
     Rows are written top to bottom (constant_memory); charts only reference cell ranges."""
     name = label(SHEET_NAMES, "summary", language)
     ws = wb.add_worksheet(name)
@@ -69,7 +72,7 @@ def _write_summary(
         language,
         row,
         ("by_rating_title", "rating", "suppliers"),
-        [(r, by_rating[r]) for r in RATINGS],
+        [(labels.get("rating", {}).get(r, r), by_rating[r]) for r in RATINGS],
     )
     by_priority = summary["by_priority"]
     priorities = _small_table(

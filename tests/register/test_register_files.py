@@ -41,10 +41,10 @@ def test_xlsx_sheets_headers_and_values_of_a_known_supplier(reg, api):
     assert "Overdue critical action" in header
     s1 = rows[reg.world.s1.name]
     assert s1["Overall score"] == 72.5
-    assert s1["Rating"] == "medium"
+    assert s1["Rating"] == "Medium risk"
     assert s1["Priority"] == "P2"
     assert s1["Change since previous audit"] == 17.5
-    assert s1["Overdue critical action"] is True
+    assert s1["Overdue critical action"] == "Yes"
     assert s1["Last audit accepted"].date().isoformat() == "2025-01-15"
     assert len(rows) == 5
 
@@ -101,3 +101,22 @@ def test_csv_headers_follow_the_language(reg, api):
 def test_xlsx_in_chinese(reg, api):
     wb = workbook(api(reg.world.a_admin).get(URL, {"format": "xlsx", "lang": "zh-Hans"}))
     assert wb.sheetnames[1] == "风险登记册"
+
+
+def test_chinese_files_show_words_and_json_keeps_codes(reg, api):
+    """The same supplier through the API: words in the Chinese XLSX and CSV, codes in JSON."""
+    client = api(reg.world.a_admin)
+    body = client.get(URL, {"format": "json", "lang": "zh-Hans"}).json()
+    s1 = next(r for r in body["register"] if r["supplier_name"] == reg.world.s1.name)
+    assert (s1["rating"], s1["overdue_critical"]) == ("medium", True)
+
+    ws = workbook(client.get(URL, {"format": "xlsx", "lang": "zh-Hans"}))["风险登记册"]
+    rows = list(ws.iter_rows(values_only=True))
+    row = dict(zip(rows[0], next(r for r in rows if r[1] == reg.world.s1.name), strict=True))
+    assert (row["风险评级"], row["存在逾期严重整改"]) == ("中风险", "是")
+
+    raw = client.get(URL, {"format": "csv", "lang": "zh-Hans"}).content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(raw)))
+    line = dict(zip(lines[0], next(r for r in lines if r[1] == reg.world.s1.name), strict=True))
+    assert (line["风险评级"], line["存在逾期严重整改"]) == ("中风险", "是")
+    assert "not_rated" not in raw and "True" not in raw and "true" not in raw

@@ -1,6 +1,7 @@
 """Risk register writers: read the outputs back and check what a buyer would see.
 
-Plain pytest, no database: ``.venv/bin/pytest tests/register_writers -q -p no:django --noconftest``.
+No database; the readable words of the codes come from Django's catalogue
+(``register.labels.register_labels``), so Django's settings are needed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 import pytest
 
 from register.columns import ACTION_COLUMNS, FINDING_COLUMNS, REGISTER_COLUMNS
+from register.labels import register_labels
 from register.tables import build_tables
 from register.writers import safe_text, to_json, write_csv, write_xlsx
 
@@ -82,7 +84,7 @@ def register_row(supplier_id: int, name: str, **overrides: object) -> dict[str, 
 def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     register = pd.DataFrame(
         [
-            register_row(1, "Acme Textiles"),
+            register_row(1, "Acme Textiles", industry="14"),
             register_row(
                 2,
                 HYPERLINK,
@@ -131,7 +133,7 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                 "severity": sev,
                 "category": "employee",
                 "title": title,
-                "action_status": "open",
+                "action_status": "plan_submitted" if sid == 1 else "open",
                 "due_date": date(2025, 2, 14),
             }
             for sid, name, code, sev, title in [
@@ -157,7 +159,7 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                 "updated_at": datetime(2025, 2, 1, 8, 15, tzinfo=UTC),
             }
             for sid, name, code, sev, status, overdue, days, owner in [
-                (1, "Acme Textiles", "F_EMP_HOURS", "major", "open", False, 0, "Li Wei"),
+                (1, "Acme Textiles", "F_EMP_HOURS", "major", "plan_submitted", False, 0, "Li Wei"),
                 (2, HYPERLINK, "F_EMP_CHILD_LABOUR", "critical", "open", True, 18, "@owner"),
                 (3, "+1-2", "F_ENV_WASTE", "minor", "verified", False, 0, "王芳"),
             ]
@@ -173,6 +175,8 @@ def tables(frames):
 
 
 def workbook_bytes(tables, **kwargs) -> bytes:
+    """The workbook as the services write it: ``labels`` in the workbook's language unless
+    given (``labels=None``: the codes)."""
     out = io.BytesIO()
     options = {
         "title": "Risk register Q1",
@@ -180,6 +184,8 @@ def workbook_bytes(tables, **kwargs) -> bytes:
         "generated_at": GENERATED,
     }
     options.update(kwargs)
+    if "labels" not in options:
+        options["labels"] = register_labels(str(options.get("language", "en")))
     write_xlsx(tables, out, **options)
     return out.getvalue()
 
@@ -220,15 +226,24 @@ def test_register_row_values_types_and_formats(tables):
     assert acme["Employees score"].value == 65.0
     assert acme["Last audit accepted"].value == datetime(2025, 1, 15)
     assert acme["Last audit accepted"].number_format == "yyyy-mm-dd"
-    assert acme["Rating"].value == "medium"
+    assert acme["Rating"].value == "Medium risk"
+    assert acme["Inherent risk"].value == "Medium risk"
+    assert acme["Size"].value == "Small"
+    assert acme["Criticality"].value == "High"
+    assert acme["Industry"].value == "Manufacture of wearing apparel"
     assert acme["Priority"].value == "P3"
     assert acme["Open findings: minor"].value == 2
-    assert acme["Overdue critical action"].value is False
+    assert acme["Overdue critical action"].value == "No"
     assert acme["Change since previous audit"].value == -2.5
     # The unassessed supplier: no score cells, rating filled in as not_rated.
     unrated = row_of(ws, CHINESE)
     assert unrated["Overall score"].value is None
-    assert unrated["Rating"].value == "not_rated"
+    assert unrated["Rating"].value == "Not rated"
+    # A true overdue-critical flag is "Yes" in red bold (chosen by the value, no formula).
+    flagged = row_of(ws, HYPERLINK)["Overdue critical action"]
+    assert flagged.value == "Yes"
+    assert flagged.font.b is True and flagged.font.color.rgb == "FFC00000"
+    assert acme["Overdue critical action"].font.b is not True
 
 
 def test_rating_cells_are_coloured_by_level(tables):
@@ -306,7 +321,7 @@ def test_overdue_actions_are_highlighted_and_scores_have_a_colour_scale(tables):
 
     actions = wb["Corrective actions"].conditional_formatting
     rules = [(str(cf.sqref), rule) for cf in actions for rule in cf.rules]
-    assert any(r.type == "expression" and r.formula == ["$G2=TRUE"] for _, r in rules)
+    assert any(r.type == "expression" and r.formula == ['$G2="Yes"'] for _, r in rules)
     register = wb["Register"].conditional_formatting
     scales = [str(cf.sqref) for cf in register for r in cf.rules if r.type == "colorScale"]
     assert "L2:L5" in scales  # overall score
@@ -327,8 +342,8 @@ def test_summary_shows_title_buyer_time_and_figures(tables):
     assert figures["Assessed suppliers"] == 3
     assert figures["Open findings: critical"] == 2
     assert figures["Overdue critical actions"] == 1
-    assert figures["critical"] == 1  # by-rating table
-    assert figures["not_rated"] == 1
+    assert figures["Critical risk"] == 1  # by-rating table
+    assert figures["Not rated"] == 1
     assert figures["P1"] == 1
     assert figures["Employees"] == 65.0  # average category score
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -402,7 +417,7 @@ def test_safe_text_prefixes_formula_starters_only():
 def test_csv_has_bom_safe_text_and_chinese_to_binary_target(tables):
     out = io.BytesIO()
 
-    write_csv(tables, out)
+    write_csv(tables, out, labels=register_labels("en"))
 
     data = out.getvalue()
     assert data.startswith(b"\xef\xbb\xbf")
@@ -417,19 +432,134 @@ def test_csv_has_bom_safe_text_and_chinese_to_binary_target(tables):
     assert record["Overall score"] == "72.5"
     assert record["Last audit accepted"] == "2025-01-15"
     assert record["Change since previous audit"] == "-2.5"  # numbers are not prefixed
-    assert record["Overdue critical action"] == "false"
+    assert record["Overdue critical action"] == "No"
+    assert record["Rating"] == "Medium risk"
+    assert record["Size"] == "Small"
 
 
 def test_csv_to_text_target_in_chinese(tables):
     out = io.StringIO()
 
-    write_csv(tables, out, language="zh-Hans")
+    write_csv(tables, out, language="zh-Hans", labels=register_labels("zh-Hans"))
 
     text = out.getvalue()
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[0] == [c.zh for c in REGISTER_COLUMNS]
     assert len(rows) == 5
+
+
+# --- Readable values ---------------------------------------------------------------------------
+
+# Codes a reader must not meet in the Chinese workbook or CSV (the issue's examples and more).
+RAW_CODES = {
+    "not_rated",
+    "plan_submitted",
+    "small",
+    "employee",
+    "True",
+    "False",
+    "true",
+    "false",
+    "open",
+    "verified",
+    "low",
+    "medium",
+    "high",
+    "critical",
+    "major",
+    "minor",
+    "14",
+}
+
+
+def test_chinese_workbook_shows_words_not_codes(tables):
+    wb = load(workbook_bytes(tables, language="zh-Hans"))
+
+    for name in ("汇总", "风险登记册", "发现项", "整改措施"):
+        for row in wb[name].iter_rows(values_only=True):
+            for value in row:
+                assert not isinstance(value, bool), (name, row)
+                assert str(value) not in RAW_CODES, (name, row)
+    register = {c.value: c for c in wb["风险登记册"][1]}
+    rows = list(wb["风险登记册"].iter_rows(min_row=2, values_only=True))
+    header = [c for c in register]
+    acme = dict(zip(header, next(r for r in rows if r[1] == "Acme Textiles"), strict=True))
+    assert acme["风险评级"] == "中风险"
+    assert acme["企业规模"] == "小型"
+    assert acme["行业"] == "服装的制造"
+    assert acme["存在逾期严重整改"] == "否"
+    unrated = dict(zip(header, next(r for r in rows if r[1] == CHINESE), strict=True))
+    assert unrated["风险评级"] == "未评级"
+    findings = list(wb["发现项"].iter_rows(values_only=True))
+    assert ("员工", "计划已提交") in {(r[5], r[7]) for r in findings}
+    actions = list(wb["整改措施"].iter_rows(values_only=True))
+    assert {r[4] for r in actions[1:]} == {"计划已提交", "待处理", "已验证"}
+    assert {r[6] for r in actions[1:]} == {"是", "否"}
+    # The Chinese yes-word drives the overdue row highlight.
+    rules = [r for cf in wb["整改措施"].conditional_formatting for r in cf.rules]
+    assert any(r.formula == ['$G2="是"'] for r in rules)
+
+
+def test_chinese_csv_shows_words_not_codes(tables):
+    out = io.BytesIO()
+
+    write_csv(tables, out, language="zh-Hans", labels=register_labels("zh-Hans"))
+
+    rows = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"))))
+    for row in rows[1:]:
+        assert not RAW_CODES & set(row), row
+    record = dict(zip(rows[0], next(r for r in rows if r[1] == "Acme Textiles"), strict=True))
+    assert (record["风险评级"], record["固有风险"]) == ("中风险", "中风险")
+    assert (record["企业规模"], record["行业"]) == ("小型", "服装的制造")
+    assert record["存在逾期严重整改"] == "否"
+    flagged = dict(zip(rows[0], next(r for r in rows if r[1] == "'" + HYPERLINK), strict=True))
+    assert (flagged["风险评级"], flagged["存在逾期严重整改"]) == ("极高风险", "是")
+
+
+def test_json_keeps_the_codes(tables):
+    data = to_json(tables)
+
+    acme = next(r for r in data["register"] if r["supplier_name"] == "Acme Textiles")
+    assert (acme["rating"], acme["size_class"], acme["industry"]) == ("medium", "small", "14")
+    assert acme["overdue_critical"] is False
+    assert data["findings"][0]["category"] == "employee"
+    assert {a["status"] for a in data["actions"]} == {"plan_submitted", "open", "verified"}
+
+
+def test_without_labels_the_writers_keep_the_codes(tables):
+    ws = load(workbook_bytes(tables, labels=None))["Register"]
+    assert row_of(ws, "Acme Textiles")["Rating"].value == "medium"
+    assert row_of(ws, "Acme Textiles")["Overdue critical action"].value is False
+    out = io.BytesIO()
+    write_csv(tables, out)
+    assert b",medium,P3," in out.getvalue() and b",false," in out.getvalue()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hans"])
+def test_xlsx_csv_and_json_agree_through_the_words_of_the_codes(tables, language):
+    """Every Register cell: the XLSX and CSV hold the word of the JSON's code (or the value)."""
+    labels = register_labels(language)
+    ws = load(workbook_bytes(tables, language=language)).worksheets[1]
+    xlsx_rows = list(ws.iter_rows(min_row=2, values_only=True))
+    out = io.BytesIO()
+    write_csv(tables, out, language=language, labels=labels)
+    csv_rows = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"))))[1:]
+    json_rows = to_json(tables)["register"]
+    assert len(xlsx_rows) == len(csv_rows) == len(json_rows) == 4
+    coded = 0
+    for xrow, crow, jrow in zip(xlsx_rows, csv_rows, json_rows, strict=True):
+        for i, col in enumerate(REGISTER_COLUMNS):
+            code = jrow[col.key]
+            if col.codes is None:
+                if col.kind == "text" and code is not None:
+                    assert xrow[i] == code and crow[i] == safe_text(code)
+                continue
+            word = labels[col.codes].get(code, code)
+            assert xrow[i] == word, (col.key, code)
+            assert crow[i] == safe_text(word), (col.key, code)
+            coded += 1
+    assert coded == 4 * 6  # industry, size, criticality, inherent risk, rating, overdue critical
 
 
 # --- build_tables filters --------------------------------------------------------------------
