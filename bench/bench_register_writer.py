@@ -111,6 +111,7 @@ def synthetic_frames(rows: int, seed: int = SEED) -> tuple[pd.DataFrame, ...]:
             "inherent_risk": rng.choice(["low", "medium", "high"], rows),
             "last_audit_accepted_at": np.where(assessed, accepted, np.datetime64("NaT")),
             "questionnaire": np.where(assessed, "sme-csr-core@1", None),
+            "ruleset": np.where(assessed, "sme-csr-core-rules@1", None),
             "overall_score": overall,
             **{f"score_{cat}": values for cat, values in scores.items()},
             "rating": rating,

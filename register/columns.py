@@ -70,6 +70,7 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("inherent_risk", "Inherent risk", "固有风险", "rating", "rating"),
     Column("last_audit_accepted_at", "Last audit accepted", "最近审核通过日期", "date"),
     Column("questionnaire", "Questionnaire", "问卷", "text"),
+    Column("ruleset", "Rule set", "规则集", "text"),
     Column("overall_score", "Overall score", "总分", "score"),
     *(
         Column(f"score_{cat}", f"{en} score", f"{zh}得分", "score")

@@ -104,6 +104,8 @@ _SCORE_COLUMNS = {
     "categories": "categories",
     "rating": "rating",
     "ruleset_id": "ruleset_id",
+    "ruleset__code": "rs_code",
+    "ruleset__version": "rs_version",
     "audit__accepted_at": "accepted_at",
     "audit__questionnaire_version__questionnaire__code": "q_code",
     "audit__questionnaire_version__number": "q_number",
@@ -127,6 +129,10 @@ def _with_scores(
     reg["questionnaire"] = [
         f"{code}@{int(number)}" if isinstance(code, str) else None
         for code, number in zip(reg["q_code"], reg["q_number"], strict=True)
+    ]
+    reg["ruleset"] = [
+        f"{code}@{int(version)}" if isinstance(code, str) else None
+        for code, version in zip(reg["rs_code"], reg["rs_version"], strict=True)
     ]
     reg["overall_score"] = _floats(reg["overall"])
     categories = [c if isinstance(c, dict) else {} for c in reg["categories"]]

@@ -38,6 +38,7 @@ def test_register_row_of_a_supplier_with_two_audits(reg, api):
     assert row["inherent_risk"] == "high"
     assert row["last_audit_accepted_at"] == "2025-01-15"
     assert row["questionnaire"] == "mini-csr@1"
+    assert row["ruleset"] == "mini-csr-rules@1"
     assert row["overall_score"] == 72.5
     assert row["score_management"] == 80.0
     assert row["score_employee"] == 65.0

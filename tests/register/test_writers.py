@@ -58,6 +58,7 @@ def register_row(supplier_id: int, name: str, **overrides: object) -> dict[str, 
         "inherent_risk": "medium",
         "last_audit_accepted_at": date(2025, 1, 15),
         "questionnaire": "sme-csr-core@1",
+        "ruleset": "sme-csr-core-rules@1",
         "overall_score": 72.5,
         "score_management": 80.0,
         "score_employee": 65.0,
@@ -107,6 +108,7 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                 overall_score=None,
                 last_audit_accepted_at=None,
                 questionnaire=None,
+                ruleset=None,
                 score_management=None,
                 score_employee=None,
                 score_environment=None,
@@ -230,6 +232,7 @@ def test_register_row_values_types_and_formats(tables):
     assert acme["Inherent risk"].value == "Medium risk"
     assert acme["Size"].value == "Small"
     assert acme["Criticality"].value == "High"
+    assert acme["Rule set"].value == "sme-csr-core-rules@1"
     assert acme["Industry"].value == "Manufacture of wearing apparel"
     assert acme["Priority"].value == "P3"
     assert acme["Open findings: minor"].value == 2
@@ -324,7 +327,7 @@ def test_overdue_actions_are_highlighted_and_scores_have_a_colour_scale(tables):
     assert any(r.type == "expression" and r.formula == ['$G2="Yes"'] for _, r in rules)
     register = wb["Register"].conditional_formatting
     scales = [str(cf.sqref) for cf in register for r in cf.rules if r.type == "colorScale"]
-    assert "L2:L5" in scales  # overall score
+    assert "M2:M5" in scales  # overall score
     assert len(scales) == 6  # overall + five categories
 
 
