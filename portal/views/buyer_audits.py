@@ -35,6 +35,7 @@ from audits.services.audits import (
     can_move,
 )
 from audits.services.due_dates import audit_extend_due_date
+from audits.services.issuing import audit_send
 from audits.services.transitions import AUDITS
 from backend.errors import Conflict
 from flows.services import audit_accept, audit_assign_reviewers
@@ -254,6 +255,7 @@ def _review_context(request: PortalRequest, audit: Audit, **extra: Any) -> dict:
         "return": can_move(user, audit, Status.RETURNED),
         "cancel": can_move(user, audit, Status.CANCELLED),
         "extend": AUDITS.can(audit, "extend", user),
+        "send": AUDITS.can(audit, "issue", user),
         "assign": audit.status != Status.CANCELLED
         and user.has_perm("audits.assign_reviewers", audit),
     }
@@ -302,7 +304,8 @@ def _posted_date(value: str) -> datetime.date | None:
 @require_POST
 @buyer_page
 def audit_move(request: PortalRequest, audit_id: int, move: str) -> HttpResponse:
-    """Accept, return (comment required) or cancel (reason required) through the services;
+    """Send a draft, accept, return (comment required), cancel (reason required) or extend
+    the due date (reason required) through the services;
     their errors are shown on the form that was sent."""
     audit = _audit(request, audit_id)
     text = request.POST.get("comment", "")
@@ -310,6 +313,7 @@ def audit_move(request: PortalRequest, audit_id: int, move: str) -> HttpResponse
         "accept": lambda: audit_accept(audit=audit, actor=request.user, comment=text),
         "return": lambda: audit_return(audit=audit, actor=request.user, comment=text),
         "cancel": lambda: audit_cancel(audit=audit, actor=request.user, reason=text),
+        "send": lambda: audit_send(audit=audit, actor=request.user),
         "extend": lambda: audit_extend_due_date(
             audit=audit,
             actor=request.user,
@@ -321,6 +325,7 @@ def audit_move(request: PortalRequest, audit_id: int, move: str) -> HttpResponse
         "accept": _("The audit was accepted; its final score and findings are recorded."),
         "return": _("The audit was returned to the supplier."),
         "cancel": _("The audit was cancelled."),
+        "send": _("The audit was sent to the supplier."),
         "extend": _("The due date was moved; the supplier has been told why."),
     }
     if move not in calls:

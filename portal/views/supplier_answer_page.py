@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership, User
 from audits import permissions as audit_perms
@@ -248,6 +249,7 @@ def render_answer_page(
     index = page.sections.index(section)
     audit = page.audit
     returned, extended = _buyer_notes(request, audit)
+    days_left = (audit.due_date - timezone.localdate()).days if page.editable else None
     context = {
         "audit": audit,
         "title": page.rendered["title"],
@@ -265,6 +267,9 @@ def render_answer_page(
         "returned": returned,
         "extended": extended,
         "overdue": audit.is_overdue(),
+        # Days until the due date (negative once past), shown while the audit is answered.
+        "days_left": days_left,
+        "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
         "accept": ACCEPT,
         "respondents": respondents_panel(page),
         "respondent_errors": respondent_errors or [],

@@ -60,3 +60,46 @@ def test_a_reviewer_sees_no_extension_form_and_is_refused(world, audit):
     assert response.status_code == 403
     audit.refresh_from_db()
     assert audit.due_date == in_days(30)
+
+
+def test_the_answer_page_says_how_many_days_are_left_or_overdue(world):
+    from audits.models import Audit
+
+    audit = issued_audit(world, version=make_version(), due_date=in_days(12))
+    client = signed_in(world.s1_admin)
+    assert "due in 12 days" in client.get(f"/s/audits/{audit.pk}/?lang=en").content.decode()
+    assert "还有 12 天到期" in client.get(f"/s/audits/{audit.pk}/?lang=zh-Hans").content.decode()
+    Audit.objects.filter(pk=audit.pk).update(due_date=in_days(-3))
+    assert "3 days overdue" in client.get(f"/s/audits/{audit.pk}/?lang=en").content.decode()
+
+
+def test_a_draft_is_sent_from_its_page(world, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from audits.models import Audit
+
+    draft = issued_audit(world, version=make_version(), send=False)
+    client = signed_in(world.a_officer)
+    assert (
+        f'action="/b/audits/{draft.pk}/send/"'
+        in client.get(f"/b/audits/{draft.pk}/").content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/b/audits/{draft.pk}/send/")
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Audit.Status.SENT
+    assert world.s1_admin.email in [m.to[0] for m in mail.outbox]
+    # Sent once: a second send is a state conflict shown on the page, nothing changes.
+    response = client.post(f"/b/audits/{draft.pk}/send/")
+    assert response.status_code == 409
+
+
+def test_a_reviewer_cannot_send_a_draft(world):
+    from audits.models import Audit
+
+    draft = issued_audit(world, version=make_version(), send=False, reviewers=[world.a_reviewer])
+    response = signed_in(world.a_reviewer).post(f"/b/audits/{draft.pk}/send/")
+    assert response.status_code == 403  # the assigned reviewer sees the draft, may not send it
+    draft.refresh_from_db()
+    assert draft.status == Audit.Status.DRAFT
