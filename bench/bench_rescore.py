@@ -29,23 +29,6 @@ COUNTRIES = ("CN", "VN", "BD", "IN", "DE", "TH")
 INDUSTRIES = ("13", "14", "15", "25", "26", "22")
 
 
-def _answer(question, rng: random.Random):
-    """A random answer to a ``QuestionSpec``: ``(value, not_applicable)``."""
-    if question.allow_na and rng.random() < 0.05:
-        return None, True
-    kind = question.type
-    if kind in ("yes_no", "single_choice"):
-        return rng.choice(question.choice_values), False
-    if kind == "multi_choice":
-        values = list(question.choice_values)
-        return rng.sample(values, rng.randint(0, len(values))), False
-    if kind == "number":
-        return rng.choice((0, 1, 2, 5, 10, 16, 18, 40, 48, 55, 60, 72, 100)), False
-    if kind == "date":
-        return f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", False
-    return "Answer text", False
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--audits", type=int, default=10_000)
@@ -69,6 +52,7 @@ def main() -> None:
 
     from accounts.models import Organization
     from audits.models import Answer, Audit
+    from flows.demo.programme import random_answer
     from rulesets import compiled as inputs
     from rulesets.services import ruleset_import
     from scoring.models import Score
@@ -136,7 +120,7 @@ def main() -> None:
     chunk: list[Answer] = []
     for audit in audits:
         for question_id, question in questions:
-            value, na = _answer(question, rng)
+            value, na = random_answer(question, {}, rng)
             chunk.append(
                 Answer(audit_id=audit.pk, question_id=question_id, value=value, not_applicable=na)
             )

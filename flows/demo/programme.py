@@ -73,7 +73,9 @@ def _best_answers(ruleset: RuleSet, version) -> dict[str, Any]:
     return best
 
 
-def _answer(question: QuestionSpec, best: dict[str, Any], rng: random.Random) -> tuple[Any, bool]:
+def random_answer(
+    question: QuestionSpec, best: dict[str, Any], rng: random.Random
+) -> tuple[Any, bool]:
     """A random answer, the best-scoring one ``GOOD_ANSWERS`` of the time: ``(value, N/A)``."""
     if question.code in best and rng.random() < GOOD_ANSWERS:
         return best[question.code], False
@@ -189,7 +191,7 @@ def _answers(audits: list[Audit], version, ruleset, rng: random.Random) -> Itera
     questions = [(pk, by_code[code]) for pk, code in codes.items()]
     for audit in audits:
         for question_id, question in questions:
-            value, na = _answer(question, best, rng)
+            value, na = random_answer(question, best, rng)
             yield Answer(audit_id=audit.pk, question_id=question_id, value=value, not_applicable=na)
 
 

@@ -25,15 +25,15 @@ _Owned = TypeVar("_Owned", bound=Model)
 _View = Callable[..., HttpResponseBase]
 
 
-def _organization_page(kind: str) -> Callable[[_View], _View]:
-    """A guard: signed in and acting for an organization of ``kind``; anything else is 404 (one
-    side must not learn which pages the other side has)."""
+def _organization_page(kind: str | None) -> Callable[[_View], _View]:
+    """A guard: signed in and acting for an organization of ``kind`` (any kind when None);
+    anything else is 404 (one side must not learn which pages the other side has)."""
 
     def guard(view: _View) -> _View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             organization = getattr(request, "organization", None)
-            if organization is None or organization.kind != kind:
+            if organization is None or (kind is not None and organization.kind != kind):
                 raise Http404
             return view(request, *args, **kwargs)
 
@@ -44,6 +44,7 @@ def _organization_page(kind: str) -> Callable[[_View], _View]:
 
 buyer_page = _organization_page(Organization.Kind.BUYER)
 supplier_page = _organization_page(Organization.Kind.SUPPLIER)
+member_page = _organization_page(None)  # pages of every organization: team, profile
 
 
 def own(request: PortalRequest, obj: _Owned) -> _Owned:

@@ -11,9 +11,8 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -40,23 +39,10 @@ from accounts.services import (
 from flows.services import membership_remove
 
 from ..http import PortalRequest
-from ._helpers import add_errors
+from ._helpers import add_errors, member_page
 from .buyer import run
 
 MANAGE = "accounts.manage_members"
-
-
-def organization_page(view):
-    """Signed in and acting for an organization (buyer or supplier); else 404."""
-
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if getattr(request, "organization", None) is None:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return login_required(wrapper)
 
 
 def _role_choices(organization: Organization) -> list[tuple[str, str]]:
@@ -113,12 +99,12 @@ def _member(request: PortalRequest, membership_id: int) -> Membership:
     return membership
 
 
-@organization_page
+@member_page
 def team(request: PortalRequest) -> HttpResponse:
     return render(request, "portal/team.html", _team_context(request))
 
 
-@organization_page
+@member_page
 def team_invite(request: PortalRequest) -> HttpResponse:
     if request.method != "POST":
         return redirect("portal:team")
@@ -148,7 +134,7 @@ def team_invite(request: PortalRequest) -> HttpResponse:
     return redirect("portal:team")
 
 
-@organization_page
+@member_page
 def team_member(request: PortalRequest, membership_id: int) -> HttpResponse:
     """POST ``action=role`` with ``role``, or ``action=remove``."""
     membership = _member(request, membership_id)
@@ -183,7 +169,7 @@ def team_member(request: PortalRequest, membership_id: int) -> HttpResponse:
     return redirect("portal:team")
 
 
-@organization_page
+@member_page
 def team_invitation(request: PortalRequest, invitation_id: int) -> HttpResponse:
     """POST ``action=resend`` or ``action=withdraw``."""
     invitation = invitation_for_manager(
@@ -241,7 +227,7 @@ class ProfileForm(forms.ModelForm):
         """The service validates and saves; the form only parses."""
 
 
-@organization_page
+@member_page
 def profile(request: PortalRequest) -> HttpResponse:
     organization = request.organization
     editable = has_org_perm(request.user, "accounts.change_organization", organization)
