@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest
@@ -20,6 +19,8 @@ from accounts.languages import pick, request_language
 from accounts.models import Organization
 from actions.models import CorrectiveAction
 from portal.http import PortalRequest
+
+from .expired import signed_in
 
 _Owned = TypeVar("_Owned", bound=Model)
 _View = Callable[..., HttpResponseBase]
@@ -37,7 +38,7 @@ def _organization_page(kind: str | None) -> Callable[[_View], _View]:
                 raise Http404
             return view(request, *args, **kwargs)
 
-        return login_required(wrapper)
+        return signed_in(wrapper)
 
     return guard
 

@@ -25,12 +25,19 @@ from actions.models import CorrectiveAction
 from actions.selectors import action_list
 from audits.answers import has_answer
 from audits.models import Audit
-from audits.selectors.audits import answer_rows_by_audit, audit_get_for, audit_list_for
+from audits.progress import progress_of
+from audits.selectors.audits import (
+    answer_rows_by_audit,
+    audit_get_for,
+    audit_list_for,
+    evidence_codes_by_audit,
+)
 from audits.services.audits import visible_codes
 from audits.services.evidence import ALLOWED_TYPES
 from backend.errors import Conflict
 from portal.http import PortalRequest
 from questionnaires.models import Category
+from questionnaires.spec import questions_for_version
 from scoring.engine import AnswerValue
 from scoring.models import Severity
 from scoring.selectors import findings_for, score_get_for
@@ -65,10 +72,6 @@ def audit_title(audit: Audit, lang: str) -> str:
     return audit.title or pick(version.title, lang, version.languages)
 
 
-def percent(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 100
-
-
 def is_answered(answer: AnswerValue | None) -> TypeGuard[AnswerValue]:
     return answer is not None and has_answer(answer.value, answer.not_applicable)
 
@@ -88,7 +91,9 @@ def dashboard(request: PortalRequest) -> HttpResponse:
     audits = list(
         audit_list_for(user=request.user).filter(supplier_id=org.pk).exclude(status=Status.DRAFT)
     )
-    rows_by_audit = answer_rows_by_audit([a for a in audits if a.is_editable])
+    editable = [a for a in audits if a.is_editable]
+    rows_by_audit = answer_rows_by_audit(editable)
+    files_by_audit = evidence_codes_by_audit(editable)
     to_answer, past = [], []
     for audit in audits:
         row: dict[str, Any] = {
@@ -101,10 +106,13 @@ def dashboard(request: PortalRequest) -> HttpResponse:
                 code: AnswerValue(value=value, not_applicable=na)
                 for code, value, na in rows_by_audit.get(audit.pk, [])
             }
-            visible = visible_codes(audit, answers)
-            answered = sum(1 for code in visible if is_answered(answers.get(code)))
-            row.update(answered=answered, total=len(visible))
-            row["percent"] = percent(answered, len(visible))
+            progress = progress_of(
+                visible_codes(audit, answers),
+                questions=questions_for_version(audit.questionnaire_version),
+                answers=answers,
+                with_files=files_by_audit.get(audit.pk, ()),
+            )
+            row.update(answered=progress.done, total=progress.total, percent=progress.percent)
             to_answer.append(row)
         else:
             past.append(row)

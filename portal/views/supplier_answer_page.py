@@ -13,6 +13,7 @@ from collections import defaultdict
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -22,15 +23,17 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from audits import permissions as audit_perms
 from audits.models import Audit
+from audits.progress import Progress, progress_of
 from audits.selectors.audits import events_for, evidence_for
 from audits.services.audits import answer_values, missing_for_submit, prefill_source, visible_codes
 from portal.http import PortalRequest
 from questionnaires.models import Question
 from questionnaires.render import rendered_version
+from questionnaires.spec import questions_for_version
 from scoring.engine import AnswerValue
 
 from ._helpers import answer_text, content_language
-from .supplier import ACCEPT, Status, audit_title, is_answered, percent
+from .supplier import ACCEPT, Status, audit_title, is_answered
 
 
 class AuditPage:
@@ -76,37 +79,33 @@ class AuditPage:
             raise Http404
         return self.sections[0]
 
-    def done(self, code: str) -> bool:
-        """Answered, with its file when the question requires evidence (as submit checks it):
-        a section is not shown complete while a required file is missing."""
-        answer = self.answers.get(code)
-        if not is_answered(answer):
-            return False
-        needs_file = self.where[code][1].get("evidence") == "required"
-        return not needs_file or answer.not_applicable or bool(self.evidence.get(code))
-
     def progress(self, current: dict | None = None) -> dict:
+        """The audit's progress and each section's, by the one rule (``audits.progress``)."""
+        questions = questions_for_version(self.audit.questionnaire_version)
+
+        def of(codes: list[str]) -> Progress:
+            return progress_of(
+                codes, questions=questions, answers=self.answers, with_files=self.evidence
+            )
+
         sections = []
-        answered_all = total_all = 0
         for s in self.sections:
-            codes = [q["code"] for q in s["questions"] if q["code"] in self.visible]
-            answered = sum(1 for c in codes if self.done(c))
-            answered_all += answered
-            total_all += len(codes)
+            part = of([q["code"] for q in s["questions"] if q["code"] in self.visible])
             sections.append(
                 {
                     "code": s["code"],
                     "title": s["title"],
-                    "answered": answered,
-                    "total": len(codes),
+                    "answered": part.done,
+                    "total": part.total,
                     "current": current is not None and s["code"] == current["code"],
-                    "complete": answered == len(codes),
+                    "complete": part.complete,
                 }
             )
+        whole = of([code for code in self.where if code in self.visible])
         return {
-            "answered": answered_all,
-            "total": total_all,
-            "percent": percent(answered_all, total_all),
+            "answered": whole.done,
+            "total": whole.total,
+            "percent": whole.percent,
             "sections": sections,
         }
 
@@ -158,6 +157,7 @@ class AuditPage:
             "evidence": self.evidence.get(code, []),
             "takes_evidence": q["evidence"] != Question.Evidence.NONE,
             "saved": saved,
+            "saved_at": timezone.localtime() if saved else None,
         }
 
     def missing_items(self, missing: dict[str, list[str]], *, check: bool = True) -> list[dict]:
@@ -253,6 +253,9 @@ def render_answer_page(
     context = {
         "audit": audit,
         "title": page.rendered["title"],
+        "introduction": page.rendered.get("description") or "",
+        "first_section": index == 0,
+        "max_upload": settings.FAIRLINK_EVIDENCE_MAX_BYTES,
         "audit_title": audit_title(audit, page.lang),
         "page": page,
         "section": section,
@@ -334,6 +337,7 @@ def _question_html(
     context = {
         "item": item,
         "audit": page.audit,
+        "max_upload": settings.FAIRLINK_EVIDENCE_MAX_BYTES,
         "editable": page.editable,
         "section": section,
         "check": check,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import formats, timezone
@@ -24,6 +24,7 @@ from questionnaires.models import Question
 from scoring.engine import AnswerValue
 
 from ._helpers import error_map, supplier_page
+from .expired import take_pending_answers
 from .supplier import supplier_audit
 from .supplier_answer_page import AuditPage, back_to_question, question_response, render_answer_page
 
@@ -33,6 +34,8 @@ def audit_answer(request: PortalRequest, audit_id: int) -> HttpResponse:
     """One section of the questionnaire (``?section=CODE``); ``?check=1`` marks what still
     stops submission. Read-only once the audit is submitted or for users who cannot answer."""
     audit = supplier_audit(request, audit_id)
+    if save_pending_answers(request, audit):
+        return redirect(request.get_full_path())
     page = AuditPage(request, audit)
     section = page.section(request.GET.get("section"))
     check = page.editable and request.GET.get("check") == "1"
@@ -44,6 +47,45 @@ def _posted_value(q: dict, data) -> Any:
     if q["type"] == Question.Type.MULTI_CHOICE:
         return data.getlist("value")
     return data.get("value", "")
+
+
+def save_pending_answers(request: PortalRequest, audit) -> bool:
+    """Save the answers posted to ``audit`` while the session had expired (``expired``), now
+    that the user is signed in again, and say what became of each; True when there were any."""
+    pending = take_pending_answers(request, audit.pk)
+    if not pending:
+        return False
+    page = AuditPage(request, audit)
+    for kept in pending:
+        code = kept["code"]
+        found = page.where.get(code)
+        if found is None:
+            continue
+        values = kept["value"]
+        multi = found[1]["type"] == Question.Type.MULTI_CHOICE
+        item = {
+            "question": code,
+            "value": values if multi else (values[0] if values else ""),
+            "not_applicable": kept["not_applicable"],
+        }
+        try:
+            answers_save(audit=audit, answers=[item], actor=request.user)
+        except (ValidationError, Conflict, PermissionDenied) as exc:
+            reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(
+                request,
+                _("Your answer to %(code)s was not saved: %(reason)s Please enter it again.")
+                % {"code": code, "reason": reason},
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your session had expired; your answer to %(code)s was saved after you signed in."
+                )
+                % {"code": code},
+            )
+    return True
 
 
 @supplier_page

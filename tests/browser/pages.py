@@ -53,6 +53,10 @@ def wait_swap(page: Page, before: str) -> None:
     expect(html).not_to_have_attribute("data-settled", before)
 
 
+# The indicator a question shows once its answer is saved ("Saved at 14:05").
+SAVED = re.compile(r"^Saved at \d{2}:\d{2}$")
+
+
 def question(page: Page, code: str):
     return page.locator(f"#q-{code}")
 
@@ -63,7 +67,7 @@ def choose(page: Page, code: str, label: str) -> None:
     group = page.get_by_role("group", name=re.compile(rf"^{code}\b"))
     group.get_by_label(label, exact=True).check()
     wait_swap(page, before)
-    expect(question(page, code).get_by_role("status")).to_have_text("Saved")
+    expect(question(page, code).get_by_role("status")).to_have_text(SAVED)
 
 
 def type_answer(page: Page, code: str, value: str) -> None:
@@ -73,7 +77,7 @@ def type_answer(page: Page, code: str, value: str) -> None:
     field.fill(value)
     field.press("Tab")
     wait_swap(page, before)
-    expect(question(page, code).get_by_role("status")).to_have_text("Saved")
+    expect(question(page, code).get_by_role("status")).to_have_text(SAVED)
 
 
 def open_section(page: Page, title: str) -> None:

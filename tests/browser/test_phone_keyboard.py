@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from audits.models import Answer
 
-from .pages import log_in, question, settled, wait_swap
+from .pages import SAVED, log_in, question, settled, wait_swap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +38,7 @@ def test_answering_on_a_phone_with_the_keyboard(phone, scene, shot):
     before = settled(page)
     page.keyboard.press("Space")
     wait_swap(page, before)
-    expect(question(page, "MGT_01").get_by_role("status")).to_have_text("Saved")
+    expect(question(page, "MGT_01").get_by_role("status")).to_have_text(SAVED)
     expect(page.get_by_role("radio", name="Yes")).to_be_checked()
     expect(page.get_by_role("radio", name="Yes")).to_be_focused()
 
@@ -57,7 +57,7 @@ def test_answering_on_a_phone_with_the_keyboard(phone, scene, shot):
     page.keyboard.type("48")
     page.keyboard.press("Tab")
     wait_swap(page, before)
-    expect(question(page, "EMP_04").get_by_role("status")).to_have_text("Saved")
+    expect(question(page, "EMP_04").get_by_role("status")).to_have_text(SAVED)
     assert Answer.objects.get(audit=audit, question__code="EMP_04").value == 48
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     shot(page, "phone-answer-page")

@@ -87,9 +87,10 @@ def test_audit_from_answers_to_register(page, scene, shot, tmp_path):
     evidence = tmp_path / "csr-policy.pdf"
     evidence.write_bytes(PDF_BYTES)
     mgt = question(page, "MGT_01")
-    mgt.get_by_label("Add a file").set_input_files(evidence)
+    # The size limit is shown before choosing; choosing the file starts the upload.
+    expect(mgt.get_by_text(re.compile(r"at most 20\.0.MB"))).to_be_visible()
     before = settled(page)
-    mgt.get_by_role("button", name="Upload").click()
+    mgt.get_by_label("Add a file").set_input_files(evidence)
     wait_swap(page, before)
     expect(mgt.get_by_role("link", name="csr-policy.pdf")).to_be_visible()
     expect(missing.get_by_role("link", name=re.compile(r"^MGT_01\b"))).to_have_count(0)

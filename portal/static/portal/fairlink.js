@@ -78,3 +78,44 @@
     if (evt.target.matches && evt.target.matches("textarea[data-limit]")) { update(evt.target); }
   });
 })();
+
+// Evidence uploads start when the file is chosen (hx-trigger="change" on the form). A file over
+// the size limit is refused here, before it travels: the capture-phase listener runs before
+// htmx's and stops the event, and the message comes from the input's data-too-large.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (evt) {
+    var input = evt.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) { return; }
+    var form = input.form;
+    var error = form && form.querySelector("[data-upload-error]");
+    var limit = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var file = input.files && input.files[0];
+    if (error) { error.hidden = true; error.textContent = ""; }
+    input.removeAttribute("aria-invalid");
+    if (file && file.size > limit) {
+      evt.stopPropagation();
+      evt.preventDefault();
+      input.value = "";
+      input.setAttribute("aria-invalid", "true");
+      if (error) { error.textContent = input.getAttribute("data-too-large"); error.hidden = false; }
+    }
+  }, true);
+})();
+
+// Answer saves: a save that fails without an answer from the application (network down,
+// server error) says so next to the question instead of looking saved; the answer stays in
+// the form.
+(function () {
+  "use strict";
+  function failed(evt) {
+    var form = evt.detail.elt && evt.detail.elt.closest && evt.detail.elt.closest("form.answer-form");
+    var status = form && form.querySelector(".saved[data-save-failed]");
+    var code = evt.detail.xhr ? evt.detail.xhr.status : 0;
+    if (!status || code === 400 || code === 409) { return; }
+    status.textContent = status.getAttribute("data-save-failed");
+    status.classList.add("failed");
+  }
+  document.addEventListener("htmx:sendError", failed);
+  document.addEventListener("htmx:responseError", failed);
+})();
