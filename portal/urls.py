@@ -31,7 +31,14 @@ urlpatterns = [
 ]
 
 # Buyer pages (portal/views/buyer*.py).
-from .views import buyer, buyer_actions, buyer_audits, buyer_campaigns, buyer_register  # noqa: E402
+from .views import (  # noqa: E402
+    buyer,
+    buyer_actions,
+    buyer_audits,
+    buyer_campaigns,
+    buyer_preview,
+    buyer_register,
+)
 
 urlpatterns += [
     path("b/", buyer.dashboard, name="buyer_dashboard"),
@@ -50,6 +57,12 @@ urlpatterns += [
         "b/audits/<int:audit_id>/<str:move>/",
         buyer_audits.audit_move,
         name="buyer_audit_move",
+    ),
+    path("b/questionnaires/", buyer_preview.questionnaires, name="buyer_questionnaires"),
+    path(
+        "b/questionnaires/<int:questionnaire_id>/v<int:number>/preview/",
+        buyer_preview.questionnaire_preview,
+        name="buyer_questionnaire_preview",
     ),
     path("b/campaigns/", buyer_campaigns.campaigns, name="buyer_campaigns"),
     path("b/campaigns/new/", buyer_campaigns.campaign_new, name="buyer_campaign_new"),
