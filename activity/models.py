@@ -57,7 +57,7 @@ class ReminderLog(models.Model):
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()
-    reason = models.CharField(max_length=16)  # due_7d | due_1d | overdue
+    reason = models.CharField(max_length=16)  # due_7d | due_1d | overdue | manual
     sent_on = models.DateField()
     recipients = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

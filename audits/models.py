@@ -94,7 +94,11 @@ class Campaign(models.Model):
         FAILED = "failed", _("Failed")
 
     buyer = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="campaigns")
+    # ``name`` is the buyer team's own; suppliers read ``title`` (blank: the questionnaire's
+    # title in their language) and ``message`` on each audit of the campaign.
     name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title for suppliers"), max_length=200, blank=True)
+    message = models.TextField(_("message to the suppliers"), blank=True)
     questionnaire_version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT)
     ruleset = models.ForeignKey(RuleSet, on_delete=models.PROTECT, null=True, blank=True)
     due_date = models.DateField(_("due date"))

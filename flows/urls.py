@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis
+from . import apis, campaign_api
 
 A = "audits/<int:audit_id>/"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path(A + "score/release/", apis.AuditScoreReleaseApi.as_view(), name="audit-score-release"),
     path(A + "respondents/", apis.AuditRespondentsApi.as_view(), name="audit-respondents"),
     path(A + "reviewers/", apis.AuditReviewersApi.as_view(), name="audit-reviewers"),
+    path(
+        "campaigns/<int:campaign_id>/bulk/",
+        campaign_api.CampaignBulkApi.as_view(),
+        name="campaign-bulk",
+    ),
     path(
         "organizations/<int:organization_id>/members/<int:pk>/",
         apis.MemberDetailApi.as_view(),

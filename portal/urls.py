@@ -35,6 +35,7 @@ from .views import (  # noqa: E402
     buyer,
     buyer_actions,
     buyer_audits,
+    buyer_campaign_bulk,
     buyer_campaigns,
     buyer_preview,
     buyer_register,
@@ -67,6 +68,11 @@ urlpatterns += [
     path("b/campaigns/", buyer_campaigns.campaigns, name="buyer_campaigns"),
     path("b/campaigns/new/", buyer_campaigns.campaign_new, name="buyer_campaign_new"),
     path("b/campaigns/<int:campaign_id>/", buyer_campaigns.campaign_detail, name="buyer_campaign"),
+    path(
+        "b/campaigns/<int:campaign_id>/bulk/",
+        buyer_campaign_bulk.campaign_bulk_view,
+        name="buyer_campaign_bulk",
+    ),
     path(
         "b/campaigns/<int:campaign_id>/resume/",
         buyer_campaigns.campaign_resume_view,

@@ -278,6 +278,8 @@ class CampaignListApi(GenericAPIView):
             actor=request.user,
             buyer=data.get("buyer"),
             name=data["name"],
+            title=data.get("title", ""),
+            message=data.get("message", ""),
             questionnaire_version=data["questionnaire_version"],
             ruleset=data.get("ruleset"),
             due_date=data["due_date"],

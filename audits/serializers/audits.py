@@ -243,6 +243,8 @@ class CampaignSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "name",
+            "title",
+            "message",
             "buyer",
             "questionnaire",
             "ruleset",
@@ -262,7 +264,16 @@ class CampaignCreateSerializer(serializers.Serializer):
     buyer = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.buyers(), required=False, allow_null=True
     )
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, help_text="For the buyer's team.")
+    title = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="What suppliers read as the audit's title; blank: the questionnaire's title.",
+    )
+    message = serializers.CharField(
+        required=False, allow_blank=True, help_text="A message every supplier reads."
+    )
     questionnaire_version = serializers.PrimaryKeyRelatedField(
         queryset=QuestionnaireVersion.objects.select_related("questionnaire")
     )

@@ -47,10 +47,13 @@ def campaign_create(
     ruleset=None,
     supplier_ids: Sequence[int] | None = None,
     filters: Mapping[str, Any] | None = None,
+    title: str = "",
+    message: str = "",
 ) -> Campaign:
     """Issue ``questionnaire_version`` to many suppliers: a list of supplier ids or a filter
-    on the network (country, criticality, category). The suppliers are resolved now and stored;
-    the audits are created by ``campaign_process`` in a Celery task (in-process without a
+    on the network (country, criticality, category). ``name`` is for the buyer's team; suppliers
+    read ``title`` (blank: the questionnaire's title) and ``message``. The suppliers are resolved
+    now and stored; the audits are created by ``campaign_process`` in a Celery task (in-process without a
     broker), after commit."""
     buyer = resolve_buyer(actor=actor, buyer=buyer)
     check_template(buyer=buyer, version=questionnaire_version, ruleset=ruleset, due_date=due_date)
@@ -63,6 +66,8 @@ def campaign_create(
     campaign = Campaign.objects.create(
         buyer=buyer,
         name=name,
+        title=(title or "").strip(),
+        message=(message or "").strip(),
         questionnaire_version=questionnaire_version,
         ruleset=ruleset,
         due_date=due_date,

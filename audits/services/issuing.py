@@ -138,10 +138,9 @@ def issue_many(*, campaign: Campaign, suppliers: Sequence[Organization]) -> list
     transaction: what ``create_audit`` then ``send_audit`` do for one audit (the audit, the
     buyer's and the supplier's group grants, the ``audit.created`` and ``audit.issued``
     events, the mail to the supplier's admins), in a constant number of queries per call.
-
-    Sent by the system on behalf of the campaign's creator (its ``issued_by``); a campaign's
-    audits have no assignees yet. Callers pass suppliers of the buyer's network without an
-    audit of the campaign (the unique constraint refuses a second one)."""
+    Sent by the system on behalf of the campaign's creator, with the campaign's title and
+    message; no assignees yet. Callers pass suppliers of the buyer's network without an audit
+    of the campaign (the unique constraint refuses a second one)."""
     if not suppliers:
         return []
     now = timezone.now()
@@ -154,7 +153,8 @@ def issue_many(*, campaign: Campaign, suppliers: Sequence[Organization]) -> list
                 ruleset=campaign.ruleset,
                 campaign=campaign,
                 due_date=campaign.due_date,
-                title=campaign.name or "",
+                title=campaign.title,
+                message=campaign.message,
                 issued_by=campaign.created_by,
                 status=Status.SENT,
                 issued_at=now,

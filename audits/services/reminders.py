@@ -16,10 +16,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.mail import HANDOVER_ERRORS, notify_now
-from accounts.models import Membership, User
+from accounts.models import User
 from activity.models import ReminderLog
 from audits.models import Audit
-from audits.services.common import questionnaire_titles
+from audits.services.common import mail_context, supplier_admins
 
 logger = logging.getLogger(__name__)
 
@@ -104,34 +104,41 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
         .select_related("buyer", "supplier", "questionnaire_version")
         .prefetch_related("respondents")
     )
-    admins: dict[int, list[User]] = {}
-    for membership in Membership.objects.filter(
-        organization_id__in={a.supplier_id for a in audits},
-        role=Membership.Role.ADMIN,
-        user__is_active=True,
-    ).select_related("user"):
-        admins.setdefault(membership.organization_id, []).append(membership.user)
+    admins = supplier_admins(list({a.supplier_id for a in audits}))
     sent = 0
     for audit in audits:
         reason = reminder_reason(audit.due_date, today)
         if reason is None:
             continue
-        sent += remind(
-            kind=ReminderLog.Kind.AUDIT,
-            object_id=audit.pk,
-            reason=reason,
-            today=today,
-            recipients=_recipients(audit, admins),
-            template="audits/email/audit_reminder",
-            context={
-                "audit_id": audit.pk,
-                "audit_title": audit.title,
-                "buyer_name": audit.buyer.name,
-                "supplier_name": audit.supplier.name,
-                "questionnaire": questionnaire_titles(audit.questionnaire_version.title),
-                "due_date": audit.due_date,
-                "reason": reason,
-                "days_overdue": (today - audit.due_date).days,
-            },
+        sent += remind_audit(
+            audit, reason=reason, today=today, recipients=_recipients(audit, admins)
         )
     return sent
+
+
+def remind_audit(audit: Audit, *, reason: str, today: datetime.date, recipients: list[User]) -> int:
+    """Claim today's reminder of ``audit`` and mail it (``remind``); 0 when it was already
+    reminded today. ``reason``: due_7d, due_1d, overdue, or manual (a buyer's "remind now")."""
+    return remind(
+        kind=ReminderLog.Kind.AUDIT,
+        object_id=audit.pk,
+        reason=reason,
+        today=today,
+        recipients=recipients,
+        template="audits/email/audit_reminder",
+        context=mail_context(audit, reason=reason, days_overdue=(today - audit.due_date).days),
+    )
+
+
+def audits_remind_now(audits: list[Audit], *, today: datetime.date | None = None) -> list[int]:
+    """A buyer's "remind now" for ``audits`` (the caller checked the right and the states):
+    each one at most once a day, counting the daily run's reminders; returns the ids
+    reminded. Each reminder is its own transaction, so a refused mail leaves the others sent."""
+    today = today or timezone.localdate()
+    admins = supplier_admins(list({a.supplier_id for a in audits}))
+    reminded = []
+    for audit in audits:
+        reason = "overdue" if audit.due_date < today else "manual"
+        if remind_audit(audit, reason=reason, today=today, recipients=_recipients(audit, admins)):
+            reminded.append(audit.pk)
+    return reminded

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import Membership, User
 from accounts.permissions import has_org_perm
 from audits.models import Audit, Campaign
 from audits.selectors.audits import campaign_get_for, campaign_list_for
@@ -83,6 +84,8 @@ def campaign_new(request: PortalRequest) -> HttpResponse:
                     actor=request.user,
                     buyer=buyer,
                     name=data["name"],
+                    title=data["title"],
+                    message=data["message"],
                     questionnaire_version=data["questionnaire_version"],
                     ruleset=data["ruleset"],
                     due_date=data["due_date"],
@@ -100,7 +103,7 @@ def campaign_new(request: PortalRequest) -> HttpResponse:
     return render(request, "portal/buyer/campaign_new.html", {"form": form}, status=status)
 
 
-def _campaign(request: PortalRequest, campaign_id: int) -> Campaign:
+def campaign_of(request: PortalRequest, campaign_id: int) -> Campaign:
     return own(request, campaign_get_for(user=request.user, campaign_id=campaign_id))
 
 
@@ -117,15 +120,19 @@ def _campaign_context(request: PortalRequest, campaign: Campaign) -> dict[str, A
 
 @buyer_page
 def campaign_detail(request: PortalRequest, campaign_id: int) -> HttpResponse:
-    campaign = _campaign(request, campaign_id)
-    context = {**_campaign_context(request, campaign), **campaign_overview(request, campaign)}
+    campaign = campaign_of(request, campaign_id)
+    context = {
+        **_campaign_context(request, campaign),
+        **campaign_overview(request, campaign),
+        **bulk_context(request, campaign),
+    }
     return render(request, "portal/buyer/campaign_detail.html", context)
 
 
 @buyer_page
 def campaign_progress(request: PortalRequest, campaign_id: int) -> HttpResponse:
     """The progress fragment; it carries the polling trigger only while work remains."""
-    campaign = _campaign(request, campaign_id)
+    campaign = campaign_of(request, campaign_id)
     return render(
         request,
         "portal/buyer/_campaign_progress.html",
@@ -137,7 +144,7 @@ def campaign_progress(request: PortalRequest, campaign_id: int) -> HttpResponse:
 @buyer_page
 def campaign_resume_view(request: PortalRequest, campaign_id: int) -> HttpResponse:
     """Queue a failed campaign again (the button on its page); it issues only the rest."""
-    campaign = _campaign(request, campaign_id)
+    campaign = campaign_of(request, campaign_id)
     _result, _errors, conflict, _status = run(
         lambda: campaign_resume(campaign=campaign, actor=request.user)
     )
@@ -146,3 +153,38 @@ def campaign_resume_view(request: PortalRequest, campaign_id: int) -> HttpRespon
     else:
         messages.success(request, _("The campaign was resumed."))
     return redirect("portal:buyer_campaign", campaign_id=campaign.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk actions (the form posts to ``buyer_campaign_bulk``)
+# ---------------------------------------------------------------------------------------------
+
+REVIEWER_ROLES = (Membership.Role.ADMIN, Membership.Role.OFFICER, Membership.Role.REVIEWER)
+
+
+def reviewers_of(buyer_id: int):
+    """The buyer's members who may review, for the reviewer list."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organization_id=buyer_id,
+            memberships__role__in=REVIEWER_ROLES,
+        )
+        .distinct()
+        .order_by("email")
+    )
+
+
+def bulk_context(request: PortalRequest, campaign: Campaign) -> dict:
+    """What the campaign page needs for its bulk actions (nothing for roles that cannot)."""
+    if not has_org_perm(request.user, "accounts.issue_audits", campaign.buyer):
+        return {"bulk": None}
+    # Reviewers are assigned by the buyer's administrators (``AUDIT_GROUP_PERMS``).
+    membership = request.membership
+    can_assign = membership is not None and membership.role == Membership.Role.ADMIN
+    return {
+        "bulk": {
+            "reviewers": list(reviewers_of(campaign.buyer_id)) if can_assign else [],
+            "can_assign": can_assign,
+        }
+    }

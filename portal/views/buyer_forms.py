@@ -125,7 +125,27 @@ class AuditIssueForm(_TemplateFields):
 
 
 class CampaignForm(_TemplateFields):
-    name = forms.CharField(label=_("Campaign name"), max_length=200)
+    name = forms.CharField(
+        label=_("Campaign name"),
+        max_length=200,
+        help_text=_("For your team only; suppliers do not see it."),
+    )
+    title = forms.CharField(
+        label=_("Title for the suppliers"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "What each supplier reads as the audit's title. Leave it empty to use the questionnaire's title in the supplier's language."
+        ),
+    )
+    message = forms.CharField(
+        label=_("Message to the suppliers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Shown at the top of every supplier's audit and in the mail that announces it."
+        ),
+    )
     country = forms.CharField(
         label=_("Suppliers in country (ISO code, e.g. CN)"), max_length=2, required=False
     )
@@ -139,7 +159,7 @@ class CampaignForm(_TemplateFields):
         label=_("Or choose suppliers"), queryset=Organization.objects.none(), required=False
     )
 
-    field_order = ["name", "questionnaire_version", "ruleset", "due_date"]
+    field_order = ["name", "title", "message", "questionnaire_version", "ruleset", "due_date"]
 
     def __init__(self, *args, user, buyer: Organization, **kwargs):
         super().__init__(*args, user=user, buyer=buyer, **kwargs)

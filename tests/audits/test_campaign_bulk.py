@@ -24,11 +24,15 @@ from .conftest import in_days
 Role = Membership.Role
 
 
-def _campaign(world, version, supplier_ids, capture, *, name="Bulk check") -> Campaign:
+def _campaign(
+    world, version, supplier_ids, capture, *, name="Q3 wave (internal)", title="Bulk check"
+) -> Campaign:
+    """A campaign whose internal name differs from the title its suppliers read."""
     with capture(execute=True):
         campaign = campaign_create(
             actor=world.a_officer,
             name=name,
+            title=title,
             questionnaire_version=version,
             due_date=in_days(30),
             supplier_ids=supplier_ids,

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Membership
+from activity.models import ReminderLog
 from audits.models import Audit, Campaign
 from audits.services.campaigns import campaign_create
 from tests.factories import link_supplier, make_member, make_supplier, make_version, signed_in
@@ -86,3 +87,107 @@ def test_pages_run_a_constant_number_of_queries(world, django_capture_on_commit_
     assert Campaign.objects.count() == 5
     assert _queries(client, "/b/campaigns/") == list_small
     assert _queries(client, f"/b/campaigns/{big.pk}/") == page_small
+
+
+# ---------------------------------------------------------------------------------------------
+# Title and message for suppliers; bulk actions on the campaign page
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_campaign_form_takes_a_title_and_message_for_the_suppliers(
+    world, django_capture_on_commit_callbacks
+):
+    client = signed_in(world.a_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/b/campaigns/new/",
+            {
+                "name": "Q3 wave (internal)",
+                "title": "Annual responsibility check",
+                "message": "Thank you for answering by September.",
+                "questionnaire_version": make_version().pk,
+                "due_date": in_days(30).isoformat(),
+                "suppliers": [world.s1.pk],
+            },
+        )
+    assert response.status_code == 302
+    audit = Audit.objects.get(campaign__name="Q3 wave (internal)")
+    assert (audit.title, audit.message) == (
+        "Annual responsibility check",
+        "Thank you for answering by September.",
+    )
+    answer_page = signed_in(world.s1_admin).get(f"/s/audits/{audit.pk}/").content.decode()
+    assert "Annual responsibility check" in answer_page
+    assert "Thank you for answering by September." in answer_page
+    assert "Q3 wave" not in answer_page
+
+
+def _bulk(client, c, **data):
+    return client.post(f"/b/campaigns/{c.pk}/bulk/", data, follow=True)
+
+
+def test_remind_the_ticked_rows_from_the_campaign_page(world, django_capture_on_commit_callbacks):
+    c = campaign(world, [world.s1, world.s2], django_capture_on_commit_callbacks)
+    s1_audit = Audit.objects.get(campaign=c, supplier=world.s1)
+    client = signed_in(world.a_officer)
+    page = client.get(f"/b/campaigns/{c.pk}/").content.decode()
+    assert f'name="audits" value="{s1_audit.pk}"' in page
+    assert 'value="assign_reviewer"' not in page  # officers do not assign reviewers
+    response = _bulk(client, c, action="remind", scope="selected", audits=[s1_audit.pk])
+    body = response.content.decode()
+    assert "Done for 1 audit." in body
+    assert ReminderLog.objects.filter(object_id=s1_audit.pk, reason="manual").exists()
+    body = _bulk(client, c, action="remind", scope="all").content.decode()
+    assert "already reminded today" in body
+
+
+def test_an_admin_assigns_a_reviewer_to_the_whole_campaign(
+    world, django_capture_on_commit_callbacks
+):
+    c = campaign(world, [world.s1, world.s2], django_capture_on_commit_callbacks)
+    client = signed_in(world.a_admin)
+    assert 'value="assign_reviewer"' in client.get(f"/b/campaigns/{c.pk}/").content.decode()
+    _bulk(client, c, action="assign_reviewer", scope="all", reviewer=world.a_reviewer.pk)
+    assert all(
+        list(a.reviewers.all()) == [world.a_reviewer] for a in Audit.objects.filter(campaign=c)
+    )
+
+
+def test_bulk_errors_are_shown_and_change_nothing(world, django_capture_on_commit_callbacks):
+    c = campaign(world, [world.s1], django_capture_on_commit_callbacks)
+    client = signed_in(world.a_officer)
+    body = _bulk(client, c, action="cancel", scope="all").content.decode()
+    assert "Give a reason; the suppliers read it." in body
+    body = _bulk(client, c, action="remind", scope="selected").content.decode()
+    assert "Tick the suppliers to act on" in body
+    body = _bulk(client, c, action="extend", scope="all", reason="x").content.decode()
+    assert "New due date" in body
+    assert not Audit.objects.filter(campaign=c, status=Audit.Status.CANCELLED).exists()
+    assert not ReminderLog.objects.exists()
+
+
+def test_bulk_on_a_campaign_still_issuing_says_so(world):
+    running = Campaign.objects.create(
+        buyer=world.buyer_a,
+        name="Big one",
+        questionnaire_version=make_version(),
+        due_date=in_days(30),
+        status=Campaign.Status.RUNNING,
+    )
+    body = _bulk(signed_in(world.a_officer), running, action="remind", scope="all")
+    assert "still issuing" in body.content.decode()
+
+
+def test_bulk_is_404_for_another_buyer_and_403_for_a_viewer(
+    world, django_capture_on_commit_callbacks
+):
+    c = campaign(world, [world.s1], django_capture_on_commit_callbacks)
+    other = signed_in(world.b_officer).post(f"/b/campaigns/{c.pk}/bulk/", {"action": "remind"})
+    assert other.status_code == 404
+    viewer = signed_in(make_member(world.buyer_a, Membership.Role.VIEWER))
+    assert 'name="audits"' not in viewer.get(f"/b/campaigns/{c.pk}/").content.decode()
+    denied = viewer.post(
+        f"/b/campaigns/{c.pk}/bulk/", {"action": "cancel", "scope": "all", "reason": "x"}
+    )
+    assert denied.status_code == 403
+    assert not Audit.objects.filter(campaign=c, status=Audit.Status.CANCELLED).exists()

@@ -119,3 +119,16 @@
   document.addEventListener("htmx:sendError", failed);
   document.addEventListener("htmx:responseError", failed);
 })();
+
+// A header checkbox marked data-select-all="name" ticks or clears every checkbox of that name
+// in its form (the rows of the page shown).
+(function () {
+  "use strict";
+  document.addEventListener("change", function (evt) {
+    var box = evt.target;
+    var name = box.getAttribute && box.getAttribute("data-select-all");
+    if (!name || !box.form) { return; }
+    var boxes = box.form.querySelectorAll("input[type=checkbox][name='" + name + "']");
+    Array.prototype.forEach.call(boxes, function (el) { el.checked = box.checked; });
+  });
+})();
