@@ -33,6 +33,7 @@ from audits.services.audits import (
     audit_issue,
     audit_return,
     can_move,
+    visible_codes,
 )
 from audits.services.due_dates import audit_extend_due_date
 from audits.services.issuing import audit_send
@@ -41,6 +42,7 @@ from backend.errors import Conflict
 from flows.services import audit_accept, audit_assign_reviewers
 from portal.http import PortalRequest
 from questionnaires.render import render_version
+from scoring.engine import AnswerValue
 from scoring.models import Severity
 from scoring.selectors import score_get_for
 
@@ -146,10 +148,22 @@ def _sections(audit: Audit, lang: str) -> list[dict]:
     for evidence in evidence_for(audit):
         if evidence.question is not None:
             files[evidence.question.code].append(evidence)
+    # Questions the supplier was never shown (its size, its other answers) are kept apart:
+    # they are "not asked", never "not answered".
+    visible = visible_codes(
+        audit,
+        {
+            code: AnswerValue(value=a.value, not_applicable=a.not_applicable)
+            for code, a in answers.items()
+        },
+    )
     sections = []
     for section in doc["sections"]:
-        questions = []
+        questions, not_asked = [], []
         for q in section["questions"]:
+            if q["code"] not in visible:
+                not_asked.append(q)
+                continue
             answer = answers.get(q["code"])
             questions.append(
                 {
@@ -159,7 +173,7 @@ def _sections(audit: Audit, lang: str) -> list[dict]:
                     "evidence_files": files.get(q["code"], []),
                 }
             )
-        sections.append({**section, "questions": questions})
+        sections.append({**section, "questions": questions, "not_asked": not_asked})
     return sections
 
 

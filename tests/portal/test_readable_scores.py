@@ -4,6 +4,8 @@ away."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import translation
 
@@ -73,3 +75,18 @@ def test_the_published_method_page(client, language, text):
     response = client.get(f"/method/?lang={language}")
     assert response.status_code == 200
     assert text in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_answers_of_a_micro_supplier_never_call_a_question_it_was_not_asked_unanswered(world):
+    world.s2.size_class = "micro"
+    world.s2.save(update_fields=["size_class"])
+    audit = accepted_audit(world, version=make_version(), ruleset=make_ruleset(), supplier=world.s2)
+    body = signed_in(world.a_officer).get(f"/b/audits/{audit.pk}/").content.decode()
+    answers = body[body.index('id="h-answers"') : body.index('id="h-history"')]
+    for code in ("EMP_03", "ENV_02"):  # hidden by EMP_02 "no" and by the micro size
+        assert not re.search(rf'<div class="question">\s*<p><strong>{code}</strong>', answers)
+        assert re.search(
+            rf'<details class="not-asked-answers">.*<strong>{code}</strong>', answers, re.S
+        )
+    assert re.search(r'<div class="question">\s*<p><strong>ENV_03</strong>', answers)
