@@ -8,7 +8,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,7 @@ from activity.models import ActivityEvent
 from backend.api.filters import FilterSet
 from backend.workflow import overdue_q
 from scoring.models import Severity
+from suppliers.selectors import supplier_text_matches
 
 Status = CorrectiveAction.Status
 
@@ -52,6 +53,10 @@ class CorrectiveActionFilter(FilterSet):
     suggested_verification = django_filters.ChoiceFilter(choices=_BOOL, method="filter_suggested")
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    search = django_filters.CharFilter(
+        method="filter_search",
+        help_text="Supplier name, legal id, the buyer's supplier reference or the finding's code.",
+    )
 
     class Meta:
         model = CorrectiveAction
@@ -60,6 +65,12 @@ class CorrectiveActionFilter(FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = overdue_q(CorrectiveAction.OPEN_STATES)
         return queryset.filter(overdue) if value in _TRUE else queryset.exclude(overdue)
+
+    def filter_search(self, queryset, name, value):
+        text = (value or "").strip()
+        if not text:
+            return queryset
+        return queryset.filter(supplier_text_matches(text) | Q(finding__rule_code__icontains=text))
 
     def filter_suggested(self, queryset, name, value):
         return queryset.filter(suggested_verification=value in _TRUE)

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Organization, User
 from accounts.permissions import has_org_perm
 from audits.models import Audit, Campaign
 from audits.services.audits import audit_cancel
@@ -98,17 +98,45 @@ def campaign_bulk(
     """Apply ``action`` to the campaign's audits ``audit_ids`` (None: all of them). 403 unless
     ``actor`` issues audits for the campaign's buyer; 409 while the campaign is still issuing;
     400 for missing input or ids that are not the campaign's."""
-    if not has_org_perm(actor, "accounts.issue_audits", campaign.buyer):
-        raise PermissionDenied(_("Only a buyer's administrators and officers issue audits."))
+    _require_issuer(actor, campaign.buyer)
     if campaign.status in (Campaign.Status.QUEUED, Campaign.Status.RUNNING):
         raise Conflict(
             _("The campaign is still issuing its audits; try again when it is done."),
             code="campaign_running",
         )
+    return audits_bulk(
+        audits=_audits(campaign, audit_ids),
+        actor=actor,
+        action=action,
+        due_date=due_date,
+        reason=reason,
+        reviewer=reviewer,
+    )
+
+
+def _require_issuer(actor: User, buyer: Organization) -> None:
+    if not has_org_perm(actor, "accounts.issue_audits", buyer):
+        raise PermissionDenied(_("Only a buyer's administrators and officers issue audits."))
+
+
+def audits_bulk(
+    *,
+    audits: Sequence[Audit],
+    actor: User,
+    action: str,
+    due_date: datetime.date | None = None,
+    reason: str = "",
+    reviewer: User | None = None,
+) -> BulkResult:
+    """Apply ``action`` to ``audits`` (the caller fetched them through the buyer's visible
+    audits): the audits in a state where it applies change, the others are listed as skipped.
+    403 unless ``actor`` issues audits for every audit's buyer; 400 for missing input."""
+    for buyer in {a.buyer for a in audits}:
+        _require_issuer(actor, buyer)
     _check_input(action, due_date=due_date, reason=reason, reviewer=reviewer)
     result = BulkResult(action=action)
     eligible = []
-    for audit in _audits(campaign, audit_ids):
+    for audit in audits:
         if audit.status in ELIGIBLE[action]:
             eligible.append(audit)
         else:

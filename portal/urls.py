@@ -34,6 +34,7 @@ urlpatterns = [
 from .views import (  # noqa: E402
     buyer,
     buyer_actions,
+    buyer_audit_list,
     buyer_audits,
     buyer_campaign_bulk,
     buyer_campaigns,
@@ -46,7 +47,8 @@ urlpatterns += [
     path("b/suppliers/", buyer.suppliers, name="buyer_suppliers"),
     path("b/suppliers/import/", buyer.suppliers_import_view, name="buyer_suppliers_import"),
     path("b/suppliers/<int:relationship_id>/", buyer.supplier_detail, name="buyer_supplier"),
-    path("b/audits/", buyer_audits.audits, name="buyer_audits"),
+    path("b/audits/", buyer_audit_list.audits, name="buyer_audits"),
+    path("b/audits/bulk/", buyer_audit_list.audits_bulk_view, name="buyer_audits_bulk"),
     path("b/audits/new/", buyer_audits.audit_new, name="buyer_audit_new"),
     path("b/audits/<int:audit_id>/", buyer_audits.audit_review, name="buyer_audit"),
     path(

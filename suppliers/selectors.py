@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -60,4 +60,20 @@ def existing_supplier_legal_ids(*, legal_ids: list[str]) -> set[str]:
         Organization.objects.suppliers()
         .filter(legal_id__in=legal_ids)
         .values_list("legal_id", flat=True)
+    )
+
+
+def supplier_text_matches(text: str) -> Q:
+    """For a list of the buyer's audits or corrective actions (rows with ``buyer_id`` and
+    ``supplier_id``): the supplier's name, legal id, or the row buyer's own reference for that
+    supplier contains ``text`` (case-insensitive)."""
+    references = SupplierRelationship.objects.filter(
+        buyer_id=OuterRef("buyer_id"),
+        supplier_id=OuterRef("supplier_id"),
+        buyer_ref__icontains=text,
+    )
+    return (
+        Q(supplier__name__icontains=text)
+        | Q(supplier__legal_id__icontains=text)
+        | Q(Exists(references))
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,7 @@ from accounts.permissions import organizations_with_perm
 from activity.models import ActivityEvent
 from audits.models import Answer, Audit, AuditQuerySet, Campaign, Evidence, audit_visible
 from backend.api.filters import FilterSet
+from suppliers.selectors import supplier_text_matches
 
 Status = Audit.Status
 
@@ -67,18 +68,38 @@ class AuditFilter(FilterSet):
         field_name="questionnaire_version__questionnaire__code"
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue")
+    search = django_filters.CharFilter(
+        method="filter_search",
+        help_text="Supplier name, legal id, the buyer's supplier reference, audit title or id.",
+    )
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
 
     class Meta:
         model = Audit
-        fields = ["status", "supplier", "buyer", "campaign", "questionnaire", "overdue"]
+        fields = ["status", "supplier", "buyer", "campaign", "questionnaire", "overdue", "search"]
+
+    def filter_search(self, queryset, name, value):
+        return audit_search(queryset, value)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
         overdue = queryset.overdue(timezone.localdate())
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+def audit_search(queryset: QuerySet[Audit], text: str) -> QuerySet[Audit]:
+    """Audits whose supplier name, legal id or buyer reference (the audit's buyer's, for that
+    supplier), title, or id (``123`` or ``#123``) contains ``text``; case-insensitive."""
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    match = supplier_text_matches(text) | Q(title__icontains=text)
+    number = text.removeprefix("#")
+    if number.isdigit() and len(number) < 19:
+        match |= Q(pk=int(number))
+    return queryset.filter(match)
 
 
 def audit_list_for(*, user) -> AuditQuerySet:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.languages import pick, request_language
@@ -21,6 +22,7 @@ from actions.models import CorrectiveAction
 from portal.http import PortalRequest
 
 from .expired import signed_in
+from .lists import due_words
 
 _Owned = TypeVar("_Owned", bound=Model)
 _View = Callable[..., HttpResponseBase]
@@ -109,16 +111,21 @@ class ActionRow:
     action: CorrectiveAction
     title: str
     overdue: bool
+    due_text: str = ""  # "due in 3 days" / "2 days overdue" while the action is open
 
 
 def action_rows(
     actions: Iterable[CorrectiveAction], *, lang: str, today: datetime.date | None = None
 ) -> list[ActionRow]:
+    today = today or timezone.localdate()
     return [
         ActionRow(
             action=action,
             title=pick(action.finding.title, lang),
             overdue=action.is_overdue(today),
+            due_text=""
+            if action.status in CorrectiveAction.CLOSED_STATES
+            else due_words(action.due_date, today),
         )
         for action in actions
     ]

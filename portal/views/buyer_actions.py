@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.languages import pick, request_language
@@ -23,8 +24,18 @@ from scoring.models import Severity
 
 from ._helpers import action_rows, own
 from .buyer import buyer_page, paginate, query_without_page, run
+from .lists import Column, sorted_rows
 
 Status = CorrectiveAction.Status
+
+
+ACTION_COLUMNS = [
+    Column("finding", gettext_lazy("Finding"), ("finding__rule_code",)),
+    Column("supplier", gettext_lazy("Supplier"), ("supplier__name",)),
+    Column("severity", gettext_lazy("Severity"), ("severity",)),
+    Column("status", gettext_lazy("Status"), ("status",)),
+    Column("due", gettext_lazy("Due"), ("due_date",)),
+]
 
 
 @buyer_page
@@ -42,8 +53,12 @@ def actions(request: PortalRequest) -> HttpResponse:
     suggested = request.GET.get("suggested") == "1"
     if suggested:
         filters["suggested_verification"] = "true"
+    search = request.GET.get("q", "").strip()
+    if search:
+        filters["search"] = search
     qs = action_list(user=request.user, filters=filters).filter(buyer=request.organization)
-    page = paginate(request, qs)
+    rows, header = sorted_rows(request, qs, ACTION_COLUMNS, default="due")
+    page = paginate(request, rows)
     return render(
         request,
         "portal/buyer/actions.html",
@@ -53,6 +68,8 @@ def actions(request: PortalRequest) -> HttpResponse:
                 page.object_list, lang=request_language(request), today=timezone.localdate()
             ),
             "query": query_without_page(request),
+            "header": header,
+            "search": search,
             "statuses": Status.choices,
             "severities": Severity.choices,
             "selected_status": statuses,

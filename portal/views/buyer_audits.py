@@ -24,7 +24,6 @@ from audits.models import Audit
 from audits.selectors.audits import (
     answers_for,
     audit_get_for,
-    audit_list_for,
     events_for,
     evidence_for,
 )
@@ -50,8 +49,6 @@ from ._helpers import add_errors, answer_text, own
 from .buyer import (
     buyer_page,
     category_label,
-    paginate,
-    query_without_page,
     rating_label,
     require_org_perm,
     run,
@@ -64,33 +61,6 @@ Status = Audit.Status
 # ---------------------------------------------------------------------------------------------
 # List
 # ---------------------------------------------------------------------------------------------
-
-
-@buyer_page
-def audits(request: PortalRequest) -> HttpResponse:
-    qs = audit_list_for(user=request.user).filter(buyer=request.organization)
-    statuses = [s for s in request.GET.getlist("status") if s in Status.values]
-    if statuses:
-        qs = qs.filter(status__in=statuses)
-    overdue = request.GET.get("overdue") == "1"
-    if overdue:
-        qs = qs.overdue()
-    campaign = request.GET.get("campaign", "")
-    if campaign.isdigit():
-        qs = qs.filter(campaign_id=int(campaign))
-    page = paginate(request, qs)
-    return render(
-        request,
-        "portal/buyer/audits.html",
-        {
-            "page": page,
-            "query": query_without_page(request),
-            "statuses": Status.choices,
-            "selected": statuses,
-            "overdue": overdue,
-            "can_issue": _can_issue(request),
-        },
-    )
 
 
 def _can_issue(request: PortalRequest) -> bool:

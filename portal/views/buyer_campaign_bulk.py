@@ -3,7 +3,7 @@ on the ticked rows or on every audit of the campaign (``audits.services.campaign
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from audits.models import Campaign
 from flows.campaign_bulk import BulkResult, campaign_bulk
 
 from ..http import PortalRequest
@@ -23,7 +22,23 @@ from .buyer_campaigns import campaign_of, reviewers_of
 from .buyer_forms import _model_choices
 
 
-class CampaignBulkForm(forms.Form):
+class IdsField(forms.Field):
+    """Ticked row ids (``name=audits`` repeated); each must be a whole number."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        if not all(str(v).isdigit() and len(str(v)) < 19 for v in values):
+            raise forms.ValidationError(_("Tick rows of this list only."))
+        return sorted({int(v) for v in values})
+
+
+class BulkForm(forms.Form):
+    """The bulk action form of the campaign page and of the audit list."""
+
     action = forms.ChoiceField(
         label=gettext_lazy("Action"),
         choices=[
@@ -36,21 +51,46 @@ class CampaignBulkForm(forms.Form):
     scope = forms.ChoiceField(
         choices=[("selected", "selected"), ("all", "all")], initial="selected", required=False
     )
-    audits = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    audits = IdsField(required=False)
     due_date = forms.DateField(label=gettext_lazy("New due date"), required=False)
     reason = forms.CharField(label=gettext_lazy("Reason (the suppliers read it)"), required=False)
     reviewer = forms.ModelChoiceField(
         label=gettext_lazy("Reviewer"), queryset=User.objects.none(), required=False
     )
 
-    def __init__(self, *args, campaign: Campaign, **kwargs):
+    def __init__(self, *args, buyer_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        audits = cast(forms.TypedMultipleChoiceField, self.fields["audits"])
-        audits.choices = [(pk, pk) for pk in campaign.audits.values_list("pk", flat=True)]
-        _model_choices(self, "reviewer").queryset = reviewers_of(campaign.buyer_id)
+        _model_choices(self, "reviewer").queryset = reviewers_of(buyer_id)
 
 
-def _say(request: PortalRequest, result: BulkResult) -> None:
+def show_errors(request: PortalRequest, form: forms.Form, errors) -> None:
+    """Each message as a page message, prefixed with its field's label."""
+    for name, messages_ in errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        for message in messages_:
+            messages.error(request, f"{label}: {message}" if label else str(message))
+
+
+def apply_bulk(request: PortalRequest, form: BulkForm, act: Callable[..., BulkResult]) -> None:
+    """Run ``act`` with the form's action and inputs, and say what came of it."""
+    data = form.cleaned_data
+    result, errors, conflict, _status = run(
+        lambda: act(
+            actor=request.user,
+            action=data["action"],
+            due_date=data["due_date"],
+            reason=data["reason"],
+            reviewer=data["reviewer"],
+        )
+    )
+    show_errors(request, form, errors or {})
+    if conflict:
+        messages.error(request, conflict)
+    if result is not None:
+        say_result(request, result)
+
+
+def say_result(request: PortalRequest, result: BulkResult) -> None:
     if result.done:
         n = len(result.done)
         messages.success(
@@ -66,34 +106,20 @@ def _say(request: PortalRequest, result: BulkResult) -> None:
 def campaign_bulk_view(request: PortalRequest, campaign_id: int) -> HttpResponse:
     campaign = campaign_of(request, campaign_id)
     back = redirect("portal:buyer_campaign", campaign_id=campaign.pk)
-    form = CampaignBulkForm(request.POST, campaign=campaign)
+    form = BulkForm(request.POST, buyer_id=campaign.buyer_id)
     if not form.is_valid():
-        for name, invalid in form.errors.items():
-            for message in invalid:
-                messages.error(request, f"{form.fields[name].label or name}: {message}")
+        show_errors(request, form, form.errors)
         return back
     data = form.cleaned_data
     everything = data["scope"] == "all"
     if not everything and not data["audits"]:
         messages.error(request, _("Tick the suppliers to act on, or choose all of them."))
         return back
-    result, errors, conflict, _status = run(
-        lambda: campaign_bulk(
-            campaign=campaign,
-            actor=request.user,
-            action=data["action"],
-            audit_ids=None if everything else data["audits"],
-            due_date=data["due_date"],
-            reason=data["reason"],
-            reviewer=data["reviewer"],
-        )
+    apply_bulk(
+        request,
+        form,
+        lambda **common: campaign_bulk(
+            campaign=campaign, audit_ids=None if everything else data["audits"], **common
+        ),
     )
-    for field, field_errors in (errors or {}).items():
-        label = form.fields[field].label if field in form.fields else None
-        for error in field_errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-    if conflict:
-        messages.error(request, conflict)
-    if result is not None:
-        _say(request, result)
     return back

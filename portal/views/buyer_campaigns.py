@@ -8,9 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, User
@@ -23,17 +25,33 @@ from audits.services.campaigns import campaign_resume
 
 from ..http import PortalRequest
 from ._helpers import add_errors, own
-from .buyer import buyer_page, require_org_perm, run
+from .buyer import buyer_page, query_without_page, require_org_perm, run
 from .buyer_forms import CampaignForm
+from .lists import Column, sorted_rows
 
 PAGE_SIZE = 50
 STATUS_COLUMNS = [s for s in Audit.Status if s != Audit.Status.DRAFT]
+
+
+def _campaign_columns() -> list[Column]:
+    return [
+        Column("name", gettext_lazy("Campaign"), ("name",)),
+        Column("created", gettext_lazy("Started"), ("created_at",)),
+        Column("due", gettext_lazy("Due date"), ("due_date",)),
+        Column("suppliers", gettext_lazy("Suppliers"), ("total",)),
+        Column("rate", gettext_lazy("Response rate")),
+        *(Column(s.value, s.label) for s in STATUS_COLUMNS),
+    ]
 
 
 @buyer_page
 def campaigns(request: PortalRequest) -> HttpResponse:
     require_org_perm(request, "accounts.view_all_audits")
     rows = campaign_list_for(user=request.user).filter(buyer=request.organization)
+    search = request.GET.get("q", "").strip()
+    if search:
+        rows = rows.filter(Q(name__icontains=search) | Q(title__icontains=search))
+    rows, header = sorted_rows(request, rows, _campaign_columns(), default="-created")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = campaign_status_counts(list(page.object_list))
     context = {
@@ -47,6 +65,9 @@ def campaigns(request: PortalRequest) -> HttpResponse:
             for c in page.object_list
         ],
         "statuses": STATUS_COLUMNS,
+        "header": header,
+        "search": search,
+        "query": query_without_page(request),
     }
     return render(request, "portal/buyer/campaigns.html", context)
 
