@@ -55,6 +55,7 @@ class Verb(models.TextChoices):
     AUDIT_ACCEPTED = "audit.accepted"
     AUDIT_CANCELLED = "audit.cancelled"
     AUDIT_DUE_DATE_EXTENDED = "audit.due_date_extended"
+    AUDIT_DRAFT_EDITED = "audit.draft_edited"
     RESPONDENTS_ASSIGNED = "audit.respondents_assigned"
     RESPONDENTS_UNASSIGNED = "audit.respondents_unassigned"
     REVIEWERS_ASSIGNED = "audit.reviewers_assigned"

@@ -38,6 +38,7 @@ from .views import (  # noqa: E402
     buyer_audits,
     buyer_campaign_bulk,
     buyer_campaigns,
+    buyer_drafts,
     buyer_preview,
     buyer_register,
 )
@@ -51,6 +52,7 @@ urlpatterns += [
     path("b/audits/bulk/", buyer_audit_list.audits_bulk_view, name="buyer_audits_bulk"),
     path("b/audits/new/", buyer_audits.audit_new, name="buyer_audit_new"),
     path("b/audits/<int:audit_id>/", buyer_audits.audit_review, name="buyer_audit"),
+    path("b/audits/<int:audit_id>/draft/", buyer_drafts.audit_draft_edit, name="buyer_audit_draft"),
     path(
         "b/audits/<int:audit_id>/reviewers/",
         buyer_audits.audit_reviewers,

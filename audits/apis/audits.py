@@ -43,6 +43,7 @@ from audits.serializers.audits import (
     CampaignCreateSerializer,
     CampaignSerializer,
     CommentSerializer,
+    DraftUpdateSerializer,
     EventSerializer,
     EvidenceSerializer,
     EvidenceUploadSerializer,
@@ -52,6 +53,7 @@ from audits.serializers.audits import (
 )
 from audits.services import audits as services
 from audits.services.campaigns import campaign_resume
+from audits.services.drafts import audit_update_draft
 from audits.services.due_dates import audit_extend_due_date, audits_extend_due_date
 from audits.services.evidence import evidence_delete, evidence_upload
 from backend.api.inputs import validated_input
@@ -112,8 +114,19 @@ class AuditListApi(GenericAPIView):
 
 
 class AuditDetailApi(_AuditApi):
+    """GET the audit. PATCH a draft's title, message, due date, questionnaire version or rule
+    set (``null`` removes it) before it is sent: 409 once sent."""
+
     @extend_schema(responses=AuditDetailSerializer)
     def get(self, request, audit_id: int):
+        return self._detail(request, audit_id)
+
+    @extend_schema(request=DraftUpdateSerializer, responses=AuditDetailSerializer)
+    def patch(self, request, audit_id: int):
+        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        data = validated_input(DraftUpdateSerializer, request)
+        clear = "ruleset" in data and data["ruleset"] is None
+        audit_update_draft(audit=audit, actor=request.user, clear_ruleset=clear, **data)
         return self._detail(request, audit_id)
 
 

@@ -182,6 +182,20 @@ class ExtendSerializer(StrictFieldsMixin, serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
+class DraftUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
+    """What a draft's page may change before it is sent; a field left out stays as it is."""
+
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    message = serializers.CharField(required=False, allow_blank=True)
+    due_date = serializers.DateField(required=False)
+    questionnaire_version = serializers.PrimaryKeyRelatedField(
+        queryset=QuestionnaireVersion.objects.select_related("questionnaire"), required=False
+    )
+    ruleset = serializers.PrimaryKeyRelatedField(
+        queryset=RuleSet.objects.all(), required=False, allow_null=True
+    )
+
+
 MAX_BULK = 1000
 
 

@@ -53,7 +53,7 @@ from .buyer import (
     require_org_perm,
     run,
 )
-from .buyer_forms import AuditIssueForm, ReviewersForm
+from .buyer_forms import AuditIssueForm, DraftForm, ReviewersForm
 
 Status = Audit.Status
 
@@ -258,6 +258,8 @@ def _review_context(request: PortalRequest, audit: Audit, **extra: Any) -> dict:
     }
     if can["assign"] and "reviewers_form" not in extra:
         context["reviewers_form"] = ReviewersForm(buyer=request.organization)
+    if can["send"] and "draft_form" not in extra:
+        context["draft_form"] = DraftForm.for_audit(audit, user=user, buyer=request.organization)
     context.update(extra)
     return context
 

@@ -180,3 +180,27 @@ class ReviewersForm(forms.Form):
     def __init__(self, *args, buyer: Organization, **kwargs):
         super().__init__(*args, **kwargs)
         _model_choices(self, "users").queryset = _reviewer_choices(buyer)
+
+
+class DraftForm(_TemplateFields):
+    """A draft's page: what may change before it is sent (``audit_update_draft``)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    message = forms.CharField(
+        label=_("Message to the supplier"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    field_order = ["questionnaire_version", "ruleset", "due_date", "title", "message"]
+
+    @classmethod
+    def for_audit(cls, audit, *, user, buyer: Organization, data=None) -> DraftForm:
+        initial = {
+            "questionnaire_version": audit.questionnaire_version_id,
+            "ruleset": audit.ruleset_id,
+            "due_date": audit.due_date,
+            "title": audit.title,
+            "message": audit.message,
+        }
+        return cls(data, initial=initial, user=user, buyer=buyer)

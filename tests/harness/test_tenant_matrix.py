@@ -113,6 +113,7 @@ OBJECT: dict[str, Obj] = {
     "api/v1/audits/<int:audit_id>/score/release/": Obj(audit),
     "api/v1/campaigns/<int:campaign_id>/": Obj(lambda s: {"campaign_id": s.campaign.pk}),
     "api/v1/campaigns/<int:campaign_id>/resume/": Obj(lambda s: {"campaign_id": s.campaign.pk}),
+    "api/v1/campaigns/<int:campaign_id>/bulk/": Obj(lambda s: {"campaign_id": s.campaign.pk}),
     # corrective actions
     "api/v1/corrective-actions/<int:action_id>/": Obj(action),
     "api/v1/corrective-actions/<int:action_id>/submit-plan/": Obj(action),
@@ -148,10 +149,13 @@ OBJECT: dict[str, Obj] = {
     "b/suppliers/<int:relationship_id>/": Obj(lambda s: {"relationship_id": s.relationship.pk}),
     "b/audits/<int:audit_id>/": Obj(audit),
     "b/audits/<int:audit_id>/reviewers/": Obj(audit),
+    "b/audits/<int:audit_id>/draft/": Obj(audit),
     "b/audits/<int:audit_id>/<str:move>/": Obj(lambda s: {**audit(s), "move": "cancel"}),
     "b/campaigns/<int:campaign_id>/": Obj(lambda s: {"campaign_id": s.campaign.pk}),
     "b/campaigns/<int:campaign_id>/progress/": Obj(lambda s: {"campaign_id": s.campaign.pk}),
     "b/campaigns/<int:campaign_id>/resume/": Obj(lambda s: {"campaign_id": s.campaign.pk}),
+    "b/campaigns/<int:campaign_id>/bulk/": Obj(lambda s: {"campaign_id": s.campaign.pk}),
+    "b/questionnaires/<int:questionnaire_id>/v<int:number>/preview/": Obj(version),
     "b/actions/<int:action_id>/": Obj(action),
     "b/actions/<int:action_id>/<str:move>/": Obj(lambda s: {**action(s), "move": "cancel"}),
     "b/register/exports/<int:export_id>/": Obj(lambda s: {"export_id": s.export.pk}),
@@ -355,6 +359,7 @@ def _upload(name: str, content: bytes | str):
 # the object (the test checks that a missing id gets the same answer). (route prefix, role).
 ROLE_GATED: dict[tuple[str, str], str] = {
     ("b/register/exports/", "a_reviewer"): "only admins and officers use the register pages",
+    ("b/questionnaires/", "a_reviewer"): "only admins and officers preview questionnaires",
 }
 
 # Known defects: (route, method, role, variant) -> reason. Each is an xfail(strict=True).
