@@ -55,6 +55,19 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
         _("A corrective action is cancelled"),
         ("actions/email/action_cancelled",),
     ),
+    "share_requested": (
+        _("A buyer asks for your latest assessment"),
+        ("audits/email/share_requested",),
+    ),
+    "share_granted": (
+        _("A supplier shares an assessment with you"),
+        ("audits/email/share_granted",),
+    ),
+    "share_declined": (
+        _("A supplier declines to share an assessment"),
+        ("audits/email/share_declined",),
+    ),
+    "share_revoked": (_("A supplier revokes a share"), ("audits/email/share_revoked",)),
     "reminder": (
         _("Reminders: due in 7 days, due tomorrow, overdue"),
         ("audits/email/audit_reminder", "actions/email/action_reminder"),
@@ -67,6 +80,12 @@ INVITATION = "accounts/email/invitation"
 ALWAYS_MAILED = frozenset({"accounts/email/invite", INVITATION})
 NOT_IN_INBOX = frozenset({"accounts/email/invite"})
 DIGEST_MAIL = "accounts/email/digest"
+# Share mails without an audit to open: the sharing page of the reader's side.
+SHARING_LINKS = {
+    "audits/email/share_requested": "/s/sharing/",
+    "audits/email/share_declined": "/b/suppliers/",
+    "audits/email/share_revoked": "/b/suppliers/",
+}
 
 
 def kind_of(name: str) -> str:
@@ -82,7 +101,7 @@ def link_for(name: str, context: dict) -> str:
         return f"/actions/{int(context['action_id'])}/"
     if context.get("audit_id"):
         return f"/audits/{int(context['audit_id'])}/"
-    return ""
+    return SHARING_LINKS.get(name, "")
 
 
 def deliveries(user_ids: Sequence[int], kind: str) -> dict[int, str]:

@@ -83,6 +83,13 @@ class Verb(models.TextChoices):
     ACTION_COMMENT = "action.comment"
     ACTION_VERIFICATION_SUGGESTED = "action.verification_suggested"
     ACTION_VERIFICATION_SUGGESTION_WITHDRAWN = "action.verification_suggestion_withdrawn"
+    # Shares of accepted assessments
+    SHARE_REQUESTED = "share.requested"
+    SHARE_REQUEST_WITHDRAWN = "share.request_withdrawn"
+    SHARE_DECLINED = "share.declined"
+    SHARE_GRANTED = "share.granted"
+    SHARE_PUBLISHED = "share.published"
+    SHARE_REVOKED = "share.revoked"
     # Register
     EXPORT_REQUESTED = "export_requested"
 
@@ -226,4 +233,23 @@ def assignees_changed(
     """Respondents or reviewers assigned to or unassigned from an audit."""
     return record(
         verb, actor=actor, audit=audit, internal=internal, data={"users": [u.email for u in users]}
+    )
+
+
+def share_event(
+    verb: Verb, *, actor: Any, supplier: Any, buyer: Any, audit: Any = None, **data: Any
+) -> ActivityEvent:
+    """A share of an assessment requested, withdrawn, declined, granted, published or revoked.
+    Recorded on the supplier, not on the audit: the audit's own story (read by its buyer and by
+    every buyer it is shared with) does not tell one buyer whom else it was shared with."""
+    return record(
+        verb,
+        actor=actor,
+        organization=supplier,
+        data={
+            "buyer": buyer.pk,
+            "buyer_name": buyer.name,
+            "audit": audit.pk if audit is not None else None,
+            **data,
+        },
     )

@@ -14,6 +14,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Organization
 from accounts.permissions import granted_codenames, granted_ids, org_ids_with_perm
+from audits.share_models import Share, ShareRequest, shared_audits  # noqa: F401 (registered here)
 from backend.workflow import is_overdue, overdue_q
 from questionnaires.models import Question, QuestionnaireVersion
 from rulesets.models import RuleSet
@@ -26,7 +27,8 @@ def audit_visibility(user, prefix: str = "") -> Q | None:
     * buyers where the user's role sees every audit (admin, officer): their audits;
     * suppliers where the user is the admin: their audits once sent (a draft is the buyer's own
       business; one cancelled before it was sent stays so);
-    * audits granted to the user alone: assigned respondents and reviewers, single grants.
+    * audits granted to the user alone: assigned respondents and reviewers, single grants;
+    * audits a supplier shared with those buyers (``Share``, until revoked).
 
     Membership and grant ids are read once per request, so lists filter on indexed columns."""
     buyers = org_ids_with_perm(user, "accounts.view_all_audits", kind=Organization.Kind.BUYER)
@@ -35,6 +37,7 @@ def audit_visibility(user, prefix: str = "") -> Q | None:
     parts = []
     if buyers:
         parts.append(Q(**{f"{prefix}buyer_id__in": buyers}))
+        parts.append(Q(**{f"{prefix}pk__in": shared_audits(buyers)}))
     if suppliers:
         parts.append(
             Q(**{f"{prefix}supplier_id__in": suppliers})
@@ -64,7 +67,9 @@ def audit_visible(user, audit: Audit) -> bool:
     )
     if audit.supplier_id in suppliers and not unsent:
         return True
-    return "view_audit" in granted_codenames(user, audit)
+    if "view_audit" in granted_codenames(user, audit):
+        return True
+    return bool(buyers) and shared_audits(buyers).filter(audit_id=audit.pk).exists()
 
 
 class AuditQuerySet(models.QuerySet["Audit"]):

@@ -18,6 +18,7 @@ from accounts.permissions import (
     memberships_of,
     revoke,
     role_group,
+    role_groups,
 )
 from audits.models import Audit
 
@@ -36,6 +37,9 @@ AUDIT_GROUP_PERMS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 RESPONDENT_PERMS: tuple[str, ...] = ("view_audit", "respond_audit")
 REVIEWER_PERMS: tuple[str, ...] = ("view_audit", "review_audit")
+# A shared audit is read by the receiving buyer's roles that see every audit of their own.
+SHARE_PERMS: tuple[str, ...] = ("view_audit",)
+SHARE_ROLES: tuple[str, ...] = (Role.ADMIN, Role.OFFICER, Role.VIEWER)
 
 
 def _side_org(audit: Audit, side: str) -> Organization:
@@ -101,3 +105,13 @@ def grant_reviewer(audit: Audit, user: User) -> None:
 
 def revoke_reviewer(audit: Audit, user: User) -> None:
     revoke(REVIEWER_PERMS, audit, users=[user])
+
+
+def grant_share(audit: Audit, buyer: Organization) -> None:
+    """Let the administrators, officers and viewers of ``buyer`` read ``audit`` (a share)."""
+    grant(SHARE_PERMS, audit, groups=role_groups(buyer, SHARE_ROLES))
+
+
+def revoke_share(audit: Audit, buyer: Organization) -> None:
+    """Take back what ``grant_share`` gave ``buyer`` on ``audit``."""
+    revoke(SHARE_PERMS, audit, groups=role_groups(buyer, SHARE_ROLES))

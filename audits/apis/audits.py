@@ -18,6 +18,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audits.apis import shares
 from audits.apis.policy import ReassessmentPolicyApi
 from audits.http import evidence_response
 from audits.selectors.audits import (
@@ -328,6 +329,7 @@ class CampaignResumeApi(APIView):
 
 
 A = "audits/<int:audit_id>/"
+R = "share-requests/<int:request_id>/"
 urlpatterns = [
     path("audits/", AuditListApi.as_view(), name="audit-list"),
     path(A, AuditDetailApi.as_view(), name="audit-detail"),
@@ -346,6 +348,13 @@ urlpatterns = [
     path(A + "events/", AuditEventsApi.as_view(), name="audit-events"),
     path(A + "prefill/", AuditPrefillApi.as_view(), name="audit-prefill"),
     path("reassessment-policy/", ReassessmentPolicyApi.as_view(), name="reassessment-policy"),
+    path("share-requests/", shares.ShareRequestListApi.as_view(), name="share-request-list"),
+    path(R, shares.ShareRequestDetailApi.as_view(), name="share-request-detail"),
+    path(R + "grant/", shares.ShareRequestGrantApi.as_view(), name="share-request-grant"),
+    path(R + "decline/", shares.ShareRequestDeclineApi.as_view(), name="share-request-decline"),
+    path(R + "withdraw/", shares.ShareRequestWithdrawApi.as_view(), name="share-request-withdraw"),
+    path("shares/", shares.ShareListApi.as_view(), name="share-list"),
+    path("shares/<int:share_id>/revoke/", shares.ShareRevokeApi.as_view(), name="share-revoke"),
     path("campaigns/", CampaignListApi.as_view(), name="campaign-list"),
     path("campaigns/<int:campaign_id>/", CampaignDetailApi.as_view(), name="campaign-detail"),
     path(

@@ -140,18 +140,15 @@ def evidence_get_for(*, audit: Audit, evidence_id: int) -> Evidence:
     return evidence
 
 
-def is_supplier_side(user, audit: Audit) -> bool:
-    return Membership.objects.filter(user=user, organization_id=audit.supplier_id).exists()
-
-
 def events_for(*, user, audit: Audit) -> QuerySet[ActivityEvent]:
-    """The audit's story; buyer-internal events are hidden from the supplier side."""
+    """The audit's story; buyer-internal events are hidden from everyone but the members of
+    the audit's buyer (its supplier, and a buyer it was shared with)."""
     events = (
         ActivityEvent.objects.filter(audit=audit)
         .select_related("actor")
         .order_by("created_at", "pk")
     )
-    if is_supplier_side(user, audit):
+    if not Membership.objects.filter(user=user, organization_id=audit.buyer_id).exists():
         events = events.filter(internal=False)
     return events
 
