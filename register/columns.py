@@ -87,6 +87,8 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("overdue_critical", "Overdue critical action", "存在逾期严重整改", "bool", "bool"),
     Column("next_due_date", "Next due date", "下一截止日期", "date"),
     Column("score_delta", "Change since previous audit", "较上次审核变化", "delta"),
+    # The latest assessment is one the supplier shared (issued by another buyer).
+    Column("shared", "Shared by supplier", "供应商共享", "bool", "bool"),
 )
 
 FINDING_COLUMNS: tuple[Column, ...] = (

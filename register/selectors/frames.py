@@ -100,6 +100,7 @@ _SCORE_COLUMNS = {
     "audit__supplier_id": "supplier_id",
     "audit_rank": "audit_rank",
     "audit_id": "latest_audit_id",
+    "audit__buyer_id": "audit_buyer_id",
     "overall": "overall",
     "categories": "categories",
     "rating": "rating",
@@ -135,6 +136,10 @@ def _with_scores(
         for code, version in zip(reg["rs_code"], reg["rs_version"], strict=True)
     ]
     reg["overall_score"] = _floats(reg["overall"])
+    # Shared by the supplier: the latest assessment was issued by another buyer.
+    reg["shared"] = [
+        bool(pd.notna(issuer) and int(issuer) != buyer.pk) for issuer in reg["audit_buyer_id"]
+    ]
     categories = [c if isinstance(c, dict) else {} for c in reg["categories"]]
     for cat in CATEGORIES:
         reg[f"score_{cat}"] = _floats(pd.Series([c.get(cat) for c in categories], dtype=object))

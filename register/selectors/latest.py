@@ -3,11 +3,12 @@ query over the buyer's final scores."""
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import DenseRank, RowNumber
 
 from accounts.models import Organization
 from audits.models import Audit
+from audits.share_models import shared_audits
 from scoring.models import Score
 from suppliers.models import SupplierRelationship
 
@@ -16,11 +17,12 @@ def ranked_scores(buyer: Organization, rels: QuerySet[SupplierRelationship]) -> 
     """The newest final score of the latest and of the previous accepted audit of each
     supplier in ``rels``, in one window query: ``audit_rank`` is 1 for the latest audit (newest
     ``accepted_at``, then higher id) and 2 for the one before; ``score_rank`` 1 picks the
-    newest score of an audit (a re-scored audit has several)."""
+    newest score of an audit (a re-scored audit has several). An accepted audit of another
+    buyer that the supplier shares with ``buyer`` counts like one of its own."""
     return (
         Score.objects.filter(
+            Q(audit__buyer_id=buyer.pk) | Q(audit_id__in=shared_audits([buyer.pk])),
             final=True,
-            audit__buyer_id=buyer.pk,
             audit__status=Audit.Status.ACCEPTED,
             audit__supplier_id__in=rels.values("supplier_id"),
         )

@@ -58,6 +58,7 @@ def register_row(supplier_id: int, name: str, **overrides: object) -> dict[str, 
         "inherent_risk": "medium",
         "last_audit_accepted_at": date(2025, 1, 15),
         "questionnaire": "sme-csr-core@1",
+        "shared": False,
         "ruleset": "sme-csr-core-rules@1",
         "overall_score": 72.5,
         "score_management": 80.0,
@@ -562,7 +563,8 @@ def test_xlsx_csv_and_json_agree_through_the_words_of_the_codes(tables, language
             assert xrow[i] == word, (col.key, code)
             assert crow[i] == safe_text(word), (col.key, code)
             coded += 1
-    assert coded == 4 * 6  # industry, size, criticality, inherent risk, rating, overdue critical
+    # industry, size, criticality, inherent risk, rating, overdue critical, shared
+    assert coded == 4 * 7
 
 
 # --- build_tables filters --------------------------------------------------------------------
