@@ -39,15 +39,32 @@ from .views import (  # noqa: E402
     buyer_campaign_bulk,
     buyer_campaigns,
     buyer_drafts,
+    buyer_policy,
     buyer_preview,
     buyer_register,
+    buyer_supplier,
 )
 
 urlpatterns += [
     path("b/", buyer.dashboard, name="buyer_dashboard"),
     path("b/suppliers/", buyer.suppliers, name="buyer_suppliers"),
     path("b/suppliers/import/", buyer.suppliers_import_view, name="buyer_suppliers_import"),
-    path("b/suppliers/<int:relationship_id>/", buyer.supplier_detail, name="buyer_supplier"),
+    path(
+        "b/suppliers/<int:relationship_id>/",
+        buyer_supplier.supplier_detail,
+        name="buyer_supplier",
+    ),
+    path(
+        "b/suppliers/<int:relationship_id>/share-request/",
+        buyer_supplier.share_request_new,
+        name="buyer_share_request",
+    ),
+    path(
+        "b/share-requests/<int:request_id>/withdraw/",
+        buyer_supplier.share_request_withdraw_view,
+        name="buyer_share_request_withdraw",
+    ),
+    path("b/policy/", buyer_policy.policy, name="buyer_policy"),
     path("b/audits/", buyer_audit_list.audits, name="buyer_audits"),
     path("b/audits/bulk/", buyer_audit_list.audits_bulk_view, name="buyer_audits_bulk"),
     path("b/audits/new/", buyer_audits.audit_new, name="buyer_audit_new"),
@@ -109,7 +126,13 @@ urlpatterns += [
 ]
 
 # Supplier pages (portal/views/supplier*.py).
-from .views import supplier, supplier_actions, supplier_audits, supplier_respondents  # noqa: E402
+from .views import (  # noqa: E402
+    supplier,
+    supplier_actions,
+    supplier_audits,
+    supplier_respondents,
+    supplier_shares,
+)
 
 urlpatterns += [
     path("s/", supplier.dashboard, name="supplier_dashboard"),
@@ -149,6 +172,18 @@ urlpatterns += [
     ),
     path("s/audits/<int:audit_id>/score/", supplier.audit_score, name="supplier_score"),
     path("s/actions/", supplier_actions.actions, name="supplier_actions"),
+    path("s/sharing/", supplier_shares.sharing, name="supplier_sharing"),
+    path("s/sharing/publish/", supplier_shares.share_publish_view, name="supplier_share_publish"),
+    path(
+        "s/share-requests/<int:request_id>/<str:move>/",
+        supplier_shares.share_request_move,
+        name="supplier_share_request_move",
+    ),
+    path(
+        "s/shares/<int:share_id>/revoke/",
+        supplier_shares.share_revoke_view,
+        name="supplier_share_revoke",
+    ),
     path("s/actions/<int:action_id>/", supplier_actions.action_detail, name="supplier_action"),
     path(
         "s/actions/<int:action_id>/plan/", supplier_actions.action_plan, name="supplier_action_plan"

@@ -85,6 +85,7 @@ __all__ = [
     "make_member",
     "make_org",
     "make_ruleset",
+    "make_shares",
     "make_supplier",
     "make_version",
 ]
@@ -358,6 +359,27 @@ def make_accepted_audit(
             guidance=rule["guidance"],
         )
     return audit
+
+
+def make_shares(world: World, version, ruleset, n: int, *, also_to=None) -> None:
+    """``n`` accepted audits of s1 by buyer A, each shared with a new buyer of s1 (and with
+    ``also_to`` when given) and asked for by that buyer (a granted request): lists to count."""
+    from audits.models import Share, ShareRequest
+
+    for _ in range(n):
+        buyer = make_buyer()
+        link_supplier(buyer, world.s1)
+        audit = make_accepted_audit(
+            buyer=world.buyer_a, supplier=world.s1, version=version, ruleset=ruleset
+        )
+        for receiver in [buyer] + ([also_to] if also_to is not None else []):
+            Share.objects.create(audit=audit, buyer=receiver, granted_by=world.s1_admin)
+            ShareRequest.objects.create(
+                buyer=receiver,
+                supplier=world.s1,
+                questionnaire=version.questionnaire,
+                status=ShareRequest.Status.GRANTED,
+            )
 
 
 def signed_in(user):

@@ -73,3 +73,12 @@ def shared_with(*, buyer_id: int, audit_ids: list[int]) -> set[int]:
             buyer_id=buyer_id, audit_id__in=audit_ids, revoked_at__isnull=True
         ).values_list("audit_id", flat=True)
     )
+
+
+def buyers_shared_with(*, audit_id: int, buyer_ids: list[int]) -> list[int]:
+    """Which of ``buyer_ids`` the audit is shared with now (a mail's link finds its page)."""
+    return sorted(
+        Share.objects.filter(
+            audit_id=audit_id, buyer_id__in=buyer_ids, revoked_at__isnull=True
+        ).values_list("buyer_id", flat=True)
+    )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.languages import pick, request_language
 from accounts.models import Organization
 from actions.models import CorrectiveAction
+from backend.errors import Conflict
 from portal.http import PortalRequest
 
 from .expired import signed_in
@@ -59,6 +60,17 @@ def own(request: PortalRequest, obj: _Owned) -> _Owned:
     if getattr(obj, field) != request.organization.pk:
         raise Http404
     return obj
+
+
+def run(fn: Callable[[], Any]) -> tuple[Any, dict[str, list[str]] | None, str | None, int]:
+    """Call a service: (result, field errors, conflict message, HTTP status). PermissionDenied
+    and Http404 propagate to Django (403 / 404)."""
+    try:
+        return fn(), None, None, 200
+    except ValidationError as exc:
+        return None, error_map(exc), None, 400
+    except Conflict as exc:
+        return None, None, str(exc.message), 409
 
 
 def content_language(request: HttpRequest) -> str:

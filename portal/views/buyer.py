@@ -8,18 +8,14 @@ gets 404, and an object of another buyer is 404 even when the user could see it 
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,17 +24,15 @@ from accounts.permissions import has_org_perm
 from actions.selectors import action_list
 from audits.models import Audit
 from audits.selectors.audits import audit_list_for
-from backend.errors import Conflict
 from portal.http import PortalRequest
 from questionnaires.models import Category
 from rulesets.models import Rating
-from scoring.models import Score
 from scoring.selectors import with_latest_score
 from suppliers.imports import suppliers_import
 from suppliers.models import SupplierRelationship
-from suppliers.selectors import relationship_get_for, relationship_list_for
+from suppliers.selectors import relationship_list_for
 
-from ._helpers import action_rows, buyer_page, error_map, own
+from ._helpers import action_rows, buyer_page, run
 
 PAGE_SIZE = 50
 RATING_ORDER = ("low", "medium", "high", "critical", "not_rated")
@@ -65,17 +59,6 @@ def query_without_page(request: PortalRequest) -> str:
     """The current filters as a query string, for pagination links."""
     pairs = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
     return urlencode(pairs)
-
-
-def run(fn: Callable[[], Any]) -> tuple[Any, dict[str, list[str]] | None, str | None, int]:
-    """Call a service: (result, field errors, conflict message, HTTP status). PermissionDenied
-    and Http404 propagate to Django (403 / 404)."""
-    try:
-        return fn(), None, None, 200
-    except ValidationError as exc:
-        return None, error_map(exc), None, 400
-    except Conflict as exc:
-        return None, None, str(exc.message), 409
 
 
 def rating_label(value: str | None) -> str:
@@ -256,68 +239,3 @@ def suppliers_import_view(request: PortalRequest) -> HttpResponse:
         return render(request, "portal/buyer/_import_result.html", result, status=status)
     context = {**_suppliers_context(request), **result}
     return render(request, "portal/buyer/suppliers.html", context, status=status)
-
-
-def trend_chart(points: list[tuple[datetime.date, Decimal | None]]) -> dict | None:
-    """An inline-SVG line of overall scores (0..100) by acceptance date, computed here so the
-    page needs no chart script."""
-    values = [(d, float(v)) for d, v in points if v is not None]
-    if not values:
-        return None
-    width, height, pad_x, pad_y = 600, 220, 40, 20
-    inner_w, inner_h = width - 2 * pad_x, height - 2 * pad_y
-    step = inner_w / (len(values) - 1) if len(values) > 1 else 0
-    dots = []
-    for i, (day, value) in enumerate(values):
-        x = pad_x + (i * step if len(values) > 1 else inner_w / 2)
-        y = pad_y + (100 - value) * inner_h / 100
-        dots.append({"x": round(x, 1), "y": round(y, 1), "value": value, "date": day})
-    grid = [
-        {"value": v, "y": round(pad_y + (100 - v) * inner_h / 100, 1)} for v in (0, 40, 60, 80, 100)
-    ]
-    return {
-        "width": width,
-        "height": height,
-        "pad_x": pad_x,
-        "right": width - pad_x,
-        "label_y": height - 2,
-        "polyline": " ".join(f"{d['x']},{d['y']}" for d in dots),
-        "dots": dots,
-        "grid": grid,
-    }
-
-
-@buyer_page
-def supplier_detail(request: PortalRequest, relationship_id: int) -> HttpResponse:
-    rel = own(request, relationship_get_for(user=request.user, relationship_id=relationship_id))
-    audits = list(
-        audit_list_for(user=request.user)
-        .filter(buyer=request.organization, supplier_id=rel.supplier_id)
-        .order_by("-created_at", "-pk")[:PAGE_SIZE]
-    )
-    accepted = [a for a in audits if a.status == Audit.Status.ACCEPTED]
-    finals: dict[int, Score] = {}
-    for score in Score.objects.filter(final=True, audit_id__in=[a.pk for a in accepted]).order_by(
-        "created_at", "pk"
-    ):
-        finals[score.audit_id] = score  # the newest final score of each audit wins
-    trend = sorted(
-        (
-            (timezone.localdate(a.accepted_at), finals[a.pk].overall)
-            for a in accepted
-            if a.pk in finals and a.accepted_at
-        ),
-        key=lambda p: p[0],
-    )
-    return render(
-        request,
-        "portal/buyer/supplier_detail.html",
-        {
-            "rel": rel,
-            "supplier": rel.supplier,
-            "audits": [{"audit": a, "final_score": finals.get(a.pk)} for a in audits],
-            "chart": trend_chart(trend),
-            "trend": trend,
-            "can_issue": has_org_perm(request.user, "accounts.issue_audits", request.organization),
-        },
-    )

@@ -27,6 +27,7 @@ from audits.selectors.audits import (
     events_for,
     evidence_for,
 )
+from audits.selectors.shares import shared_with
 from audits.services.audits import (
     audit_cancel,
     audit_issue,
@@ -194,8 +195,8 @@ def _score_view(
 ) -> dict | None:
     try:
         _audit, score = score_get_for(request.user, audit.pk)
-    except Conflict:
-        return None
+    except (Conflict, PermissionDenied):
+        return None  # not scored yet; or shared with this buyer and its score not released
     trace = score.trace or {}
     severities = dict(Severity.choices)
     asked, hidden = _trace_questions(trace, questions)
@@ -270,8 +271,16 @@ def _audit(request: PortalRequest, audit_id: int) -> Audit:
 
 @buyer_page
 def audit_review(request: PortalRequest, audit_id: int) -> HttpResponse:
-    audit = _audit(request, audit_id)
-    return render(request, "portal/buyer/audit_review.html", _review_context(request, audit))
+    """The buyer's own audit, or one its supplier shared with it: read-only (no decision, no
+    reviewers of the other buyer), said so at the top."""
+    audit = audit_get_for(user=request.user, audit_id=audit_id)
+    shared = audit.buyer_id != request.organization.pk
+    if shared and not shared_with(buyer_id=request.organization.pk, audit_ids=[audit.pk]):
+        raise Http404
+    context = _review_context(request, audit, shared=shared)
+    if shared:
+        context["reviewers"] = []
+    return render(request, "portal/buyer/audit_review.html", context)
 
 
 def _posted_date(value: str) -> datetime.date | None:

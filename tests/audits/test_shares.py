@@ -11,7 +11,13 @@ from django.utils import timezone
 from accounts.models import Membership, Notification
 from activity.models import ActivityEvent
 from audits.models import Share, ShareRequest
-from tests.factories import link_supplier, make_accepted_audit, make_buyer, make_member
+from tests.factories import (
+    link_supplier,
+    make_accepted_audit,
+    make_buyer,
+    make_member,
+    make_shares,
+)
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
@@ -230,20 +236,8 @@ def test_supplier_publishes_unprompted(api, world, version, accepted):
 
 
 def test_share_lists_pin_their_queries(api, world, version, ruleset, django_assert_max_num_queries):
-    def add(n: int) -> None:
-        for _ in range(n):
-            buyer = make_buyer()
-            link_supplier(buyer, world.s1)
-            audit = make_accepted_audit(
-                buyer=world.buyer_a, supplier=world.s1, version=version, ruleset=ruleset
-            )
-            Share.objects.create(audit=audit, buyer=buyer, granted_by=world.s1_admin)
-            ShareRequest.objects.create(
-                buyer=buyer, supplier=world.s1, questionnaire=version.questionnaire
-            )
-
     for size in (2, 8):
-        add(size if size == 2 else 6)
+        make_shares(world, version, ruleset, size if size == 2 else 6)
         with django_assert_max_num_queries(6):
             shares = api(world.s1_admin).get(SHARES).json()
         with django_assert_max_num_queries(7):
