@@ -24,7 +24,7 @@ from rest_framework.authtoken.models import Token
 from accounts.models import Invitation, Membership, Notification, Organization, User
 from actions.models import ActionEvidence, CorrectiveAction
 from actions.services import actions_open_for_audit
-from audits.models import Audit, Campaign, Evidence
+from audits.models import Audit, Campaign, Evidence, Share, ShareRequest
 from questionnaires.models import QuestionnaireVersion
 from register.models import ExportJob
 from rulesets.models import RuleSet
@@ -61,6 +61,8 @@ class Side:
     invitation: Invitation
     notification: Notification
     relationship: SupplierRelationship
+    share_request: ShareRequest
+    share: Share
     own_audit: Audit
     own_action: CorrectiveAction
     own_organization: Organization
@@ -213,6 +215,8 @@ def build_tenants() -> Tenants:
         respondents=[w.s2_respondent],
     )
     b_export = _export(w.buyer_b, w.b_admin)
+    # Buyer A's audit of s2 shared with buyer B: neither buyer A's nor s1's members reach it.
+    share = Share.objects.create(audit=s2_audit, buyer=w.buyer_b, granted_by=w.s2_admin)
     buyer_side = Side(
         owner="b_admin",
         buyer=w.buyer_b,
@@ -230,6 +234,10 @@ def build_tenants() -> Tenants:
         invitation=_invitation(w.buyer_b, Role.OFFICER),
         notification=_notification(w.b_admin, b_audit),
         relationship=SupplierRelationship.objects.get(buyer=w.buyer_b, supplier=w.s1),
+        share_request=ShareRequest.objects.create(
+            buyer=w.buyer_b, supplier=w.s1, questionnaire=b_version.questionnaire
+        ),
+        share=share,
         own_audit=own,
         own_action=_first_action(own),
         own_organization=w.buyer_a,
@@ -252,6 +260,10 @@ def build_tenants() -> Tenants:
         invitation=_invitation(w.s2, Role.RESPONDENT),
         notification=_notification(w.s2_admin, s2_audit),
         relationship=SupplierRelationship.objects.get(buyer=w.buyer_a, supplier=w.s2),
+        share_request=ShareRequest.objects.create(
+            buyer=w.buyer_a, supplier=w.s2, questionnaire=a_version.questionnaire
+        ),
+        share=share,
         own_audit=own,
         own_action=_first_action(own),
         own_organization=w.s1,

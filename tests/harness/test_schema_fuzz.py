@@ -54,9 +54,11 @@ def known_ids(t: Tenants, role: str, path: str) -> dict[str, object]:
     if role == "a_admin":
         organization, version = w.buyer_a, t.supplier_side.version  # A's own template
         ruleset = t.supplier_side.audit.ruleset  # A's own rule set
+        share_request = t.supplier_side.share_request  # buyer A's request to s2
     else:
         organization, version = w.s1, audit.questionnaire_version
         ruleset = audit.ruleset
+        share_request = t.buyer_side.share_request  # buyer B's request to s1
     by_path = {
         "/api/v1/organizations/{id}/": organization.pk,
         "/api/v1/organizations/{organization_id}/members/{id}/": Membership.objects.get(
@@ -80,6 +82,8 @@ def known_ids(t: Tenants, role: str, path: str) -> dict[str, object]:
         "questionnaire_id": version.questionnaire_id,
         "number": version.number,
         "code": "MGT_01",
+        "request_id": share_request.pk,
+        "share_id": t.buyer_side.share.pk,
     }
     return {name: ids[name] for name in PARAM.findall(path)}
 

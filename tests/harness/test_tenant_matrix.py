@@ -27,7 +27,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Membership
-from audits.models import Audit, Campaign, ReassessmentPolicy
+from audits.models import Audit, Campaign, ReassessmentPolicy, Share, ShareRequest
 from questionnaires.models import Questionnaire
 from register.models import ExportJob
 from rulesets.models import RuleSet
@@ -55,6 +55,14 @@ def audit(s: Side) -> dict:
 
 def action(s: Side) -> dict:
     return {"action_id": s.action.pk}
+
+
+def share_request(s: Side) -> dict:
+    return {"request_id": s.share_request.pk}
+
+
+def share(s: Side) -> dict:
+    return {"share_id": s.share.pk}
 
 
 def version(s: Side, **extra) -> dict:
@@ -111,6 +119,11 @@ OBJECT: dict[str, Obj] = {
     "api/v1/audits/<int:audit_id>/accept/": Obj(audit),
     "api/v1/audits/<int:audit_id>/score/": Obj(audit),
     "api/v1/audits/<int:audit_id>/score/release/": Obj(audit),
+    "api/v1/share-requests/<int:request_id>/": Obj(share_request),
+    "api/v1/share-requests/<int:request_id>/grant/": Obj(share_request),
+    "api/v1/share-requests/<int:request_id>/decline/": Obj(share_request),
+    "api/v1/share-requests/<int:request_id>/withdraw/": Obj(share_request),
+    "api/v1/shares/<int:share_id>/revoke/": Obj(share),
     "api/v1/campaigns/<int:campaign_id>/": Obj(lambda s: {"campaign_id": s.campaign.pk}),
     "api/v1/campaigns/<int:campaign_id>/resume/": Obj(lambda s: {"campaign_id": s.campaign.pk}),
     "api/v1/campaigns/<int:campaign_id>/bulk/": Obj(lambda s: {"campaign_id": s.campaign.pk}),
@@ -147,6 +160,10 @@ OBJECT: dict[str, Obj] = {
     "team/invitations/<int:invitation_id>/": Obj(lambda s: {"invitation_id": s.invitation.pk}),
     # portal: buyer pages
     "b/suppliers/<int:relationship_id>/": Obj(lambda s: {"relationship_id": s.relationship.pk}),
+    "b/suppliers/<int:relationship_id>/share-request/": Obj(
+        lambda s: {"relationship_id": s.relationship.pk}
+    ),
+    "b/share-requests/<int:request_id>/withdraw/": Obj(share_request),
     "b/audits/<int:audit_id>/": Obj(audit),
     "b/audits/<int:audit_id>/reviewers/": Obj(audit),
     "b/audits/<int:audit_id>/draft/": Obj(audit),
@@ -176,6 +193,10 @@ OBJECT: dict[str, Obj] = {
     "s/audits/<int:audit_id>/submit/": Obj(audit),
     "s/audits/<int:audit_id>/respondents/": Obj(audit),
     "s/audits/<int:audit_id>/score/": Obj(audit),
+    "s/share-requests/<int:request_id>/<str:move>/": Obj(
+        lambda s: {**share_request(s), "move": "grant"}
+    ),
+    "s/shares/<int:share_id>/revoke/": Obj(share),
     "s/actions/<int:action_id>/": Obj(action),
     "s/actions/<int:action_id>/plan/": Obj(action),
     "s/actions/<int:action_id>/evidence/": Obj(action),
@@ -213,6 +234,8 @@ LISTS: dict[str, Listing] = {
     "GET api/v1/findings/": Listing(lambda s: s.finding.pk, lambda s: {"audit": s.audit.pk}),
     "GET api/v1/rulesets/": Listing(lambda s: s.ruleset.pk),
     "GET api/v1/exports/": Listing(lambda s: s.export.pk),
+    "GET api/v1/share-requests/": Listing(lambda s: s.share_request.pk),
+    "GET api/v1/shares/": Listing(lambda s: s.share.pk),
 }
 
 
@@ -332,6 +355,18 @@ CREATES: dict[str, Create] = {
         rows=lambda s: ExportJob.objects.filter(buyer=s.buyer),
         body=lambda s: {"buyer": s.buyer.pk, "format": "csv"},
     ),
+    "POST api/v1/share-requests/": Create(
+        rows=lambda s: ShareRequest.objects.filter(buyer=s.buyer),
+        body=lambda s: {
+            "buyer": s.buyer.pk,
+            "supplier": s.relationship.supplier_id,
+            "questionnaire": s.questionnaire.pk,
+        },
+    ),
+    "POST api/v1/shares/": Create(
+        rows=lambda s: Share.objects.filter(audit=s.audit),
+        body=lambda s: {"audit": s.audit.pk, "buyer": s.own_organization.pk},
+    ),
 }
 
 # Routes with no other tenant's object to ask for, and why.
@@ -360,6 +395,8 @@ def _upload(name: str, content: bytes | str):
 ROLE_GATED: dict[tuple[str, str], str] = {
     ("b/register/exports/", "a_reviewer"): "only admins and officers use the register pages",
     ("b/questionnaires/", "a_reviewer"): "only admins and officers preview questionnaires",
+    ("s/share-requests/", "s1_respondent"): "only the supplier's administrators share",
+    ("s/shares/", "s1_respondent"): "only the supplier's administrators share",
 }
 
 # Known defects: (route, method, role, variant) -> reason. Each is an xfail(strict=True).
