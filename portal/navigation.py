@@ -12,7 +12,6 @@ MENU = [
     ("portal:buyer_suppliers", _("Suppliers"), {"buyer"}, {"admin", "officer", "viewer"}),
     ("portal:buyer_actions", _("Corrective actions"), {"buyer"}, None),
     ("portal:buyer_register", _("Risk register"), {"buyer"}, {"admin", "officer", "viewer"}),
-    ("portal:buyer_policy", _("Re-assessment"), {"buyer"}, {"admin", "officer", "viewer"}),
     ("portal:supplier_actions", _("Corrective actions"), {"supplier"}, None),
     ("portal:supplier_sharing", _("Sharing"), {"supplier"}, {"admin"}),
     ("portal:team", _("Team"), {"buyer", "supplier"}, None),

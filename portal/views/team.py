@@ -36,6 +36,7 @@ from accounts.services import (
     membership_change_role,
     organization_update,
 )
+from audits.services.policy import READ_PERM as POLICY_READ_PERM
 from flows.services import membership_remove
 
 from ..http import PortalRequest
@@ -256,6 +257,13 @@ def profile(request: PortalRequest) -> HttpResponse:
     return render(
         request,
         "portal/profile.html",
-        {"form": form, "editable": editable, "organization": organization},
+        {
+            "form": form,
+            "editable": editable,
+            "organization": organization,
+            # The buyer's staff read (administrators change) its re-assessment policy.
+            "policy_link": organization.is_buyer
+            and has_org_perm(request.user, POLICY_READ_PERM, organization),
+        },
         status=status,
     )

@@ -251,6 +251,10 @@ def test_policy_page_readers_and_others(world):
         assert 'id="policy-read"' in page and 'id="policy-form"' not in page
         assert signed_in(reader).post("/b/policy/", {"months_p1": "6"}).status_code == 403
     assert signed_in(world.a_reviewer).get("/b/policy/").status_code == 403
+    # The organization page links to it for those who may read it.
+    assert 'id="policy-link"' in signed_in(viewer).get("/organization/profile/").content.decode()
+    for other in (world.a_reviewer, world.s1_admin):
+        assert "policy-link" not in signed_in(other).get("/organization/profile/").content.decode()
     assert signed_in(world.s1_admin).get("/b/policy/").status_code == 404
     zh = signed_in(world.a_admin).get("/b/policy/?lang=zh-Hans").content.decode()
     assert "复评" in zh
