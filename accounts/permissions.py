@@ -236,6 +236,15 @@ def _cached(user: Any, key: tuple[Hashable, ...], load: Callable[[], _T]) -> _T:
     return cache[2][key]
 
 
+def per_request(user, key: tuple[Hashable, ...], load: Callable[[], _T]) -> _T:
+    """``load()`` once per request and user for ``key`` (read again after any grant, revoke or
+    membership change): for what other apps derive from the grants, like the audits shared
+    with the user's buyers."""
+    if not _active(user):
+        return load()
+    return _cached(user, key, load)
+
+
 def _active(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 

@@ -14,7 +14,11 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Organization
 from accounts.permissions import granted_codenames, granted_ids, org_ids_with_perm
-from audits.share_models import Share, ShareRequest, shared_audits  # noqa: F401 (registered here)
+from audits.share_models import (  # noqa: F401 (Share, ShareRequest: registered here)
+    Share,
+    ShareRequest,
+    shared_audit_ids,
+)
 from backend.workflow import is_overdue, overdue_q
 from questionnaires.models import Question, QuestionnaireVersion
 from rulesets.models import RuleSet
@@ -37,7 +41,8 @@ def audit_visibility(user, prefix: str = "") -> Q | None:
     parts = []
     if buyers:
         parts.append(Q(**{f"{prefix}buyer_id__in": buyers}))
-        parts.append(Q(**{f"{prefix}pk__in": shared_audits(buyers)}))
+    if shared := shared_audit_ids(user, buyers):
+        parts.append(Q(**{f"{prefix}pk__in": shared}))
     if suppliers:
         parts.append(
             Q(**{f"{prefix}supplier_id__in": suppliers})
@@ -69,7 +74,7 @@ def audit_visible(user, audit: Audit) -> bool:
         return True
     if "view_audit" in granted_codenames(user, audit):
         return True
-    return bool(buyers) and shared_audits(buyers).filter(audit_id=audit.pk).exists()
+    return audit.pk in shared_audit_ids(user, buyers)
 
 
 class AuditQuerySet(models.QuerySet["Audit"]):

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import per_request
+
 
 class ShareRequest(models.Model):
     class Status(models.TextChoices):
@@ -104,3 +106,16 @@ def shared_audits(buyer_ids: list[int]) -> models.QuerySet:
     """The ids of the audits shared, and not revoked, with any of ``buyer_ids`` (a subquery on
     the ``buyer, revoked_at`` index)."""
     return Share.objects.filter(buyer_id__in=buyer_ids, revoked_at__isnull=True).values("audit_id")
+
+
+def shared_audit_ids(user, buyer_ids: list[int]) -> list[int]:
+    """``shared_audits`` as a list, read once per request (granting and revoking a share
+    change the grants, which drops the cache): visibility filters add ``pk IN (...)`` only
+    for a buyer that has shares, so the plans of the lists of the others do not change."""
+    if not buyer_ids:
+        return []
+    return per_request(
+        user,
+        ("shared_audits", tuple(buyer_ids)),
+        lambda: sorted(shared_audits(buyer_ids).values_list("audit_id", flat=True)),
+    )

@@ -9,7 +9,7 @@ from django_countries.fields import CountryField
 from accounts.models import Organization
 from accounts.permissions import granted_ids, member_org_ids, org_ids_with_perm
 from audits.models import Audit
-from audits.share_models import shared_audits
+from audits.share_models import shared_audit_ids
 from rulesets.models import Rating, RuleSet
 
 
@@ -100,7 +100,8 @@ class FindingQuerySet(models.QuerySet["Finding"]):
         if buyers:
             # Their own audits' findings, and those of audits a supplier shared with them.
             condition |= models.Q(buyer_id__in=buyers)
-            condition |= models.Q(audit_id__in=shared_audits(buyers)) & shown
+            if shared := shared_audit_ids(user, buyers):
+                condition |= models.Q(audit_id__in=shared) & shown
         if suppliers:
             # Findings exist from acceptance on: the audit was sent.
             condition |= models.Q(supplier_id__in=suppliers) & shown

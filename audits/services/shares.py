@@ -10,7 +10,7 @@ its activity event in the same transaction; the other party is notified after co
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -135,18 +135,24 @@ def share_request_create(
         raise ValidationError(errors)
     if latest_shareable(supplier=supplier, questionnaire=questionnaire, buyer=buyer) is None:
         raise _no_assessment()
-    open_requests = ShareRequest.objects.select_for_update().filter(
+    already = Conflict(_("You already asked this supplier for this assessment."), code="open")
+    open_requests = ShareRequest.objects.filter(
         buyer=buyer, supplier=supplier, questionnaire=questionnaire, status=Status.REQUESTED
     )
     if open_requests.exists():
-        raise Conflict(_("You already asked this supplier for this assessment."), code="open")
-    request = ShareRequest.objects.create(
-        buyer=buyer,
-        supplier=supplier,
-        questionnaire=questionnaire,
-        message=message,
-        requested_by=actor,
-    )
+        raise already
+    try:
+        # Two requests at once: the partial unique constraint lets one in.
+        with transaction.atomic():
+            request = ShareRequest.objects.create(
+                buyer=buyer,
+                supplier=supplier,
+                questionnaire=questionnaire,
+                message=message,
+                requested_by=actor,
+            )
+    except IntegrityError:
+        raise already from None
     share_event(
         Verb.SHARE_REQUESTED,
         actor=actor,
@@ -193,7 +199,16 @@ def _decide(request: ShareRequest, *, actor: User, to: str, comment: str = "") -
 def _share_create(
     *, actor: User, audit: Audit, buyer: Organization, request: ShareRequest | None
 ) -> Share:
-    share = Share.objects.create(audit=audit, buyer=buyer, request=request, granted_by=actor)
+    try:
+        # Two grants at once: the partial unique constraint lets one in.
+        with transaction.atomic():
+            share = Share.objects.create(
+                audit=audit, buyer=buyer, request=request, granted_by=actor
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("This assessment is already shared with this buyer."), code="shared"
+        ) from None
     audit_perms.grant_share(audit, buyer)
     share_event(
         Verb.SHARE_GRANTED if request is not None else Verb.SHARE_PUBLISHED,
