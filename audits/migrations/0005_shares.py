@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_notifications'),
-        ('audits', '0003_reassessment_policy'),
+        ('audits', '0004_campaign_title_message'),
         ('questionnaires', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
