@@ -162,6 +162,33 @@ def invitation_accept(*, user: User, token: str) -> Membership:
     404 when the token is unknown or addressed to another email; 409 when the invitation was
     already used or the user is already a member; 400 when it expired."""
     invitation = invitation_get_for(user=user, token=token)
+    return _accept(invitation, user)
+
+
+def invitations_open_for(*, user: User):
+    """The invitations addressed to ``user``'s email, neither accepted nor expired: what the
+    inbox's invitation entry opens (the page needs no token, since the user's login proves the
+    address, as the token does for a new account)."""
+    return (
+        Invitation.objects.filter(
+            email=user.email.lower(), accepted_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .select_related("organization", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+@transaction.atomic
+def invitation_accept_open(*, user: User, invitation_id: int) -> Membership:
+    """``invitation_accept`` for an invitation the user picks from their open invitations;
+    404 for an invitation to another address."""
+    invitation = Invitation.objects.filter(pk=invitation_id, email=user.email.lower()).first()
+    if invitation is None:
+        raise Http404(_("No such invitation."))
+    return _accept(invitation, user)
+
+
+def _accept(invitation: Invitation, user: User) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise Conflict(_("This invitation has already been accepted."), code="already_accepted")

@@ -3,8 +3,8 @@ recipients' inboxes, and each user chooses per kind how they hear of it: a mail 
 default), one daily digest mail, or the inbox only.
 
 The set-password mail carries a secret and goes to someone who cannot log in yet: it is only
-mailed. An invitation to an existing account is always mailed too (its link holds the token, so
-the inbox entry links to nothing but says who invited). Each user row keeps its number of
+mailed. An invitation to an existing account is always mailed too (its link holds the token);
+the inbox entry opens the user's open invitations instead, which need no token. Each user row keeps its number of
 unread entries, so the navigation shows it without a query.
 """
 
@@ -96,7 +96,7 @@ def link_for(name: str, context: dict) -> str:
     """The portal page an entry opens: the action or the audit it is about (resolved to the
     reader's side by the portal), never a link with a secret."""
     if name == INVITATION:
-        return ""
+        return "/invitations/"  # the user's open invitations; the token stays in the mail
     if context.get("action_id"):
         return f"/actions/{int(context['action_id'])}/"
     if context.get("audit_id"):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("password/reset/", accounts.password_reset_view, name="password_reset"),
     path("password/reset/sent/", accounts.password_reset_done_view, name="password_reset_done"),
     path("password/set/<uidb64>/<token>/", accounts.password_set_view, name="password_set"),
+    path("invitations/", accounts.invitations_open, name="invitations"),
     path("invitations/<str:token>/", accounts.invitation, name="invitation"),
     path("language/", accounts.set_language, name="set_language"),
     path("organization/", accounts.switch_organization, name="switch_organization"),

@@ -17,8 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.forms import LoginForm
 from accounts.invitations import (
     invitation_accept,
+    invitation_accept_open,
     invitation_get_for,
     invitations_accept_on_first_password,
+    invitations_open_for,
 )
 from accounts.languages import to_content_language, to_django_language
 from accounts.middleware import ActiveOrganizationMiddleware
@@ -73,13 +75,44 @@ def invitation(request, token: str):
         except (ValidationError, Conflict) as exc:
             error = exc.message if isinstance(exc, Conflict) else " ".join(exc.messages)
         else:
-            request.session[ActiveOrganizationMiddleware.SESSION_KEY] = membership.organization_id
-            messages.success(
-                request,
-                _("You are now a member of %(org)s.") % {"org": membership.organization.name},
-            )
-            return HttpResponseRedirect(reverse_lazy("portal:home"))
+            return _joined(request, membership)
     return render(request, "portal/invitation.html", {"invitation": invite, "error": error})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitations_open(request):
+    """The invitations waiting for the signed-in user's email, each with an Accept button (the
+    inbox's invitation entries open this page)."""
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            invitation_id = int(request.POST.get("invitation", ""))
+        except ValueError:
+            invitation_id = 0
+        try:
+            membership = invitation_accept_open(user=request.user, invitation_id=invitation_id)
+        except Conflict as exc:
+            error, status = exc.message, 409
+        except ValidationError as exc:
+            error, status = " ".join(exc.messages), 400
+        else:
+            return _joined(request, membership)
+    invitations = list(invitations_open_for(user=request.user))
+    return render(
+        request,
+        "portal/invitations.html",
+        {"invitations": invitations, "error": error},
+        status=status,
+    )
+
+
+def _joined(request, membership) -> HttpResponseRedirect:
+    request.session[ActiveOrganizationMiddleware.SESSION_KEY] = membership.organization_id
+    messages.success(
+        request, _("You are now a member of %(org)s.") % {"org": membership.organization.name}
+    )
+    return HttpResponseRedirect(reverse_lazy("portal:home"))
 
 
 def _safe_next(request, fallback: str = "/") -> str:

@@ -130,7 +130,8 @@ def test_the_set_password_link_is_never_kept_and_invitations_always_mailed(
     )
     assert not Notification.objects.filter(user__email="new.person@bright.example").exists()
     entry = Notification.objects.get(user=world.s2_admin)
-    assert entry.link == "" and "link" not in entry.context, "the token never reaches the inbox"
+    assert "link" not in entry.context, "the token never reaches the inbox"
+    assert entry.link == "/invitations/", "the entry opens the user's open invitations"
 
 
 # --- API ------------------------------------------------------------------------------------------
