@@ -54,3 +54,21 @@ def progress_of(
         )
     )
     return Progress(done=done, total=len(codes))
+
+
+def files_missing(
+    codes: Collection[str],
+    *,
+    questions: Mapping[str, Question],
+    answers: Mapping[str, AnswerValue],
+    with_files: Collection[str],
+) -> int:
+    """How many of ``codes`` still need their required evidence file (a question marked not
+    applicable needs none)."""
+    return sum(
+        1
+        for code in codes
+        if questions[code].evidence == Question.Evidence.REQUIRED
+        and code not in with_files
+        and not (code in answers and answers[code].not_applicable)
+    )

@@ -45,8 +45,8 @@ def campaign_status_counts(campaigns: Sequence[Campaign]) -> dict[int, dict[str,
 
 
 def campaign_audits(campaign: Campaign) -> QuerySet[Audit]:
-    """The campaign's audits with their supplier, answers and reminders counted, in supplier
-    order (paginate it: one query per page)."""
+    """The campaign's audits with their supplier and reminders counted, in supplier order
+    (paginate it: one query per page; the portal adds each page's progress)."""
     reminders = (
         ReminderLog.objects.filter(kind=ReminderLog.Kind.AUDIT, object_id=OuterRef("pk"))
         .order_by()
@@ -56,9 +56,8 @@ def campaign_audits(campaign: Campaign) -> QuerySet[Audit]:
     )
     return (
         Audit.objects.filter(campaign=campaign)
-        .select_related("supplier")
+        .select_related("supplier", "questionnaire_version")
         .annotate(
-            answered=Count("answers", distinct=True),
             reminders_sent=Coalesce(Subquery(reminders, output_field=IntegerField()), Value(0)),
         )
         .order_by("supplier__name", "pk")

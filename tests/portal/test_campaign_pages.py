@@ -191,3 +191,23 @@ def test_bulk_is_404_for_another_buyer_and_403_for_a_viewer(
     )
     assert denied.status_code == 403
     assert not Audit.objects.filter(campaign=c, status=Audit.Status.CANCELLED).exists()
+
+
+def test_each_row_shows_progress_by_the_one_rule_and_missing_files(
+    world, django_capture_on_commit_callbacks
+):
+    from audits.services.audits import answers_save
+
+    c = campaign(world, [world.s1], django_capture_on_commit_callbacks)
+    audit = Audit.objects.get(campaign=c)
+    # MGT_01 answered without its required file: answered, but not done, and one file missing.
+    answers_save(
+        audit=audit,
+        answers=[{"question": "MGT_01", "value": "yes"}, {"question": "EMP_01", "value": "yes"}],
+        actor=world.s1_admin,
+    )
+    body = signed_in(world.a_officer).get(f"/b/campaigns/{c.pk}/").content.decode()
+    row = body[body.index(world.s1.name) :]
+    row = row[: row.index("</tr>")]
+    assert "1 of 7" in row  # s1 is small: 7 questions visible, EMP_01 done
+    assert "1 file missing" in row
