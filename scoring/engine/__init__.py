@@ -11,6 +11,7 @@ immutable and safe to share between threads.
 """
 
 from .compiled import CompiledRuleSet, compile_ruleset
+from .equivalences import SOURCE_CERTIFICATE, Recognition, apply_equivalences
 from .expressions import Expression, ExpressionError, compile_expression, evaluate_bool
 from .questionnaire import (
     CompiledQuestionnaire,
@@ -23,13 +24,17 @@ from .questionnaire import (
 from .rules import parse_ruleset, ruleset_to_doc
 from .scorer import FindingResult, ScoreResult, score
 from .specs import (
+    CERTIFICATE_KINDS,
+    CERTIFICATE_LEVELS,
     NOT_RATED,
     QUESTION_TYPES,
     RATINGS,
     SEVERITIES,
     AnswerValue,
     Band,
+    Equivalence,
     FindingRule,
+    HeldCertificate,
     QuestionnaireSpec,
     QuestionSpec,
     RuleSetSpec,
@@ -38,26 +43,33 @@ from .specs import (
 )
 
 __all__ = [
+    "CERTIFICATE_KINDS",
+    "CERTIFICATE_LEVELS",
     "NOT_RATED",
     "QUESTION_TYPES",
     "RATINGS",
     "SEVERITIES",
+    "SOURCE_CERTIFICATE",
     "AnswerValue",
     "Band",
     "CompiledQuestionnaire",
     "CompiledRuleSet",
+    "Equivalence",
     "Expression",
     "ExpressionError",
     "FindingResult",
     "FindingRule",
+    "HeldCertificate",
     "LocatedError",
     "QuestionSpec",
     "QuestionnaireSpec",
+    "Recognition",
     "RuleSetSpec",
     "ScoreResult",
     "ScoreRule",
     "SpecError",
     "SupplierProfile",
+    "apply_equivalences",
     "compile_expression",
     "compile_questionnaire",
     "compile_ruleset",

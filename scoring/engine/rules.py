@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
 
+from .equivalences import equivalences_to_doc, parse_equivalences
 from .expressions import ExpressionError, compile_expression
 from .questionnaire import (
     LocatedError,
@@ -35,7 +36,17 @@ __all__ = ["parse_ruleset", "ruleset_to_doc"]
 _SCORE_KEYS = frozenset({"weight", "points", "bands", "cap"})
 _FINDING_KEYS = frozenset({"code", "when", "severity", "category", "title", "guidance", "due_days"})
 _TOP_KEYS = frozenset(
-    {"code", "version", "questionnaire", "categories", "scores", "findings", "sla_days", "rating"}
+    {
+        "code",
+        "version",
+        "questionnaire",
+        "categories",
+        "scores",
+        "findings",
+        "sla_days",
+        "rating",
+        "equivalences",
+    }
 )
 # Descriptive keys a rule set file may carry for people (and the RuleSet model); the engine
 # ignores them. Any other unknown key is reported, so that a typo ("finding:") is not silent.
@@ -513,6 +524,8 @@ def parse_ruleset(doc: Mapping[str, Any], questionnaire: QuestionnaireSpec) -> R
     sla_days = _parse_sla(doc, out)
     findings = _parse_findings(doc, questionnaire, categories, sla_days, out)
     rating_bands, severity_floor = _parse_rating(doc, out)
+    equivalences, errors = parse_equivalences(doc.get("equivalences"), questionnaire)
+    out.errors.extend(errors)
     if out.errors:
         raise SpecError(out.errors)
     return RuleSetSpec(
@@ -525,6 +538,7 @@ def parse_ruleset(doc: Mapping[str, Any], questionnaire: QuestionnaireSpec) -> R
         sla_days=MappingProxyType(sla_days),
         rating_bands=rating_bands,
         severity_floor=MappingProxyType(severity_floor),
+        equivalences=equivalences,
     )
 
 
@@ -570,7 +584,7 @@ def ruleset_to_doc(spec: RuleSetSpec) -> dict[str, Any]:
         if finding.due_days is not None:
             item["due_days"] = finding.due_days
         findings.append(item)
-    return {
+    doc = {
         "code": spec.code,
         "version": spec.version,
         "questionnaire": spec.questionnaire,
@@ -583,3 +597,6 @@ def ruleset_to_doc(spec: RuleSetSpec) -> dict[str, Any]:
             "severity_floor": dict(spec.severity_floor),
         },
     }
+    if spec.equivalences:
+        doc["equivalences"] = equivalences_to_doc(spec.equivalences)
+    return doc

@@ -10,7 +10,7 @@ half up to one decimal once, at the end, by integer arithmetic. Only the publish
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -26,10 +26,18 @@ from .compiled import (
     plain,
     ratio_str,
 )
+from .equivalences import apply_equivalences, mark_trace
 from .expressions import _RUNTIME_ERRORS
 from .questionnaire import _cel_multi as convert_multi
 from .questionnaire import as_number, supplier_map
-from .specs import NOT_RATED, RATINGS, SUPPLIER_NAME, AnswerValue, SupplierProfile
+from .specs import (
+    NOT_RATED,
+    RATINGS,
+    SUPPLIER_NAME,
+    AnswerValue,
+    HeldCertificate,
+    SupplierProfile,
+)
 
 __all__ = ["FindingResult", "ScoreResult", "score"]
 
@@ -178,6 +186,8 @@ def score(
     supplier: SupplierProfile,
     *,
     accepted_on: datetime.date | None = None,
+    certificates: Sequence[HeldCertificate] = (),
+    scored_on: datetime.date | None = None,
 ) -> ScoreResult:
     """Score one audit with ``compiled`` (DESIGN section 6, rules 1 to 6).
 
@@ -191,7 +201,21 @@ def score(
     {weighted_sum, weight_sum, score}}, "overall": {weighted_sum, weight_sum, unrounded, score},
     "rating": {band, floor, final}, "findings": [{code, severity, when, values}]}``, for scored
     questions only, with numbers as decimal strings (``score`` unrounded in categories).
+
+    ``certificates`` are the supplier's; with the rule set's equivalences, those valid on
+    ``scored_on`` (default ``accepted_on``; one of them is then required) answer or waive
+    questions the supplier left unanswered. Such question entries carry ``source:
+    "certificate"`` and the certificate id, and the trace gains ``"certificates": {code:
+    {source, certificate, kind, number, valid_to, effect, value}}`` (see
+    ``equivalences.apply_equivalences``).
     """
+    sources: dict[str, Any] = {}
+    if certificates and compiled.spec.equivalences:
+        day = scored_on or accepted_on
+        if day is None:
+            raise ValueError("scoring with certificates needs scored_on or accepted_on")
+        recognition = apply_equivalences(compiled.spec.equivalences, certificates, answers, day)
+        answers, sources = recognition.answers, recognition.sources
     context, hidden, values = compiled.questionnaire.run(compiled.plan, answers, supplier)
     sums, weight_sums, trace_questions = _question_scores(compiled, answers, hidden)
     categories, trace_categories, total = _category_scores(compiled, sums, weight_sums)
@@ -206,6 +230,9 @@ def score(
         "rating": trace_rating,
         "findings": trace_findings,
     }
+    if sources:
+        mark_trace(trace_questions, sources)
+        trace["certificates"] = sources
     return ScoreResult(
         overall=overall,
         categories=MappingProxyType(categories),

@@ -8,6 +8,7 @@ at parse time) so that scores are exact.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,6 +23,23 @@ SEVERITIES = ("observation", "minor", "major", "critical")
 # Rating order, best first (DESIGN 6.4: low < medium < high < critical).
 RATINGS = ("low", "medium", "high", "critical")
 NOT_RATED = "not_rated"
+
+# Certificate kinds a rule set's equivalences may name, and the levels of the kinds that have
+# one, best first (an equivalence's ``min_level`` accepts that level and every better one).
+CERTIFICATE_KINDS = (
+    "iso9001",
+    "iso14001",
+    "iso45001",
+    "sa8000",
+    "rba_vap",
+    "amfori_bsci",
+    "smeta",
+    "other",
+)
+CERTIFICATE_LEVELS: Mapping[str, tuple[str, ...]] = {
+    "rba_vap": ("platinum", "gold", "silver"),
+    "amfori_bsci": ("A", "B", "C", "D", "E"),
+}
 
 #: The name under which the supplier profile is visible to expressions.
 SUPPLIER_NAME = "supplier"
@@ -125,6 +143,36 @@ class FindingRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Equivalence:
+    """Mutual recognition: a valid certificate of kind ``certificate`` (of ``min_level`` or
+    better, and verified by the buyer when ``requires_verified``) gives ``answers`` (question
+    code -> value) and waives the questions in ``waives`` (they count as not applicable)."""
+
+    certificate: str
+    answers: Mapping[str, object]
+    waives: tuple[str, ...] = ()
+    min_level: str | None = None
+    requires_verified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HeldCertificate:
+    """A certificate the supplier holds, as far as scoring cares. ``valid_to`` is the last day
+    it is valid; ``level`` is empty for kinds without levels."""
+
+    id: int
+    kind: str
+    valid_from: datetime.date
+    valid_to: datetime.date
+    number: str = ""
+    level: str = ""
+    verified: bool = False
+
+    def valid_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day <= self.valid_to
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSetSpec:
     """A validated rule set (DESIGN section 6); build it with ``rules.parse_ruleset``.
 
@@ -142,3 +190,4 @@ class RuleSetSpec:
     sla_days: Mapping[str, int]
     rating_bands: tuple[tuple[Decimal, str], ...]
     severity_floor: Mapping[str, str]
+    equivalences: tuple[Equivalence, ...] = ()

@@ -24,7 +24,7 @@ __all__ = ["full_findings", "full_trace", "lean_findings", "lean_trace"]
 
 # A question's trace entry keeps a key only when it differs from the rule set's template
 # (``ScoredQuestion.template``): answer, points and q when not None, excluded when not None,
-# unanswered when true. The others (max_points, weight, category) are the rule set's and never
+# unanswered when true, source and certificate when a certificate gave the answer. The others (max_points, weight, category) are the rule set's and never
 # kept.
 _FINDING_KEYS = ("code", "due_days", "due_date", "values")
 
@@ -50,6 +50,9 @@ def _lean_question(entry: Mapping[str, Any]) -> dict[str, Any]:
         lean["excluded"] = excluded
     if get("unanswered"):
         lean["unanswered"] = True
+    if (source := get("source")) is not None:
+        lean["source"] = source
+        lean["certificate"] = get("certificate")
     return lean
 
 
