@@ -72,6 +72,10 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
         _("Reminders: due in 7 days, due tomorrow, overdue"),
         ("audits/email/audit_reminder", "actions/email/action_reminder"),
     ),
+    "certificate_expiry": (
+        _("A certificate of your company expires soon"),
+        ("suppliers/email/certificate_expiry",),
+    ),
 }
 KIND_OF = {name: kind for kind, (_label, names) in KINDS.items() for name in names}
 OTHER = "other"

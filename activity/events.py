@@ -32,6 +32,11 @@ class Verb(models.TextChoices):
     SUPPLIER_UPDATED = "supplier.updated"
     SUPPLIER_DEACTIVATED = "supplier.deactivated"
     SUPPLIERS_IMPORTED = "suppliers.imported"
+    CERTIFICATE_ADDED = "certificate.added"
+    CERTIFICATE_UPDATED = "certificate.updated"
+    CERTIFICATE_DELETED = "certificate.deleted"
+    CERTIFICATE_VERIFIED = "certificate.verified"
+    CERTIFICATE_EXPIRY_REMINDED = "certificate.expiry_reminded"
     # Questionnaires and rule sets
     QUESTIONNAIRE_IMPORTED = "questionnaire.imported"
     QUESTIONNAIRE_DRAFT_REPLACED = "questionnaire.draft_replaced"
@@ -163,6 +168,22 @@ def organization_event(
 ) -> ActivityEvent:
     """Something changed in an organization, its members or its supply network."""
     return record(verb, actor=actor, organization=organization, data=data)
+
+
+def certificate_event(verb: Verb, *, actor: Any, certificate: Any, **data: Any) -> ActivityEvent:
+    """A supplier's certificate added, changed, deleted, verified or reminded of its expiry."""
+    return record(
+        verb,
+        actor=actor,
+        organization_id=certificate.supplier_id,
+        data={
+            "certificate": certificate.pk,
+            "kind": certificate.kind,
+            "number": certificate.number,
+            "valid_to": certificate.valid_to,
+            **data,
+        },
+    )
 
 
 def scoring_event(

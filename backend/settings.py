@@ -289,6 +289,8 @@ SPECTACULAR_SETTINGS = {
         "PublicationStatusEnum": "questionnaires.models.QuestionnaireVersion.Status",
         "CampaignStatusEnum": "audits.models.Campaign.Status",
         "ExportJobStatusEnum": "register.models.ExportJob.Status",
+        "CertificateKindEnum": "suppliers.models.Certificate.Kind",
+        "OrganizationKindEnum": "accounts.models.Organization.Kind",
     },
 }
 

@@ -36,6 +36,7 @@ from audits.services.audits import audit_submit as _audit_submit
 from audits.services.reminders import send_reminders as send_audit_reminders
 from scoring.services import score_audit
 from scoring.services import score_release as _score_release
+from suppliers.certificates import send_certificate_reminders
 
 
 @transaction.atomic
@@ -125,7 +126,12 @@ def score_release(*, audit: Audit, actor: User) -> Audit:
 
 def send_daily_reminders(*, today: datetime.date | None = None) -> int:
     """The daily reminder job: audits, then corrective actions, due ``today`` (default: the
-    local date). Returns the number of mails scheduled; at most one per item and day, so running
-    it twice on one day sends nothing more."""
+    local date), then certificates that expire soon. Returns the number of mails scheduled; at
+    most one per item and day (per validity for certificates), so running it twice on one day
+    sends nothing more."""
     today = today or timezone.localdate()
-    return send_audit_reminders(today=today) + send_action_reminders(today=today)
+    return (
+        send_audit_reminders(today=today)
+        + send_action_reminders(today=today)
+        + send_certificate_reminders(today=today)
+    )

@@ -4,7 +4,7 @@ from django.db.models import Q
 from accounts.models import Organization
 from backend.api.filters import FilterSet
 
-from .models import SupplierRelationship
+from .models import Certificate, SupplierRelationship
 
 
 class RelationshipFilter(FilterSet):
@@ -28,3 +28,9 @@ class RelationshipFilter(FilterSet):
             | Q(supplier__legal_id__icontains=value)
             | Q(buyer_ref__icontains=value)
         )
+
+
+class CertificateFilter(FilterSet):
+    class Meta:
+        model = Certificate
+        fields = ["supplier", "kind"]

@@ -15,7 +15,7 @@ from accounts.serializers import (
     StrictSerializer,
 )
 
-from .models import SupplierRelationship
+from .models import Certificate, SupplierRelationship
 
 
 class SupplierProfileSerializer(IndustryNameMixin, serializers.ModelSerializer):
@@ -108,3 +108,82 @@ class ImportSummarySerializer(serializers.Serializer):
     linked = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    """A supplier's certificate; ``verified`` with who (a buyer's member) and when."""
+
+    title = serializers.CharField(read_only=True)
+    has_document = serializers.SerializerMethodField()
+    verified = serializers.BooleanField(read_only=True)
+    verified_by = OwnerSerializer(read_only=True, allow_null=True)
+    verified_buyer = OrganizationRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "supplier",
+            "kind",
+            "title",
+            "name",
+            "level",
+            "issuer",
+            "number",
+            "scope",
+            "valid_from",
+            "valid_to",
+            "has_document",
+            "document_name",
+            "document_type",
+            "document_size",
+            "document_sha256",
+            "verified",
+            "verified_by",
+            "verified_buyer",
+            "verified_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_has_document(self, obj: Certificate) -> bool:
+        return bool(obj.document)
+
+
+class CertificateInputSerializer(StrictSerializer):
+    """A certificate's fields (multipart with ``document``, or JSON without)."""
+
+    supplier = serializers.IntegerField(
+        required=False, help_text=_("Needed only when you administer several suppliers.")
+    )
+    kind = serializers.ChoiceField(choices=Certificate.Kind.choices)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    level = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("RBA VAP: platinum, gold or silver; amfori BSCI: A to E."),
+    )
+    issuer = serializers.CharField(max_length=200)
+    number = serializers.CharField(max_length=100)
+    scope = serializers.CharField(required=False, allow_blank=True, default="")
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField()
+    document = serializers.FileField(
+        required=False, help_text=_("PDF, PNG, JPEG, DOCX or XLSX, checked by content.")
+    )
+
+
+class CertificateUpdateSerializer(CertificateInputSerializer):
+    """The fields to change (all optional)."""
+
+    supplier = None  # type: ignore[assignment]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+            if hasattr(field, "default"):
+                field.default = serializers.empty

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis
+from . import apis, certificate_apis
 
 urlpatterns = [
     path("suppliers/", apis.RelationshipListApi.as_view(), name="api-suppliers"),
@@ -10,5 +10,21 @@ urlpatterns = [
         "suppliers/<int:pk>/deactivate/",
         apis.RelationshipDeactivateApi.as_view(),
         name="api-supplier-deactivate",
+    ),
+    path("certificates/", certificate_apis.CertificateListApi.as_view(), name="api-certificates"),
+    path(
+        "certificates/<int:pk>/",
+        certificate_apis.CertificateDetailApi.as_view(),
+        name="api-certificate",
+    ),
+    path(
+        "certificates/<int:pk>/verify/",
+        certificate_apis.CertificateVerifyApi.as_view(),
+        name="api-certificate-verify",
+    ),
+    path(
+        "certificates/<int:pk>/document/",
+        certificate_apis.CertificateDocumentApi.as_view(),
+        name="api-certificate-document",
     ),
 ]

@@ -9,7 +9,7 @@ from flows.services import send_daily_reminders
 
 
 class Command(DailyJobCommand):
-    help = "Mail audit and corrective-action reminders due today (at most once per item per day)."
+    help = "Mail audit, corrective-action and certificate-expiry reminders due today (at most once each)."
 
     def run(self, today: datetime.date | None) -> str:
         count = send_daily_reminders(today=today)
