@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from functools import partial
 from typing import Any
 
@@ -103,21 +104,28 @@ def supplier_for(*, user: User, supplier_id: int | None) -> Organization:
 
 def held_certificates(supplier_id: int) -> tuple[HeldCertificate, ...]:
     """The supplier's certificates as the scoring engine takes them."""
-    rows = Certificate.objects.filter(supplier_id=supplier_id).values_list(
-        "pk", "kind", "valid_from", "valid_to", "number", "level", "verified_at"
+    return held_certificates_of([supplier_id]).get(supplier_id, ())
+
+
+def held_certificates_of(supplier_ids: Iterable[int]) -> dict[int, tuple[HeldCertificate, ...]]:
+    """The certificates of many suppliers, by supplier id, in one query."""
+    rows = Certificate.objects.filter(supplier_id__in=list(supplier_ids)).values_list(
+        "supplier_id", "pk", "kind", "valid_from", "valid_to", "number", "level", "verified_at"
     )
-    return tuple(
-        HeldCertificate(
-            id=pk,
-            kind=kind,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            number=number,
-            level=level,
-            verified=verified_at is not None,
+    held: dict[int, list[HeldCertificate]] = defaultdict(list)
+    for supplier_id, pk, kind, valid_from, valid_to, number, level, verified_at in rows:
+        held[supplier_id].append(
+            HeldCertificate(
+                id=pk,
+                kind=kind,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                number=number,
+                level=level,
+                verified=verified_at is not None,
+            )
         )
-        for pk, kind, valid_from, valid_to, number, level, verified_at in rows
-    )
+    return {supplier_id: tuple(certs) for supplier_id, certs in held.items()}
 
 
 # ---------------------------------------------------------------------------------------------

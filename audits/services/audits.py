@@ -27,6 +27,7 @@ from audits.answers import has_answer
 from audits.models import Answer, Audit, Evidence
 from audits.services.answers import answers_save, audit_prefill, prefill_source
 from audits.services.campaigns import campaign_create, campaign_process
+from audits.services.certified import certified_answers
 from audits.services.common import (
     answer_values,
     buyer_recipients,
@@ -58,9 +59,10 @@ def missing_for_submit(
 ) -> dict[str, list[str]]:
     """What stops ``audit`` from being submitted: a message list per question code (visible
     required questions without an answer, required evidence not uploaded). ``answers``: the
-    audit's answers when the caller has read them already."""
-    if answers is None:
-        answers = answer_values(audit)
+    audit's answers when the caller has read them already. A question a valid certificate
+    answers or waives is answered, its certificate standing for the evidence."""
+    recognition = certified_answers(audit, answers)
+    answers, certified = recognition.answers, recognition.sources
     visible = visible_codes(audit, answers)
     with_evidence = set(
         Evidence.objects.filter(audit=audit, question__isnull=False).values_list(
@@ -79,6 +81,7 @@ def missing_for_submit(
             question.evidence == Question.Evidence.REQUIRED
             and question.code not in with_evidence
             and not (answer is not None and answer.not_applicable)
+            and certified.get(question.code, {}).get("effect") != "answered"
         ):
             errors.setdefault(question.code, []).append(_("This question needs evidence."))
     return errors
@@ -105,7 +108,8 @@ def audit_submit(*, audit: Audit, actor: User) -> Audit:
     errors = missing_for_submit(audit)
     if errors:
         raise ValidationError(errors)
-    visible = visible_codes(audit)
+    # Visibility as the certificates' answers make it: they may show a follow-up question.
+    visible = visible_codes(audit, certified_answers(audit).answers)
     hidden_answers = Answer.objects.filter(audit=audit).exclude(question__code__in=visible)
     dropped = sorted(hidden_answers.values_list("question__code", flat=True))
     hidden_answers.delete()

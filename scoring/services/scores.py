@@ -27,6 +27,7 @@ from scoring.engine import FindingResult, ScoreResult, SpecError, SupplierProfil
 from scoring.engine import score as engine_score
 from scoring.engine.stored import lean_trace
 from scoring.models import Finding
+from suppliers.certificates import held_certificates, held_certificates_of
 
 from ..models import Score
 
@@ -109,6 +110,9 @@ def _compute(audit: Audit, ruleset: RuleSet, *, final: bool) -> tuple[Score, Sco
         answers,
         inputs.supplier_profile(audit.supplier),
         accepted_on=_accepted_on(audit.accepted_at) if final else None,
+        # Certificates count when valid on the day of acceptance (final) or of scoring.
+        certificates=held_certificates(audit.supplier_id) if compiled.spec.equivalences else (),
+        scored_on=_accepted_on(audit.accepted_at) if final else timezone.localdate(),
     )
     lean = inputs.immutable(ruleset, version)
     score = Score.objects.create(
@@ -255,8 +259,10 @@ def rescore_bulk(
     versions: dict[int, Any] = {}  # version id -> (compiled rule set, codes, lean) or None
     profiles: dict[tuple, SupplierProfile] = {}
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    recognizes = bool(inputs.engine_document(ruleset.document).get("equivalences"))
     for start in range(0, len(ids), batch_size):
         rows, answers = _rescore_batch_read(ids[start : start + batch_size])
+        held = _batch_certificates([row[0] for row in rows]) if recognizes else {}
         _compile_versions(ruleset, {row[1] for row in rows} - versions.keys(), versions, result)
         scores: list[Score] = []
         for audit_id, version_id, accepted_at, *supplier in rows:
@@ -277,12 +283,22 @@ def rescore_bulk(
                 inputs.answer_map(answers.get(audit_id, ()), codes),
                 profile,
                 accepted_on=_accepted_on(accepted_at),
+                certificates=held.get(audit_id, ()),
             )
             fields = _score_fields(outcome, lean=lean)
             scores.append(Score(audit_id=audit_id, ruleset=ruleset, final=True, **fields))
         _rescore_batch_store(scores, ruleset, actor_id)
         result.scored += len(scores)
     return result
+
+
+def _batch_certificates(audit_ids: list[int]) -> dict[int, tuple]:
+    """The certificates of each audit's supplier, by audit id (two queries)."""
+    suppliers = dict(Audit.objects.filter(pk__in=audit_ids).values_list("pk", "supplier_id"))
+    by_supplier = held_certificates_of(set(suppliers.values()))
+    return {
+        audit_id: by_supplier.get(supplier_id, ()) for audit_id, supplier_id in suppliers.items()
+    }
 
 
 def _audits_to_rescore(ruleset: RuleSet) -> list[int]:
