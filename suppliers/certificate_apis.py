@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.apis import error_responses as _errors
 from accounts.apis import request_user
 from accounts.serializers import ErrorSerializer
+from backend.api.parsers import JSONParser
 from backend.downloads import stored_file_response
 
 from . import serializers as s
