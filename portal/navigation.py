@@ -14,6 +14,7 @@ MENU = [
     ("portal:buyer_register", _("Risk register"), {"buyer"}, {"admin", "officer", "viewer"}),
     ("portal:supplier_actions", _("Corrective actions"), {"supplier"}, None),
     ("portal:supplier_sharing", _("Sharing"), {"supplier"}, {"admin"}),
+    ("portal:supplier_certificates", _("Certificates"), {"supplier"}, None),
     ("portal:team", _("Team"), {"buyer", "supplier"}, None),
     ("portal:profile", _("Organization"), {"buyer", "supplier"}, None),
 ]

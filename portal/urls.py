@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, dashboards, inbox, links, method, team
+from .views import accounts, certificates, dashboards, inbox, links, method, team
 
 app_name = "portal"
 
@@ -25,6 +25,22 @@ urlpatterns = [
     path("team/invite/", team.team_invite, name="team_invite"),
     path("team/members/<int:membership_id>/", team.team_member, name="team_member"),
     path("team/invitations/<int:invitation_id>/", team.team_invitation, name="team_invitation"),
+    path(
+        "certificates/<int:certificate_id>/document/",
+        certificates.certificate_document,
+        name="certificate_document",
+    ),
+    path(
+        "b/suppliers/<int:relationship_id>/certificates/<int:certificate_id>/verify/",
+        certificates.buyer_certificate_verify,
+        name="buyer_certificate_verify",
+    ),
+    path("s/certificates/", certificates.supplier_certificates, name="supplier_certificates"),
+    path(
+        "s/certificates/<int:certificate_id>/",
+        certificates.supplier_certificate,
+        name="supplier_certificate",
+    ),
     # Links in mails: resolved to the reader's side.
     path("audits/<int:audit_id>/", links.audit_link, name="audit_link"),
     path("actions/", links.actions_link, name="actions_link"),

@@ -167,3 +167,7 @@ class Certificate(models.Model):
 
     def valid_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day <= self.valid_to
+
+    @property
+    def is_expired(self) -> bool:
+        return self.valid_to < timezone.localdate()

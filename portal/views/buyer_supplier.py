@@ -23,6 +23,7 @@ from audits.services.shares import BUYER_PERM, share_request_create, share_reque
 from portal.http import PortalRequest
 from questionnaires.models import Questionnaire
 from scoring.models import Score
+from suppliers.certificates import certificate_list_for
 from suppliers.models import SupplierRelationship
 from suppliers.selectors import relationship_get_for, relationship_list_for
 
@@ -111,6 +112,8 @@ def _supplier_page(
         "chart": trend_chart(trend),
         "trend": trend,
         "can_issue": has_org_perm(request.user, "accounts.issue_audits", request.organization),
+        "certificates": certificate_list_for(user=request.user, supplier_id=rel.supplier_id),
+        "can_verify": has_org_perm(request.user, "accounts.manage_suppliers", request.organization),
         **_share_context(request, rel),
         **extra,
     }

@@ -26,14 +26,20 @@ from audits.models import Audit
 from audits.progress import Progress, progress_of
 from audits.selectors.audits import events_for, evidence_for
 from audits.services.audits import answer_values, missing_for_submit, prefill_source, visible_codes
+from audits.services.certified import certified_answers
 from portal.http import PortalRequest
 from questionnaires.models import Question
 from questionnaires.render import rendered_version
 from questionnaires.spec import questions_for_version
 from scoring.engine import AnswerValue
+from suppliers.models import Certificate
 
 from ._helpers import answer_text, content_language
 from .supplier import ACCEPT, Status, audit_title, is_answered
+
+
+def certificate_title(kind: str) -> str:
+    return str(dict(Certificate.Kind.choices).get(kind, kind))
 
 
 class AuditPage:
@@ -60,16 +66,31 @@ class AuditPage:
                 self.evidence[item.question.code].append(item)
 
     def load_answers(self) -> None:
-        self.answers = answer_values(self.audit)
+        self.own = answer_values(self.audit)
+        self._recognize()
+
+    def _recognize(self) -> None:
+        # ``answers``: the supplier's own, completed by what its valid certificates answer or
+        # waive under the audit's rule set (``certified``: where each of those came from).
+        recognition = certified_answers(self.audit, self.own)
+        self.answers, self.certified = recognition.answers, recognition.sources
         self.visible = visible_codes(self.audit, self.answers)
 
     def saved(self, code: str, answer: AnswerValue | None) -> None:
         """Take the answer to ``code`` just saved (None: cleared) without reading them all
         again, and the questions visible with it."""
-        self.answers = {k: v for k, v in self.answers.items() if k != code}
+        self.own = {k: v for k, v in self.own.items() if k != code}
         if answer is not None:
-            self.answers[code] = answer
-        self.visible = visible_codes(self.audit, self.answers)
+            self.own[code] = answer
+        self._recognize()
+
+    def by_certificate(self, code: str) -> dict | None:
+        """The certificate that answers or waives ``code`` now (not one the supplier's own
+        answer overrides), with its type as people read it."""
+        source = self.certified.get(code)
+        if source is None or source["effect"] == "overridden":
+            return None
+        return {**source, "title": certificate_title(source["kind"])}
 
     def section(self, code: str | None) -> dict:
         for section in self.sections:
@@ -82,10 +103,12 @@ class AuditPage:
     def progress(self, current: dict | None = None) -> dict:
         """The audit's progress and each section's, by the one rule (``audits.progress``)."""
         questions = questions_for_version(self.audit.questionnaire_version)
+        # A certificate stands for the evidence of what it answers.
+        with_files = set(self.evidence) | {c for c in self.certified if self.by_certificate(c)}
 
         def of(codes: list[str]) -> Progress:
             return progress_of(
-                codes, questions=questions, answers=self.answers, with_files=self.evidence
+                codes, questions=questions, answers=self.answers, with_files=with_files
             )
 
         sections = []
@@ -158,6 +181,7 @@ class AuditPage:
             "takes_evidence": q["evidence"] != Question.Evidence.NONE,
             "saved": saved,
             "saved_at": timezone.localtime() if saved else None,
+            "certificate": self.by_certificate(code),
         }
 
     def missing_items(self, missing: dict[str, list[str]], *, check: bool = True) -> list[dict]:
