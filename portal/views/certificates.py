@@ -179,8 +179,10 @@ def buyer_certificate_verify(
     """POST: mark a certificate of this supplier verified; back to the supplier page."""
     rel = own(request, relationship_get_for(user=request.user, relationship_id=relationship_id))
     cert = certificate_get_for(user=request.user, certificate_id=certificate_id, action="verify")
-    if cert.supplier_id != rel.supplier_id or request.method != "POST":
+    if cert.supplier_id != rel.supplier_id:
         raise Http404
+    if request.method != "POST":
+        return redirect("portal:buyer_supplier", relationship_id=rel.pk)
     _result, _errors, conflict, _status = run(
         lambda: certificate_verify(certificate=cert, actor=request.user)
     )

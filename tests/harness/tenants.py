@@ -29,8 +29,16 @@ from questionnaires.models import QuestionnaireVersion
 from register.models import ExportJob
 from rulesets.models import RuleSet
 from scoring.models import Finding
-from suppliers.models import SupplierRelationship
-from tests.factories import World, build_world, make_accepted_audit, make_ruleset, make_version
+from suppliers.models import Certificate, SupplierRelationship
+from tests.factories import (
+    World,
+    build_world,
+    link_supplier,
+    make_accepted_audit,
+    make_ruleset,
+    make_supplier,
+    make_version,
+)
 
 Role = Membership.Role
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
@@ -63,6 +71,7 @@ class Side:
     relationship: SupplierRelationship
     share_request: ShareRequest
     share: Share
+    certificate: Certificate  # of a supplier the side's callers do not work with
     own_audit: Audit
     own_action: CorrectiveAction
     own_organization: Organization
@@ -173,6 +182,24 @@ def _notification(user: User, audit: Audit) -> Notification:
     )
 
 
+def _certificate(supplier: Organization) -> Certificate:
+    """An ISO 14001 certificate of ``supplier`` with its document."""
+    cert = Certificate(
+        supplier=supplier,
+        kind=Certificate.Kind.ISO14001,
+        issuer="Harness body",
+        number=f"H-{supplier.pk}",
+        valid_from=datetime.date(2025, 1, 1),
+        valid_to=datetime.date(2030, 1, 1),
+        document_name="iso14001.pdf",
+        document_type="application/pdf",
+        document_size=len(PDF),
+        document_sha256=hashlib.sha256(PDF).hexdigest(),
+    )
+    cert.document.save("upload.pdf", ContentFile(PDF), save=True)
+    return cert
+
+
 def _first_action(audit: Audit) -> CorrectiveAction:
     return audit.actions.order_by("pk").first()
 
@@ -217,6 +244,9 @@ def build_tenants() -> Tenants:
     b_export = _export(w.buyer_b, w.b_admin)
     # Buyer A's audit of s2 shared with buyer B: neither buyer A's nor s1's members reach it.
     share = Share.objects.create(audit=s2_audit, buyer=w.buyer_b, granted_by=w.s2_admin)
+    # A supplier of buyer B only: its certificates are foreign to every member of buyer A.
+    b_only = make_supplier(name="Harness B-only Supplier")
+    link_supplier(w.buyer_b, b_only)
     buyer_side = Side(
         owner="b_admin",
         buyer=w.buyer_b,
@@ -238,6 +268,7 @@ def build_tenants() -> Tenants:
             buyer=w.buyer_b, supplier=w.s1, questionnaire=b_version.questionnaire
         ),
         share=share,
+        certificate=_certificate(b_only),
         own_audit=own,
         own_action=_first_action(own),
         own_organization=w.buyer_a,
@@ -264,6 +295,7 @@ def build_tenants() -> Tenants:
             buyer=w.buyer_a, supplier=w.s2, questionnaire=a_version.questionnaire
         ),
         share=share,
+        certificate=_certificate(w.s2),
         own_audit=own,
         own_action=_first_action(own),
         own_organization=w.s1,

@@ -69,6 +69,21 @@ def version(s: Side, **extra) -> dict:
     return {"questionnaire_id": s.questionnaire.pk, "number": s.version.number, **extra}
 
 
+def certificate(s: Side) -> dict:
+    return {"pk": s.certificate.pk}
+
+
+def certificate_page(s: Side) -> dict:
+    return {"certificate_id": s.certificate.pk}
+
+
+def certificate_link(s: Side) -> dict:
+    """The certificate through the relationship of the side's foreign buyer with its
+    supplier (the owner's own path to it)."""
+    rel = SupplierRelationship.objects.get(buyer=s.buyer, supplier=s.certificate.supplier)
+    return {"relationship_id": rel.pk, "certificate_id": s.certificate.pk}
+
+
 CODE = "MGT_01"  # a question of tests/data/mini.yaml, on every version of the harness
 
 OBJECT: dict[str, Obj] = {
@@ -155,6 +170,14 @@ OBJECT: dict[str, Obj] = {
     "actions/<int:action_id>/": Obj(action),
     "api/v1/notifications/<int:pk>/read/": Obj(lambda s: {"pk": s.notification.pk}),
     "inbox/<int:notification_id>/": Obj(lambda s: {"notification_id": s.notification.pk}),
+    "api/v1/certificates/<int:pk>/": Obj(certificate),
+    "api/v1/certificates/<int:pk>/verify/": Obj(certificate),
+    "api/v1/certificates/<int:pk>/document/": Obj(certificate),
+    "certificates/<int:certificate_id>/document/": Obj(certificate_page),
+    "b/suppliers/<int:relationship_id>/certificates/<int:certificate_id>/verify/": Obj(
+        certificate_link
+    ),
+    "s/certificates/<int:certificate_id>/": Obj(certificate_page),
     # portal: the organization's team
     "team/members/<int:membership_id>/": Obj(lambda s: {"membership_id": s.membership.pk}),
     "team/invitations/<int:invitation_id>/": Obj(lambda s: {"invitation_id": s.invitation.pk}),
@@ -236,6 +259,9 @@ LISTS: dict[str, Listing] = {
     "GET api/v1/exports/": Listing(lambda s: s.export.pk),
     "GET api/v1/share-requests/": Listing(lambda s: s.share_request.pk),
     "GET api/v1/shares/": Listing(lambda s: s.share.pk),
+    "GET api/v1/certificates/": Listing(
+        lambda s: s.certificate.pk, lambda s: {"supplier": s.certificate.supplier_id}
+    ),
 }
 
 
@@ -267,6 +293,17 @@ def _rules_document(code: str) -> dict:
 
 
 CREATES: dict[str, Create] = {
+    "POST api/v1/certificates/": Create(
+        rows=lambda s: s.certificate.supplier.certificates.all(),
+        body=lambda s: {
+            "supplier": s.certificate.supplier_id,
+            "kind": "iso9001",
+            "issuer": "Harness body",
+            "number": "H-NEW",
+            "valid_from": "2025-01-01",
+            "valid_to": "2028-01-01",
+        },
+    ),
     "POST api/v1/suppliers/": Create(
         rows=lambda s: SupplierRelationship.objects.filter(buyer=s.buyer),
         body=lambda s: {
