@@ -33,6 +33,7 @@ from audits.selectors.audits import (
     evidence_codes_by_audit,
 )
 from audits.services.audits import visible_codes
+from audits.services.certified import certified_answers, certified_codes
 from audits.services.evidence import ALLOWED_TYPES
 from backend.errors import Conflict
 from portal.http import PortalRequest
@@ -41,6 +42,7 @@ from questionnaires.spec import questions_for_version
 from scoring.engine import AnswerValue
 from scoring.models import Severity
 from scoring.selectors import findings_for, score_get_for
+from suppliers.certificates import held_certificates
 
 from ._helpers import action_rows, content_language, own, supplier_page
 
@@ -89,9 +91,15 @@ def dashboard(request: PortalRequest) -> HttpResponse:
     lang = content_language(request)
     today = timezone.localdate()
     audits = list(
-        audit_list_for(user=request.user).filter(supplier_id=org.pk).exclude(status=Status.DRAFT)
+        audit_list_for(user=request.user)
+        .filter(supplier_id=org.pk)
+        .exclude(status=Status.DRAFT)
+        .select_related("ruleset")
     )
     editable = [a for a in audits if a.is_editable]
+    # The supplier's certificates matter only under a rule set that recognises some.
+    recognizes = any(a.ruleset and a.ruleset.document.get("equivalences") for a in editable)
+    held = held_certificates(org.pk) if recognizes else ()
     rows_by_audit = answer_rows_by_audit(editable)
     files_by_audit = evidence_codes_by_audit(editable)
     to_answer, past = [], []
@@ -102,15 +110,18 @@ def dashboard(request: PortalRequest) -> HttpResponse:
             "overdue": audit.is_overdue(today),
         }
         if audit.is_editable:
-            answers = {
+            own = {
                 code: AnswerValue(value=value, not_applicable=na)
                 for code, value, na in rows_by_audit.get(audit.pk, [])
             }
+            # What the supplier's certificates answer counts, as on the answer page.
+            given = certified_answers(audit, own, certificates=held)
+            answers = given.answers
             progress = progress_of(
                 visible_codes(audit, answers),
                 questions=questions_for_version(audit.questionnaire_version),
                 answers=answers,
-                with_files=files_by_audit.get(audit.pk, ()),
+                with_files={*files_by_audit.get(audit.pk, ()), *certified_codes(given)},
             )
             row.update(answered=progress.done, total=progress.total, percent=progress.percent)
             to_answer.append(row)

@@ -26,7 +26,7 @@ from audits.models import Audit
 from audits.progress import Progress, progress_of
 from audits.selectors.audits import events_for, evidence_for
 from audits.services.audits import answer_values, missing_for_submit, prefill_source, visible_codes
-from audits.services.certified import certified_answers
+from audits.services.certified import certified_answers, certified_codes
 from portal.http import PortalRequest
 from questionnaires.models import Question
 from questionnaires.render import rendered_version
@@ -72,8 +72,8 @@ class AuditPage:
     def _recognize(self) -> None:
         # ``answers``: the supplier's own, completed by what its valid certificates answer or
         # waive under the audit's rule set (``certified``: where each of those came from).
-        recognition = certified_answers(self.audit, self.own)
-        self.answers, self.certified = recognition.answers, recognition.sources
+        self.recognition = certified_answers(self.audit, self.own)
+        self.answers, self.certified = self.recognition.answers, self.recognition.sources
         self.visible = visible_codes(self.audit, self.answers)
 
     def saved(self, code: str, answer: AnswerValue | None) -> None:
@@ -104,7 +104,7 @@ class AuditPage:
         """The audit's progress and each section's, by the one rule (``audits.progress``)."""
         questions = questions_for_version(self.audit.questionnaire_version)
         # A certificate stands for the evidence of what it answers.
-        with_files = set(self.evidence) | {c for c in self.certified if self.by_certificate(c)}
+        with_files = set(self.evidence) | certified_codes(self.recognition)
 
         def of(codes: list[str]) -> Progress:
             return progress_of(

@@ -150,3 +150,16 @@ def test_answer_page_shows_the_certificate_answer_and_takes_the_suppliers_own(wo
     assert client.post(answer, {"value": "no"}).status_code == 302
     page = client.get(reverse("portal:supplier_audit", args=[audit.pk])).content.decode()
     assert 'id="cert-MGT_01"' not in page
+
+
+def test_dashboard_counts_the_certificates_answer_as_done(world):
+    # mini-csr shows a small supplier 7 questions before any answer (EMP_03 follows EMP_02).
+    doc = load_doc("mini-rules.yaml")
+    doc["equivalences"] = [{"certificate": "sa8000", "answers": {"MGT_01": "yes"}}]
+    issue(world, make_version(), ruleset=make_ruleset(doc))
+    client = signed_in(world.s1_admin)
+    before = client.get(reverse("portal:supplier_dashboard")).content.decode()
+    sa8000(world.s1)
+    after = client.get(reverse("portal:supplier_dashboard")).content.decode()
+    assert "0 of 7 answered" in before
+    assert "1 of 7 answered" in after
