@@ -171,3 +171,8 @@ class Certificate(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.valid_to < timezone.localdate()
+
+
+def kind_label(kind: str) -> str:
+    """A certificate kind as people read it ("ISO 14001"); an unknown kind as it is."""
+    return str(dict(Certificate.Kind.choices).get(kind, kind))

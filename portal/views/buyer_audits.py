@@ -35,6 +35,7 @@ from audits.services.audits import (
     can_move,
     visible_codes,
 )
+from audits.services.certified import certified_answers, certified_codes
 from audits.services.due_dates import audit_extend_due_date
 from audits.services.issuing import audit_send
 from audits.services.transitions import AUDITS
@@ -45,6 +46,7 @@ from questionnaires.render import render_version
 from scoring.engine import AnswerValue
 from scoring.models import Severity
 from scoring.selectors import score_get_for
+from suppliers.models import kind_label
 
 from ._helpers import add_errors, answer_text, own
 from .buyer import (
@@ -114,7 +116,11 @@ def audit_new(request: PortalRequest) -> HttpResponse:
 
 def _sections(audit: Audit, lang: str) -> list[dict]:
     doc = render_version(audit.questionnaire_version, lang)
-    answers = {a.question.code: a for a in answers_for(audit)}
+    answers: dict[str, Any] = {a.question.code: a for a in answers_for(audit)}
+    # What the supplier's valid certificates answered in its place (rule-set equivalences).
+    given = certified_answers(audit, {})
+    by_certificate = certified_codes(given) - answers.keys()
+    answers |= {code: given.answers[code] for code in by_certificate}
     files: dict[str, list] = defaultdict(list)
     for evidence in evidence_for(audit):
         if evidence.question is not None:
@@ -141,6 +147,12 @@ def _sections(audit: Audit, lang: str) -> list[dict]:
                     **q,
                     "answered": answer is not None,
                     "display": answer_text(q, answer),
+                    "certificate": {
+                        **given.sources[q["code"]],
+                        "title": kind_label(given.sources[q["code"]]["kind"]),
+                    }
+                    if q["code"] in by_certificate
+                    else None,
                     "evidence_files": files.get(q["code"], []),
                 }
             )

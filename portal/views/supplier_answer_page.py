@@ -32,14 +32,10 @@ from questionnaires.models import Question
 from questionnaires.render import rendered_version
 from questionnaires.spec import questions_for_version
 from scoring.engine import AnswerValue
-from suppliers.models import Certificate
+from suppliers.models import kind_label
 
 from ._helpers import answer_text, content_language
 from .supplier import ACCEPT, Status, audit_title, is_answered
-
-
-def certificate_title(kind: str) -> str:
-    return str(dict(Certificate.Kind.choices).get(kind, kind))
 
 
 class AuditPage:
@@ -90,7 +86,7 @@ class AuditPage:
         source = self.certified.get(code)
         if source is None or source["effect"] == "overridden":
             return None
-        return {**source, "title": certificate_title(source["kind"])}
+        return {**source, "title": kind_label(source["kind"])}
 
     def section(self, code: str | None) -> dict:
         for section in self.sections:

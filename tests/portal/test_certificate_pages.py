@@ -163,3 +163,14 @@ def test_dashboard_counts_the_certificates_answer_as_done(world):
     after = client.get(reverse("portal:supplier_dashboard")).content.decode()
     assert "0 of 7 answered" in before
     assert "1 of 7 answered" in after
+
+
+def test_buyer_review_shows_what_a_certificate_answered(world):
+    doc = load_doc("mini-rules.yaml")
+    doc["equivalences"] = [{"certificate": "sa8000", "answers": {"MGT_01": "yes"}}]
+    audit = issue(world, make_version(), ruleset=make_ruleset(doc))
+    url = reverse("portal:buyer_audit", args=[audit.pk])
+    assert "Answered by SA8000" not in signed_in(world.a_officer).get(url).content.decode()
+    sa8000(world.s1)
+    page = signed_in(world.a_officer).get(url).content.decode()
+    assert "Answered by SA8000 no. SA-77" in page
