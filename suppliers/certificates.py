@@ -251,10 +251,21 @@ def certificate_delete(*, certificate: Certificate, actor: User | None) -> None:
 
 
 @transaction.atomic
-def certificate_verify(*, certificate: Certificate, actor: User) -> Certificate:
-    """Mark a certificate verified by ``actor`` for a buyer that works with the supplier
-    (403 otherwise); 409 when it is already verified."""
-    buyer = verifying_buyer(actor, certificate.supplier_id)
+def certificate_verify(
+    *, certificate: Certificate, actor: User, buyer: Organization | None = None
+) -> Certificate:
+    """Mark a certificate verified by ``actor`` for ``buyer`` (default: a buyer of the actor
+    that works with the supplier), whose suppliers the actor manages (403 otherwise); 409 when
+    it is already verified."""
+    if buyer is None:
+        buyer = verifying_buyer(actor, certificate.supplier_id)
+    elif not (
+        has_org_perm(actor, "accounts.manage_suppliers", buyer)
+        and SupplierRelationship.objects.filter(
+            buyer=buyer, supplier_id=certificate.supplier_id, active=True
+        ).exists()
+    ):
+        buyer = None
     if buyer is None:
         raise PermissionDenied(_("Only a buyer's administrators and officers verify certificates."))
     cert = Certificate.objects.select_for_update().get(pk=certificate.pk)

@@ -184,7 +184,7 @@ def buyer_certificate_verify(
     if request.method != "POST":
         return redirect("portal:buyer_supplier", relationship_id=rel.pk)
     _result, _errors, conflict, _status = run(
-        lambda: certificate_verify(certificate=cert, actor=request.user)
+        lambda: certificate_verify(certificate=cert, actor=request.user, buyer=request.organization)
     )
     if conflict:
         messages.error(request, conflict)

@@ -130,6 +130,18 @@ def test_import_yaml_text_and_file(world, api, version, doc):
             "rating",
             "bands: ",
         ),
+        (
+            lambda d: d.update(
+                {"equivalences": [{"certificate": "iso14001", "answers": {"EMP_01": "maybe"}}]}
+            ),
+            "equivalences[0]",
+            "answers: EMP_01: ",
+        ),
+        (
+            lambda d: d.update({"equivalences": [{"certificate": "sa8000", "waives": ["XYZ"]}]}),
+            "equivalences[0]",
+            "waives: unknown question",
+        ),
     ],
     ids=[
         "unknown-question",
@@ -138,6 +150,8 @@ def test_import_yaml_text_and_file(world, api, version, doc):
         "bands-order",
         "bad-when",
         "rating-order",
+        "equivalence-value-not-a-choice",
+        "equivalence-unknown-question",
     ],
 )
 def test_import_rejects_with_located_errors_and_saves_nothing(

@@ -7,11 +7,16 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Membership
 from activity.models import ActivityEvent
-from suppliers.certificates import certificate_create, send_certificate_reminders
+from suppliers.certificates import (
+    certificate_create,
+    certificate_verify,
+    send_certificate_reminders,
+)
 from suppliers.models import Certificate
 from tests.factories import link_supplier, make_member, make_supplier
 
@@ -186,3 +191,16 @@ def test_expiry_reminder_once_per_validity(world, django_capture_on_commit_callb
 def test_expired_certificates_are_not_reminded(world):
     make_cert(world.s1, valid_to="2026-05-31")
     assert send_certificate_reminders(today=TODAY) == 0
+
+
+def test_verifying_for_a_buyer_that_does_not_work_with_the_supplier_is_403(world):
+    cert = make_cert(world.s2)  # buyer A's supplier only
+    officer_of_both = make_member(world.buyer_b, Membership.Role.OFFICER)
+    Membership.objects.create(
+        user=officer_of_both, organization=world.buyer_a, role=Membership.Role.VIEWER
+    )
+    with pytest.raises(PermissionDenied):
+        certificate_verify(certificate=cert, actor=officer_of_both, buyer=world.buyer_b)
+    with pytest.raises(PermissionDenied):  # a viewer of buyer A verifies nothing
+        certificate_verify(certificate=cert, actor=officer_of_both, buyer=world.buyer_a)
+    assert not Certificate.objects.get(pk=cert.pk).verified
