@@ -49,6 +49,8 @@ CATEGORIES: tuple[str, ...] = ("management", "employee", "environment", "market"
 SEVERITIES: tuple[str, ...] = ("critical", "major", "minor", "observation")
 RATINGS: tuple[str, ...] = ("low", "medium", "high", "critical", "not_rated")
 PRIORITIES: tuple[str, ...] = ("P1", "P2", "P3", "P4")
+# The code of ``priority_note`` when the inherent risk is unknown and counted as medium.
+PRIORITY_NOTE_INHERENT_UNKNOWN = "inherent_unknown"
 
 CATEGORY_LABELS: dict[str, tuple[str, str]] = {
     "management": ("Management", "管理责任"),
@@ -62,12 +64,14 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("buyer_ref", "Buyer ref", "采购方编号", "text"),
     Column("supplier_name", "Supplier", "供应商", "text"),
     Column("legal_id", "Legal ID", "统一社会信用代码", "text"),
-    Column("country", "Country", "国家/地区", "text"),
+    Column("country", "Country", "国家/地区", "text", "country"),
+    Column("country_code", "Country code", "国家/地区代码", "text"),
     Column("industry", "Industry", "行业", "text", "industry"),
+    Column("industry_code", "Industry code", "行业代码", "text"),
     Column("size_class", "Size", "企业规模", "text", "size_class"),
     Column("criticality", "Criticality", "重要程度", "text", "criticality"),
     Column("category", "Category", "采购类别", "text"),
-    Column("inherent_risk", "Inherent risk", "固有风险", "rating", "rating"),
+    Column("inherent_risk", "Inherent risk", "固有风险", "rating", "inherent"),
     Column("last_audit_accepted_at", "Last audit accepted", "最近审核通过日期", "date"),
     Column("questionnaire", "Questionnaire", "问卷", "text"),
     Column("ruleset", "Rule set", "规则集", "text"),
@@ -77,7 +81,15 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
         for cat, (en, zh) in CATEGORY_LABELS.items()
     ),
     Column("rating", "Rating", "风险评级", "rating", "rating"),
+    Column("rating_band", "Score band", "得分区间评级", "rating", "rating"),
+    Column("rating_reason", "Rating reason", "评级原因", "text"),
     Column("priority", "Priority", "优先级", "priority"),
+    Column("priority_note", "Priority note", "优先级说明", "text", "priority_note"),
+    Column("next_assessment_due", "Next assessment due", "下次评估到期日", "date"),
+    Column("expired", "Score expired", "评分已过期", "bool", "bool"),
+    Column("audit_status", "Audit in progress", "进行中的审核", "text", "audit_status"),
+    Column("audit_due_date", "Audit due date", "审核截止日期", "date"),
+    Column("audit_days_overdue", "Audit days overdue", "审核逾期天数", "int"),
     Column("open_findings_critical", "Open findings: critical", "未关闭发现项：严重", "int"),
     Column("open_findings_major", "Open findings: major", "未关闭发现项：主要", "int"),
     Column("open_findings_minor", "Open findings: minor", "未关闭发现项：次要", "int"),
@@ -93,7 +105,7 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
 
 FINDING_COLUMNS: tuple[Column, ...] = (
     Column("supplier_name", "Supplier", "供应商", "text"),
-    Column("audit_id", "Audit", "审核编号", "text"),
+    Column("audit_id", "Audit", "审核编号", "int"),
     Column("accepted_at", "Accepted", "审核通过日期", "date"),
     Column("rule_code", "Rule", "规则代码", "text"),
     Column("severity", "Severity", "严重程度", "severity", "severity"),
@@ -105,7 +117,7 @@ FINDING_COLUMNS: tuple[Column, ...] = (
 
 ACTION_COLUMNS: tuple[Column, ...] = (
     Column("supplier_name", "Supplier", "供应商", "text"),
-    Column("audit_id", "Audit", "审核编号", "text"),
+    Column("audit_id", "Audit", "审核编号", "int"),
     Column("finding_code", "Finding", "发现项代码", "text"),
     Column("severity", "Severity", "严重程度", "severity", "severity"),
     Column("status", "Status", "状态", "text", "action_status"),
@@ -124,12 +136,23 @@ METHOD_COLUMNS: tuple[Column, ...] = (
 )
 
 METHOD_SECTIONS: dict[str, tuple[str, str]] = {
+    "about": ("In plain words", "简要说明"),
     "ruleset": ("Rule set", "规则集"),
     "categories": ("Category weight", "类别权重"),
     "rating_bands": ("Rating band (minimum score)", "评级区间（最低分）"),
     "severity_floor": ("Severity floor", "严重程度评级下限"),
     "sla_days": ("Corrective action SLA (days)", "整改期限（天）"),
     "priority_formula": ("Priority", "优先级"),
+}
+
+# The topics of the plain-words explanation (``labels["method_text"]``), in display order.
+METHOD_TOPICS: dict[str, tuple[str, str]] = {
+    "score": ("Score", "得分"),
+    "rating": ("Rating", "风险评级"),
+    "inherent": ("Inherent risk", "固有风险"),
+    "priority": ("Priority", "优先级"),
+    "expiry": ("Expiry", "有效期"),
+    "full_method": ("Full method", "完整方法"),
 }
 
 DEFAULT_PRIORITY_FORMULA: tuple[str, str] = (

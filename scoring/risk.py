@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 RISK_LEVELS = ("low", "medium", "high")
 RATING_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 #: A supplier without an accepted audit ("not yet assessed") ranks like a high rating.
@@ -14,6 +17,8 @@ INHERENT_RANK = {"low": 0, "medium": 1, "high": 2}
 #: A supplier whose country and industry are both missing from the reference tables. DESIGN
 #: does not say; the middle of the scale neither hides nor inflates such a supplier.
 UNKNOWN_INHERENT_RANK = 1
+#: The inherent risk of a supplier the reference tables cannot place (see ``inherent_level``).
+UNKNOWN = "unknown"
 PRIORITIES = ("P1", "P2", "P3", "P4")
 
 
@@ -23,6 +28,16 @@ def higher_level(*levels: str | None) -> str | None:
     if not known:
         return None
     return max(known, key=INHERENT_RANK.__getitem__)
+
+
+def inherent_level(country: str | None, industry: str | None) -> str:
+    """The inherent risk from the country and the industry level (``None``: not in the
+    reference tables): the higher of the two, ``UNKNOWN`` when a level is missing and the
+    other one does not already settle it (only ``high`` does: nothing is higher)."""
+    known = higher_level(country, industry)
+    if known == "high" or (country in INHERENT_RANK and industry in INHERENT_RANK):
+        return str(known)
+    return UNKNOWN
 
 
 def rating_rank(rating: str | None) -> int:
@@ -45,3 +60,32 @@ def priority(rating: str | None, inherent: str | None) -> str:
     if total == 2:
         return "P3"
     return "P4"
+
+
+@dataclass(frozen=True, slots=True)
+class RatingReason:
+    """Why a score has its rating: ``kind`` is ``band`` (the band of the overall score stands),
+    ``capped`` (findings made it worse: ``count`` findings of the worst ``severity`` present,
+    ``None`` when none is known) or ``not_rated``; ``rating`` is the final rating."""
+
+    kind: str
+    rating: str
+    severity: str | None = None
+    count: int = 0
+
+
+SEVERITY_ORDER = ("critical", "major", "minor", "observation")
+
+
+def rating_reason(
+    *, band: str | None, final: str | None, floor: str | None, counts: Mapping[str, int]
+) -> RatingReason:
+    """The reason of a final rating from the rating trace (``band``, ``floor``, ``final``) and
+    the number of findings per severity of the same score. Without a trace (``band`` and
+    ``floor`` unknown) the band is taken to stand."""
+    if not final or final not in RATING_RANK:
+        return RatingReason("not_rated", final or "not_rated")
+    if not floor or not band or final == band:
+        return RatingReason("band", final)
+    worst = next((s for s in SEVERITY_ORDER if counts.get(s)), None)
+    return RatingReason("capped", final, worst, counts.get(worst, 0) if worst else 0)

@@ -102,14 +102,15 @@ def findings_for(user) -> QuerySet[Finding]:
 # ---------------------------------------------------------------------------------------------
 
 
-def inherent_risk(org: Organization) -> str | None:
-    """The higher of the country and the industry level of ``org``; None if neither is known."""
+def inherent_risk(org: Organization) -> str:
+    """The higher of the country and the industry level of ``org``; ``unknown`` when the
+    reference tables cannot place it (``scoring.risk.inherent_level``)."""
     country = CountryRisk.objects.filter(country=str(org.country)).values_list("level", flat=True)
     industry = IndustryRisk.objects.filter(industry=org.industry).values_list("level", flat=True)
-    return risk.higher_level(country.first(), industry.first())
+    return risk.inherent_level(country.first(), industry.first())
 
 
-def inherent_risk_map(orgs: Iterable[Organization]) -> dict[int, str | None]:
+def inherent_risk_map(orgs: Iterable[Organization]) -> dict[int, str]:
     """``{organization id: inherent risk}`` for many organizations in two queries."""
     orgs = list(orgs)
     countries = dict(
@@ -123,7 +124,7 @@ def inherent_risk_map(orgs: Iterable[Organization]) -> dict[int, str | None]:
         )
     )
     return {
-        o.pk: risk.higher_level(countries.get(str(o.country)), industries.get(o.industry))
+        o.pk: risk.inherent_level(countries.get(str(o.country)), industries.get(o.industry))
         for o in orgs
     }
 

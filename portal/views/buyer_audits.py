@@ -15,7 +15,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.languages import pick, request_language
@@ -44,7 +43,9 @@ from flows.services import audit_accept, audit_assign_reviewers
 from portal.http import PortalRequest
 from questionnaires.render import render_version
 from scoring.engine import AnswerValue
+from scoring.explain import rating_reason_text
 from scoring.models import Severity
+from scoring.risk import rating_reason
 from scoring.selectors import score_get_for
 from suppliers.models import kind_label
 
@@ -182,24 +183,13 @@ def _rating_reason(trace: dict) -> str:
     """A sentence when findings capped the rating below its score band ("Capped at High risk:
     2 critical findings"); empty when the band stands."""
     rating = trace.get("rating") or {}
-    band, final = rating.get("band"), rating.get("final")
-    if not rating.get("floor") or not final or final == band:
-        return ""
-    findings = trace.get("findings") or []
-    order = [s for s, _label in Severity.choices]  # the most severe first
-    worst = next((s for s in order if any(f.get("severity") == s for f in findings)), None)
-    if worst is None:
-        return _("Capped at %(rating)s by the findings.") % {"rating": rating_label(final)}
-    count = sum(1 for f in findings if f.get("severity") == worst)
-    return ngettext(
-        "Capped at %(rating)s: %(n)s %(severity)s finding.",
-        "Capped at %(rating)s: %(n)s %(severity)s findings.",
-        count,
-    ) % {
-        "rating": rating_label(final),
-        "n": count,
-        "severity": str(Severity(worst).label).lower(),
-    }
+    counts: dict[str, int] = defaultdict(int)
+    for finding in trace.get("findings") or []:
+        counts[finding.get("severity")] += 1
+    reason = rating_reason(
+        band=rating.get("band"), final=rating.get("final"), floor=rating.get("floor"), counts=counts
+    )
+    return rating_reason_text(reason) if reason.kind == "capped" else ""
 
 
 def _score_view(

@@ -19,12 +19,14 @@ from actions.models import CorrectiveAction, CorrectiveActionQuerySet
 from audits.models import Audit
 from rulesets.models import RuleSet
 from scoring.models import Finding
-from scoring.selectors import inherent_risk_map, risk_priority
 from suppliers.models import SupplierRelationship
 
 from ..columns import CATEGORIES, SEVERITIES
+from .explain import add_priority, add_rating_reasons
 from .latest import latest_audit_ids, ranked_scores
 from .method import method_for
+from .pending import add_pending
+from .reading import read_frame as _frame
 from .scope import register_relationships
 
 CLOSED_ACTION_STATES = tuple(str(s) for s in CorrectiveAction.CLOSED_STATES)
@@ -59,7 +61,7 @@ def register_data(
     suppliers."""
     today = today or timezone.localdate()
     rels = register_relationships(buyer=buyer, filters=filters)
-    reg = register_rows(rels=rels, buyer=buyer, today=today)
+    reg = register_rows(rels=rels, buyer=buyer, today=today, language=language)
     fnd, act = pd.DataFrame(), pd.DataFrame()
     if details:
         names = dict(zip(reg["supplier_id"], reg["supplier_name"], strict=True))
@@ -86,13 +88,22 @@ _REGISTER_COLUMNS = {
 
 
 def register_rows(
-    *, rels: QuerySet[SupplierRelationship], buyer: Organization, today: datetime.date
+    *,
+    rels: QuerySet[SupplierRelationship],
+    buyer: Organization,
+    today: datetime.date,
+    language: str = "en",
 ) -> pd.DataFrame:
-    """One row per supplier: who it is, its latest scores and rating, inherent risk and
-    priority, open findings by severity and open / overdue actions."""
+    """One row per supplier: who it is, its latest scores, rating and why (in ``language``),
+    inherent risk and priority, what is pending, open findings by severity and open / overdue
+    actions."""
     reg = _frame(rels.values_list(*_REGISTER_COLUMNS), list(_REGISTER_COLUMNS.values()))
+    reg["country_code"] = reg["country"]
+    reg["industry_code"] = reg["industry"]
     reg = _with_scores(reg, buyer, rels)
-    _add_priority(reg)
+    add_priority(reg)
+    reg = add_rating_reasons(reg, buyer=buyer, rels=rels, language=language)
+    reg = add_pending(reg, buyer=buyer, rels=rels, today=today)
     return _with_open_work(reg, rels, buyer, today)
 
 
@@ -110,6 +121,8 @@ _SCORE_COLUMNS = {
     "audit__accepted_at": "accepted_at",
     "audit__questionnaire_version__questionnaire__code": "q_code",
     "audit__questionnaire_version__number": "q_number",
+    "trace_band": "band",
+    "trace_floor": "floor",
 }
 
 
@@ -117,9 +130,10 @@ def _with_scores(
     reg: pd.DataFrame, buyer: Organization, rels: QuerySet[SupplierRelationship]
 ) -> pd.DataFrame:
     """The latest final score of each supplier: overall, categories, change, rating."""
-    ranked = _frame(
-        ranked_scores(buyer, rels).values_list(*_SCORE_COLUMNS), list(_SCORE_COLUMNS.values())
+    scores = ranked_scores(buyer, rels).annotate(
+        trace_band=KT("trace__rating__band"), trace_floor=KT("trace__rating__floor")
     )
+    ranked = _frame(scores.values_list(*_SCORE_COLUMNS), list(_SCORE_COLUMNS.values()))
     latest = ranked[ranked["audit_rank"] == 1].drop(columns="audit_rank")
     previous = ranked.loc[ranked["audit_rank"] == 2, ["supplier_id", "overall"]]
     reg = reg.merge(latest, on="supplier_id", how="left").merge(
@@ -146,18 +160,6 @@ def _with_scores(
     reg["score_delta"] = (reg["overall_score"] - _floats(reg["previous_overall"])).round(1)
     reg["rating"] = reg["rating"].astype(object).where(reg["rating"].notna(), None)
     return reg
-
-
-def _add_priority(reg: pd.DataFrame) -> None:
-    """Inherent risk and priority, each computed once per distinct combination."""
-    reg["inherent_risk"] = _inherent(reg)
-    combos = {
-        (r, i): risk_priority(r, i)
-        for r, i in set(zip(reg["rating"], reg["inherent_risk"], strict=True))
-    }
-    reg["priority"] = [
-        combos[(r, i)] for r, i in zip(reg["rating"], reg["inherent_risk"], strict=True)
-    ]
 
 
 def _with_open_work(
@@ -325,24 +327,6 @@ def _title_in(language: str) -> Coalesce:
     )
 
 
-_READ_CHUNK = 2000
-
-
-def _frame(rows: QuerySet, columns: list[str]) -> pd.DataFrame:
-    """A frame of the ``values_list`` rows of ``rows``, read ``_READ_CHUNK`` rows at a time
-    (a server-side cursor on PostgreSQL) into one list per column. Equal strings are kept once:
-    the database hands each row its own copy of a title, code or status, and for a register
-    with a few hundred thousand findings those copies are most of the memory."""
-    data: list[list[Any]] = [[] for _ in columns]
-    seen: dict[str, str] = {}
-    for row in rows.iterator(chunk_size=_READ_CHUNK):
-        for values, value in zip(data, row, strict=True):
-            if type(value) is str:
-                value = seen.setdefault(value, value)
-            values.append(value)
-    return pd.DataFrame(dict(zip(columns, data, strict=True)), columns=columns)
-
-
 def _floats(series: pd.Series) -> pd.Series:
     """Decimal / numeric strings / None -> float64 with NaN."""
     return pd.to_numeric(
@@ -366,18 +350,3 @@ def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     )
     keys = ["_name" if k == "supplier_name" else "_sev" if k == "severity" else k for k in keys]
     return order.sort_values(keys, kind="stable").drop(columns=["_sev", "_name"])
-
-
-def _inherent(reg: pd.DataFrame) -> list[str | None]:
-    """Inherent risk per row through ``scoring.selectors.inherent_risk_map`` (two queries),
-    asked once per distinct (country, industry) pair rather than once per supplier."""
-    pairs = sorted(set(zip(reg["country"].astype(str), reg["industry"].astype(str), strict=True)))
-    if not pairs:
-        return []
-    probes = [Organization(pk=i + 1, country=c, industry=ind) for i, (c, ind) in enumerate(pairs)]
-    levels = inherent_risk_map(probes)
-    by_pair = {pair: levels[i + 1] for i, pair in enumerate(pairs)}
-    return [
-        by_pair[(c, ind)]
-        for c, ind in zip(reg["country"].astype(str), reg["industry"].astype(str), strict=True)
-    ]

@@ -97,7 +97,7 @@ def write_xlsx(
     fm = _Formats(wb)
     _write_summary(wb, fm, tables, title, buyer_name, generated_at, language, labels or {})
     _write_tables(wb, fm, tables, language, labels or {}, tracker)
-    _write_method(wb, fm, tables, language)
+    _write_method(wb, fm, tables, language, labels or {})
     wb.close()
     tracker.report(100)
 

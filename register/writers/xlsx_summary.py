@@ -17,6 +17,7 @@ from ..columns import (
     LABELS,
     METHOD_COLUMNS,
     METHOD_SECTIONS,
+    METHOD_TOPICS,
     PRIORITIES,
     RATINGS,
     SHEET_NAMES,
@@ -192,15 +193,45 @@ def _wall_clock_serial(moment: datetime) -> float:
     return moment.toordinal() - _EXCEL_EPOCH_ORDINAL + seconds / 86400.0
 
 
-def _write_method(wb: Workbook, fm: _Formats, tables: RegisterTables, language: str) -> None:
-    """Method: the rule set, category weights, rating bands, severity floors, SLA days and the
-    priority formula actually used for this register, as one filterable table."""
-    ws = wb.add_worksheet(label(SHEET_NAMES, "method", language))
-    rows = []
+# Which code list gives the words of a Method row's item and value, per section.
+_METHOD_WORDS: dict[str, tuple[str | None, str | None]] = {
+    "rating_bands": ("rating", None),
+    "severity_floor": ("severity", "rating"),
+    "sla_days": ("severity", None),
+}
+
+
+def _method_rows(
+    tables: RegisterTables, language: str, labels: Labels
+) -> list[tuple[str, str, Any]]:
+    """The Method sheet's rows: the plain-words explanation (``labels["method_text"]``), then
+    the settings of the rule set(s), their codes as words of the reader's language."""
+    rows: list[tuple[str, str, Any]] = [
+        (label(METHOD_SECTIONS, "about", language), label(METHOD_TOPICS, topic, language), text)
+        for topic, text in labels.get("method_text", {}).items()
+    ]
     for section, item, value in tables.method_rows:
         if section == "priority_formula" and value is None:
             value = DEFAULT_PRIORITY_FORMULA[1 if language == "zh-Hans" else 0]
+        item_words, value_words = _METHOD_WORDS.get(section, (None, None))
+        if section == "categories" and item in CATEGORY_LABELS:
+            item = label(CATEGORY_LABELS, item, language)
+        elif item_words is not None:
+            item = labels.get(item_words, {}).get(item, item)
+        if value_words is not None:
+            value = labels.get(value_words, {}).get(value, value)
         rows.append((label(METHOD_SECTIONS, section, language), item, value))
+    return rows
+
+
+def _write_method(
+    wb: Workbook, fm: _Formats, tables: RegisterTables, language: str, labels: Labels
+) -> None:
+    """Method: how a score, rating and priority are made in plain words and where the full
+    method is, then the rule set, category weights, rating bands, severity floors, SLA days and
+    the priority formula actually used for this register, as one filterable table."""
+    ws = wb.add_worksheet(label(SHEET_NAMES, "method", language))
+    rows = _method_rows(tables, language, labels)
     widths = [
         max(_display_width(c.header(language)), *(_display_width(str(r[i])) for r in rows), 4)
         for i, c in enumerate(METHOD_COLUMNS)

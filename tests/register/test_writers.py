@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import openpyxl
 import pandas as pd
 import pytest
+from xlsxwriter.utility import xl_col_to_name
 
 from register.columns import ACTION_COLUMNS, FINDING_COLUMNS, REGISTER_COLUMNS
 from register.labels import register_labels
@@ -51,7 +52,9 @@ def register_row(supplier_id: int, name: str, **overrides: object) -> dict[str, 
         "supplier_name": name,
         "legal_id": f"9144030000000000{supplier_id:02d}",
         "country": "CN",
+        "country_code": "CN",
         "industry": "C39",
+        "industry_code": "C39",
         "size_class": "small",
         "criticality": "high",
         "category": "electronics",
@@ -67,7 +70,15 @@ def register_row(supplier_id: int, name: str, **overrides: object) -> dict[str, 
         "score_market": 90.0,
         "score_community": 50.0,
         "rating": "medium",
+        "rating_band": "medium",
+        "rating_reason": "Score band: Medium risk",
         "priority": "P3",
+        "priority_note": None,
+        "next_assessment_due": date(2027, 1, 15),
+        "expired": False,
+        "audit_status": None,
+        "audit_due_date": None,
+        "audit_days_overdue": None,
         "open_findings_critical": 0,
         "open_findings_major": 1,
         "open_findings_minor": 2,
@@ -86,7 +97,15 @@ def register_row(supplier_id: int, name: str, **overrides: object) -> dict[str, 
 def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     register = pd.DataFrame(
         [
-            register_row(1, "Acme Textiles", industry="14"),
+            register_row(
+                1,
+                "Acme Textiles",
+                industry="14",
+                industry_code="14",
+                audit_status="in_progress",
+                audit_due_date=date(2025, 3, 1),
+                audit_days_overdue=3,
+            ),
             register_row(
                 2,
                 HYPERLINK,
@@ -100,7 +119,16 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                 category="apparel",
                 criticality="medium",
             ),
-            register_row(3, "+1-2", rating="low", priority="P4", overall_score=85.0),
+            register_row(
+                3,
+                "+1-2",
+                rating="low",
+                rating_band="low",
+                priority="P4",
+                overall_score=85.0,
+                inherent_risk="unknown",
+                priority_note="inherent_unknown",
+            ),
             register_row(
                 4,
                 CHINESE,
@@ -110,6 +138,9 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                 last_audit_accepted_at=None,
                 questionnaire=None,
                 ruleset=None,
+                rating_band=None,
+                rating_reason=None,
+                next_assessment_due=None,
                 score_management=None,
                 score_employee=None,
                 score_environment=None,
@@ -328,7 +359,8 @@ def test_overdue_actions_are_highlighted_and_scores_have_a_colour_scale(tables):
     assert any(r.type == "expression" and r.formula == ['$G2="Yes"'] for _, r in rules)
     register = wb["Register"].conditional_formatting
     scales = [str(cf.sqref) for cf in register for r in cf.rules if r.type == "colorScale"]
-    assert "M2:M5" in scales  # overall score
+    overall = xl_col_to_name([c.key for c in REGISTER_COLUMNS].index("overall_score"))
+    assert f"{overall}2:{overall}5" in scales
     assert len(scales) == 6  # overall + five categories
 
 
@@ -392,16 +424,33 @@ def test_progress_is_reported_in_increasing_percentages(tables):
     assert progress[0] == 0 and progress[-1] == 100
 
 
-def test_method_sheet_lists_the_rule_set(tables):
+def test_method_sheet_explains_in_plain_words_then_lists_the_rule_set(tables, settings):
+    settings.SITE_URL = "https://fairlink.example/"
     ws = load(workbook_bytes(tables))["Method"]
     rows = [tuple(c.value for c in row) for row in ws.iter_rows(min_row=2)]
 
-    assert rows[0] == ("Rule set", None, "sme-csr-core-rules@1")
-    assert ("Category weight", "employee", 30) in rows
-    assert ("Rating band (minimum score)", "medium", 60) in rows
-    assert ("Severity floor", "critical", "high") in rows
-    assert ("Corrective action SLA (days)", "minor", 180) in rows
+    about = {item: text for section, item, text in rows if section == "In plain words"}
+    assert list(about) == ["Score", "Rating", "Inherent risk", "Priority", "Expiry", "Full method"]
+    assert "weighted mean of the category scores" in about["Score"]
+    assert "36 for P4" in about["Expiry"]
+    assert about["Full method"] == "The full method: https://fairlink.example/method/"
+    assert ("Rule set", None, "sme-csr-core-rules@1") in rows
+    assert ("Category weight", "Employees", 30) in rows
+    assert ("Rating band (minimum score)", "Medium risk", 60) in rows
+    assert ("Severity floor", "Critical", "High risk") in rows
+    assert ("Corrective action SLA (days)", "Minor", 180) in rows
     assert rows[-1][0] == "Priority" and "P1 if >= 4" in rows[-1][2]
+
+
+def test_chinese_method_sheet_is_in_chinese(tables):
+    ws = load(workbook_bytes(tables, language="zh-Hans"))["评分方法"]
+    rows = [tuple(c.value for c in row) for row in ws.iter_rows(min_row=2)]
+
+    about = {item: text for section, item, text in rows if section == "简要说明"}
+    assert set(about) == {"得分", "风险评级", "固有风险", "优先级", "有效期", "完整方法"}
+    assert all(not text.isascii() for text in about.values())
+    assert ("类别权重", "员工责任", 30) in rows
+    assert ("严重程度评级下限", "严重", "高风险") in rows
 
 
 # --- CSV -----------------------------------------------------------------------------------
@@ -480,11 +529,15 @@ RAW_CODES = {
 def test_chinese_workbook_shows_words_not_codes(tables):
     wb = load(workbook_bytes(tables, language="zh-Hans"))
 
-    for name in ("汇总", "风险登记册", "发现项", "整改措施"):
-        for row in wb[name].iter_rows(values_only=True):
-            for value in row:
+    # The code columns are there for programs: the only place a code may stand.
+    code_columns = {c.zh for c in REGISTER_COLUMNS if c.key.endswith("_code")}
+    assert code_columns == {"国家/地区代码", "行业代码"}
+    for name in ("汇总", "风险登记册", "发现项", "整改措施", "评分方法"):
+        header = [c.value for c in wb[name][1]]
+        for row in wb[name].iter_rows(min_row=2, values_only=True):
+            for head, value in zip(header, row, strict=False):
                 assert not isinstance(value, bool), (name, row)
-                assert str(value) not in RAW_CODES, (name, row)
+                assert head in code_columns or str(value) not in RAW_CODES, (name, head, value)
     register = {c.value: c for c in wb["风险登记册"][1]}
     rows = list(wb["风险登记册"].iter_rows(min_row=2, values_only=True))
     header = [c for c in register]
@@ -511,8 +564,9 @@ def test_chinese_csv_shows_words_not_codes(tables):
     write_csv(tables, out, language="zh-Hans", labels=register_labels("zh-Hans"))
 
     rows = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"))))
+    codes = {i for i, c in enumerate(REGISTER_COLUMNS) if c.key.endswith("_code")}
     for row in rows[1:]:
-        assert not RAW_CODES & set(row), row
+        assert not RAW_CODES & {v for i, v in enumerate(row) if i not in codes}, row
     record = dict(zip(rows[0], next(r for r in rows if r[1] == "Acme Textiles"), strict=True))
     assert (record["风险评级"], record["固有风险"]) == ("中风险", "中风险")
     assert (record["企业规模"], record["行业"]) == ("小型", "服装的制造")
@@ -537,7 +591,8 @@ def test_without_labels_the_writers_keep_the_codes(tables):
     assert row_of(ws, "Acme Textiles")["Overdue critical action"].value is False
     out = io.BytesIO()
     write_csv(tables, out)
-    assert b",medium,P3," in out.getvalue() and b",false," in out.getvalue()
+    assert b",medium,medium,Score band: Medium risk,P3," in out.getvalue()
+    assert b",false," in out.getvalue()
 
 
 @pytest.mark.parametrize("language", ["en", "zh-Hans"])
@@ -559,12 +614,16 @@ def test_xlsx_csv_and_json_agree_through_the_words_of_the_codes(tables, language
                 if col.kind == "text" and code is not None:
                     assert xrow[i] == code and crow[i] == safe_text(code)
                 continue
+            if code is None:
+                assert xrow[i] is None and crow[i] == "", col.key
+                continue
             word = labels[col.codes].get(code, code)
             assert xrow[i] == word, (col.key, code)
             assert crow[i] == safe_text(word), (col.key, code)
             coded += 1
-    # industry, size, criticality, inherent risk, rating, overdue critical, shared
-    assert coded == 4 * 7
+    # Every row: country, industry, size, criticality, inherent risk, rating, expired, overdue
+    # critical, shared; three score bands, one priority note, one audit in progress.
+    assert coded == 4 * 9 + 3 + 1 + 1
 
 
 # --- build_tables filters --------------------------------------------------------------------
@@ -646,7 +705,7 @@ def test_json_shape_and_values(tables):
     assert unrated["overall_score"] is None
     assert unrated["next_due_date"] is None
     assert unrated["rating"] == "not_rated"
-    assert data["findings"][0]["audit_id"] == "101"
+    assert data["findings"][0]["audit_id"] == 101
     assert data["actions"][0]["updated_at"] == "2025-02-01T08:15:00"
     assert set(data["actions"][0]) == {"supplier_id"} | {c.key for c in ACTION_COLUMNS}
     assert data["summary"]["suppliers"] == 4
@@ -699,5 +758,5 @@ def test_large_register_keeps_every_cell_in_order():
     assert sum(row[at["open_actions"]] for row in rows) == sum(i % 9 for i in range(1, n + 1))
     assert all(len(row) == len(REGISTER_COLUMNS) and row[1] for row in rows)
     finding_ids = [row[1] for row in wb["Findings"].iter_rows(min_row=2, values_only=True)]
-    assert finding_ids == [str(i) for i in range(2 * n)]
+    assert finding_ids == list(range(2 * n))
     assert len(progress) > 3 and progress[-1] == 100
