@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -89,3 +91,30 @@ def rating_reason(
         return RatingReason("band", final)
     worst = next((s for s in SEVERITY_ORDER if counts.get(s)), None)
     return RatingReason("capped", final, worst, counts.get(worst, 0) if worst else 0)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus ``months`` calendar months, on the last day of the month when the month
+    is shorter (31 August + 6 months = 28 or 29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def next_assessment_due(
+    accepted_on: datetime.date | None, priority: str, months: Mapping[str, int]
+) -> datetime.date | None:
+    """When a supplier's next assessment is due: the date its latest audit was accepted plus
+    the re-assessment interval of its priority (``months``: P1..P4 -> months); ``None`` when
+    it was never assessed. The score expires the day after (``score_expired``)."""
+    if accepted_on is None:
+        return None
+    return add_months(accepted_on, months[priority])
+
+
+def score_expired(due: datetime.date | None, today: datetime.date) -> bool:
+    """A score has expired once its next assessment due date (``next_assessment_due``) has
+    passed."""
+    return due is not None and due < today

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Organization
 from audits.models import Audit
+from audits.services.policy import policy_months
 from backend.errors import Conflict
 from questionnaires.models import QuestionnaireVersion
 from rulesets import compiled as inputs
@@ -155,3 +158,22 @@ def with_latest_score(relationships: QuerySet) -> QuerySet:
         latest_overall=Subquery(scores.values("overall")[:1]),
         latest_accepted_at=Subquery(scores.values("audit__accepted_at")[:1]),
     )
+
+
+def mark_score_expiry(
+    relationships: Sequence, *, buyer: Organization, today: datetime.date
+) -> None:
+    """Set ``next_assessment_due`` and ``score_expired`` on relationships of ``buyer``
+    annotated by ``with_latest_score`` (with their supplier loaded): the latest acceptance
+    plus the re-assessment interval of the supplier's priority (``risk.next_assessment_due``).
+    Three queries for any number of relationships."""
+    if not relationships:
+        return
+    months = policy_months(buyer)
+    risks = inherent_risk_map(rel.supplier for rel in relationships)
+    for rel in relationships:
+        accepted = rel.latest_accepted_at
+        accepted_on = timezone.localdate(accepted) if accepted is not None else None
+        priority = risk.priority(rel.latest_rating, risks[rel.supplier_id])
+        rel.next_assessment_due = risk.next_assessment_due(accepted_on, priority, months)
+        rel.score_expired = risk.score_expired(rel.next_assessment_due, today)

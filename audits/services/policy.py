@@ -55,6 +55,13 @@ def policy_get(buyer: Organization) -> ReassessmentPolicy:
     return ReassessmentPolicy.objects.filter(buyer=buyer).first() or ReassessmentPolicy(buyer=buyer)
 
 
+def policy_months(buyer: Organization) -> dict[str, int]:
+    """Months between assessments per priority (``P1`` .. ``P4``): the buyer's policy, else
+    its defaults (P1 12, P2 18, P3 24, P4 36). One query."""
+    policy = policy_get(buyer)
+    return {p: policy.months(p) for p in ("P1", "P2", "P3", "P4")}
+
+
 def _check_templates(buyer: Organization, data: dict) -> None:
     errors: dict[str, list[str]] = {}
     version = data.get("questionnaire_version")

@@ -27,7 +27,7 @@ from audits.selectors.audits import audit_list_for
 from portal.http import PortalRequest
 from questionnaires.models import Category
 from rulesets.models import Rating
-from scoring.selectors import with_latest_score
+from scoring.selectors import mark_score_expiry, with_latest_score
 from suppliers.imports import suppliers_import
 from suppliers.models import SupplierRelationship
 from suppliers.selectors import relationship_list_for
@@ -190,8 +190,11 @@ def import_error_rows(errors: dict[str, list[str]]) -> list[dict]:
 def _suppliers_context(request: PortalRequest) -> dict:
     rels, params = supplier_rows(request)
     page = paginate(request, rels)
-    for rel in page.object_list:
+    rows = list(page.object_list)
+    for rel in rows:
         rel.rating_text = rating_label(rel.latest_rating)
+    mark_score_expiry(rows, buyer=request.organization, today=timezone.localdate())
+    page.object_list = rows
     categories = list(
         SupplierRelationship.objects.filter(buyer=request.organization, active=True)
         .exclude(category="")

@@ -4,16 +4,17 @@ the latest score has expired (its re-assessment interval has passed)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 
 import pandas as pd
 from django.db.models import QuerySet
 
 from accounts.models import Organization
 from audits.models import Audit
-from audits.services.policy import policy_get
+from audits.services.policy import policy_months
+from scoring.risk import next_assessment_due, score_expired
 from suppliers.models import SupplierRelationship
 
-from ..columns import PRIORITIES
 from .reading import read_frame
 
 #: Audits that are with the supplier or with the buyer's reviewers (a draft is not sent yet).
@@ -48,25 +49,18 @@ def add_pending(
         reg["audit_status"].notna()
     )
     reg["audit_due_date"] = due
-    add_next_assessment(reg, months=reassessment_months(buyer), today=today)
+    add_next_assessment(reg, months=policy_months(buyer), today=today)
     return reg
 
 
-def reassessment_months(buyer: Organization) -> dict[str, int]:
-    """Months between assessments per priority: the buyer's re-assessment policy, else the
-    policy's defaults (P1 12, P2 18, P3 24, P4 36)."""
-    policy = policy_get(buyer)
-    return {p: policy.months(p) for p in PRIORITIES}
-
-
-def add_next_assessment(reg: pd.DataFrame, *, months: dict[str, int], today: datetime.date) -> None:
-    """``next_assessment_due`` = the last accepted audit's date plus the interval of the
-    supplier's priority (empty when never assessed); ``expired`` when that date has passed."""
+def add_next_assessment(
+    reg: pd.DataFrame, *, months: Mapping[str, int], today: datetime.date
+) -> None:
+    """``next_assessment_due`` and ``expired`` (``scoring.risk.next_assessment_due`` and
+    ``score_expired``), worked out once per distinct acceptance date and priority."""
     last = pd.to_datetime(reg["last_audit_accepted_at"], errors="coerce")
-    due = pd.Series(pd.NaT, index=reg.index, dtype="datetime64[ns]")
-    for priority, interval in months.items():
-        rows = reg["priority"] == priority
-        if rows.any():
-            due[rows] = last[rows] + pd.DateOffset(months=interval)
-    reg["next_assessment_due"] = due
-    reg["expired"] = (due < pd.Timestamp(today)).fillna(False).astype(bool)
+    keys = list(zip([None if pd.isna(d) else d.date() for d in last], reg["priority"], strict=True))
+    due_of = {key: next_assessment_due(key[0], key[1], months) for key in set(keys)}
+    due = [due_of[key] for key in keys]
+    reg["next_assessment_due"] = pd.to_datetime(pd.Series(due, index=reg.index, dtype=object))
+    reg["expired"] = [score_expired(d, today) for d in due]
