@@ -99,8 +99,27 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("overdue_critical", "Overdue critical action", "存在逾期严重整改", "bool", "bool"),
     Column("next_due_date", "Next due date", "下一截止日期", "date"),
     Column("score_delta", "Change since previous audit", "较上次审核变化", "delta"),
+    Column("previous_overall_score", "Previous overall score", "上次总分", "score"),
+    Column("previous_rating", "Previous rating", "上次风险评级", "rating", "rating"),
+    *(
+        Column(f"delta_{cat}", f"Change: {en}", f"变化：{zh}", "delta")
+        for cat, (en, zh) in CATEGORY_LABELS.items()
+    ),
     # The latest assessment is one the supplier shared (issued by another buyer).
     Column("shared", "Shared by supplier", "供应商共享", "bool", "bool"),
+)
+
+# One row per accepted (and scored) audit and category: the supplier's score history.
+HISTORY_COLUMNS: tuple[Column, ...] = (
+    Column("supplier_name", "Supplier", "供应商", "text"),
+    Column("audit_id", "Audit", "审核编号", "int"),
+    Column("accepted_at", "Accepted", "审核通过日期", "date"),
+    Column("ruleset", "Rule set", "规则集", "text"),
+    Column("overall_score", "Overall score", "总分", "score"),
+    Column("rating", "Rating", "风险评级", "rating", "rating"),
+    Column("category", "Category", "类别", "text", "csr_category"),
+    Column("category_score", "Category score", "类别得分", "score"),
+    Column("category_delta", "Change since previous audit", "较上次审核变化", "delta"),
 )
 
 FINDING_COLUMNS: tuple[Column, ...] = (
@@ -181,6 +200,8 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "register": ("Register", "风险登记册"),
     "findings": ("Findings", "发现项"),
     "actions": ("Corrective actions", "整改措施"),
+    "history": ("History", "历史记录"),
+    "heat_map": ("Heat map", "风险热力图"),
     "method": ("Method", "评分方法"),
 }
 
@@ -197,7 +218,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "by_rating_title": ("Suppliers by rating", "按评级统计供应商"),
     "by_priority_title": ("Suppliers by priority", "按优先级统计供应商"),
     "avg_scores_title": ("Average category scores", "各类别平均得分"),
+    "heat_map_title": (
+        "Suppliers by inherent risk (rows) and rating (columns)",
+        "按固有风险（行）与风险评级（列）统计供应商",
+    ),
+    "inherent_risk": ("Inherent risk", "固有风险"),
+    "total": ("Total", "合计"),
 }
+
+# The rows of the heat map (inherent risk), the columns being ``RATINGS``.
+INHERENT_LEVELS: tuple[str, ...] = ("low", "medium", "high", "unknown")
 
 
 def label(table: dict[str, tuple[str, str]], key: str, language: str) -> str:

@@ -78,7 +78,14 @@ def register_build(
     data = register_data(
         buyer=buyer, filters=filters, language=language, today=today, details=details
     )
-    return build_tables(data.register, data.findings, data.actions, data.method, filters=filters)
+    return build_tables(
+        data.register,
+        data.findings,
+        data.actions,
+        data.method,
+        filters=filters,
+        history=data.history,
+    )
 
 
 def register_write(

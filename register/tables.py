@@ -20,6 +20,8 @@ from .columns import (
     ACTION_COLUMNS,
     CATEGORIES,
     FINDING_COLUMNS,
+    HISTORY_COLUMNS,
+    INHERENT_LEVELS,
     JOIN_KEY,
     PRIORITIES,
     RATINGS,
@@ -49,6 +51,9 @@ class RegisterTables:
     method: Mapping[str, Any]
     method_rows: tuple[tuple[str, str, Any], ...]
     summary: Mapping[str, Any] = field(default_factory=dict)
+    history: pd.DataFrame = field(
+        default_factory=lambda: _normalise(pd.DataFrame(), HISTORY_COLUMNS, "history")
+    )
 
 
 def build_tables(
@@ -58,6 +63,7 @@ def build_tables(
     method: Mapping[str, Any],
     *,
     filters: Mapping[str, Any],
+    history: pd.DataFrame | None = None,
 ) -> RegisterTables:
     """Normalise, filter and summarise the register.
 
@@ -72,14 +78,15 @@ def build_tables(
     - ``filters`` keys are ``rating``, ``priority``, ``country``, ``category``, ``criticality``;
       each value is a list of allowed values (a single string is taken as a one-element list).
       ``None`` or an empty list means "no filter". Unknown keys raise ``ValueError``.
-    - Findings and actions are kept only for suppliers left in the filtered register, in the
-      caller's order. The register is sorted by priority (P1 first, missing last) then supplier
+    - Findings, actions and ``history`` (the History sheet's rows, optional) are kept only for
+      suppliers left in the filtered register, in the caller's order. The register is sorted by priority (P1 first, missing last) then supplier
       name.
     - ``summary``: ``suppliers``, ``assessed_suppliers`` (with an accepted audit date),
       ``open_findings_<severity>``, ``open_actions``, ``overdue_actions`` (sums over the register),
       ``overdue_critical_actions`` (overdue actions of critical severity), ``by_rating`` and
       ``by_priority`` (counts, every level present), ``average_scores`` (``overall`` and each
-      category; ``None`` when nothing is scored).
+      category; ``None`` when nothing is scored), ``heat_map`` (inherent risk -> rating ->
+      number of suppliers, every level present).
     """
     reg = _filtered_register(register, filters)
     suppliers = reg[JOIN_KEY]
@@ -87,6 +94,8 @@ def build_tables(
     fnd = fnd.loc[fnd[JOIN_KEY].isin(suppliers)].reset_index(drop=True)
     act = _normalise(actions, ACTION_COLUMNS, "actions")
     act = act.loc[act[JOIN_KEY].isin(suppliers)].reset_index(drop=True)
+    hist = _normalise(pd.DataFrame() if history is None else history, HISTORY_COLUMNS, "history")
+    hist = hist.loc[hist[JOIN_KEY].isin(suppliers)].reset_index(drop=True)
 
     return RegisterTables(
         register=reg,
@@ -95,6 +104,7 @@ def build_tables(
         method=dict(method),
         method_rows=tuple(method_rows(method)),
         summary=_summary(reg, act),
+        history=hist,
     )
 
 
@@ -244,8 +254,17 @@ def _summary(reg: pd.DataFrame, act: pd.DataFrame) -> dict[str, Any]:
         "by_rating": {r: int(rating_counts.get(r, 0)) for r in RATINGS},
         "by_priority": {p: int(priority_counts.get(p, 0)) for p in PRIORITIES},
         "average_scores": averages,
+        "heat_map": _heat_map(reg),
     }
     return summary
+
+
+def _heat_map(reg: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Suppliers by inherent risk and rating (every level present, zeros included)."""
+    counts = reg.groupby(["inherent_risk", "rating"]).size() if len(reg) else pd.Series()
+    return {
+        level: {r: int(counts.get((level, r), 0)) for r in RATINGS} for level in INHERENT_LEVELS
+    }
 
 
 def column_values(series: pd.Series) -> list[Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -23,9 +23,12 @@ from suppliers.models import SupplierRelationship
 
 from ..columns import CATEGORIES, SEVERITIES
 from .explain import add_priority, add_rating_reasons
+from .history import register_history
 from .latest import latest_audit_ids, ranked_scores
 from .method import method_for
 from .pending import add_pending
+from .reading import floats as _floats
+from .reading import local as _local
 from .reading import read_frame as _frame
 from .scope import register_relationships
 
@@ -42,6 +45,7 @@ class RegisterData:
     findings: pd.DataFrame
     actions: pd.DataFrame
     method: dict[str, Any]
+    history: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def register_data(
@@ -56,18 +60,21 @@ def register_data(
 
     ``filters`` (already cleaned) narrow the suppliers in the database where possible;
     ``language`` picks the finding titles; ``today`` (default: the local date) decides what is
-    overdue; ``details=False`` leaves the findings and actions frames empty (the CSV has the
-    Register table only). Runs a fixed number of queries (about ten) for any number of
+    overdue; ``details=False`` leaves the findings, actions and history frames empty (the CSV
+    has the Register table only). Runs a fixed number of queries (about ten) for any number of
     suppliers."""
     today = today or timezone.localdate()
     rels = register_relationships(buyer=buyer, filters=filters)
     reg = register_rows(rels=rels, buyer=buyer, today=today, language=language)
-    fnd, act = pd.DataFrame(), pd.DataFrame()
+    fnd, act, hist = pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
     if details:
         names = dict(zip(reg["supplier_id"], reg["supplier_name"], strict=True))
         fnd = register_findings(rels=rels, buyer=buyer, names=names, language=language)
         act = register_actions(rels=rels, buyer=buyer, names=names, today=today)
-    return RegisterData(register=reg, findings=fnd, actions=act, method=register_method(reg))
+        hist = register_history(rels=rels, buyer=buyer, names=names)
+    return RegisterData(
+        register=reg, findings=fnd, actions=act, method=register_method(reg), history=hist
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,9 +142,17 @@ def _with_scores(
     )
     ranked = _frame(scores.values_list(*_SCORE_COLUMNS), list(_SCORE_COLUMNS.values()))
     latest = ranked[ranked["audit_rank"] == 1].drop(columns="audit_rank")
-    previous = ranked.loc[ranked["audit_rank"] == 2, ["supplier_id", "overall"]]
+    previous = ranked.loc[
+        ranked["audit_rank"] == 2, ["supplier_id", "overall", "rating", "categories"]
+    ].rename(
+        columns={
+            "overall": "previous_overall",
+            "rating": "previous_rating",
+            "categories": "previous_categories",
+        }
+    )
     reg = reg.merge(latest, on="supplier_id", how="left").merge(
-        previous.rename(columns={"overall": "previous_overall"}), on="supplier_id", how="left"
+        previous, on="supplier_id", how="left"
     )
     tz = timezone.get_default_timezone()
     reg["last_audit_accepted_at"] = _local(reg["accepted_at"], tz, date_only=True)
@@ -154,10 +169,17 @@ def _with_scores(
     reg["shared"] = [
         bool(pd.notna(issuer) and int(issuer) != buyer.pk) for issuer in reg["audit_buyer_id"]
     ]
-    categories = [c if isinstance(c, dict) else {} for c in reg["categories"]]
+    reg["previous_overall_score"] = _floats(reg["previous_overall"])
+    reg["score_delta"] = (reg["overall_score"] - reg["previous_overall_score"]).round(1)
+    reg["previous_rating"] = (
+        reg["previous_rating"].astype(object).where(reg["previous_rating"].notna(), None)
+    )
+    now = [c if isinstance(c, dict) else {} for c in reg["categories"]]
+    before = [c if isinstance(c, dict) else {} for c in reg["previous_categories"]]
     for cat in CATEGORIES:
-        reg[f"score_{cat}"] = _floats(pd.Series([c.get(cat) for c in categories], dtype=object))
-    reg["score_delta"] = (reg["overall_score"] - _floats(reg["previous_overall"])).round(1)
+        reg[f"score_{cat}"] = _floats(pd.Series([c.get(cat) for c in now], dtype=object))
+        earlier = _floats(pd.Series([c.get(cat) for c in before], dtype=object))
+        reg[f"delta_{cat}"] = (reg[f"score_{cat}"] - earlier).round(1)
     reg["rating"] = reg["rating"].astype(object).where(reg["rating"].notna(), None)
     return reg
 
@@ -325,21 +347,6 @@ def _title_in(language: str) -> Coalesce:
         *(NullIf(KT(f"title__{lang}"), Value(""), output_field=text) for lang in order),
         output_field=text,
     )
-
-
-def _floats(series: pd.Series) -> pd.Series:
-    """Decimal / numeric strings / None -> float64 with NaN."""
-    return pd.to_numeric(
-        pd.Series([None if v is None else float(v) for v in series], dtype=object),
-        errors="coerce",
-    ).astype("float64")
-
-
-def _local(series: pd.Series, tz, *, date_only: bool) -> pd.Series:
-    """Aware datetimes (or None) -> naive wall-clock times in ``tz`` (dates when asked)."""
-    parsed = pd.to_datetime(series, utc=True, errors="coerce")
-    local = parsed.dt.tz_convert(tz).dt.tz_localize(None)
-    return local.dt.normalize() if date_only else local
 
 
 def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

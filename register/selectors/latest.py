@@ -13,12 +13,15 @@ from scoring.models import Score
 from suppliers.models import SupplierRelationship
 
 
-def ranked_scores(buyer: Organization, rels: QuerySet[SupplierRelationship]) -> QuerySet:
+def ranked_scores(
+    buyer: Organization, rels: QuerySet[SupplierRelationship], *, depth: int | None = 2
+) -> QuerySet:
     """The newest final score of the latest and of the previous accepted audit of each
     supplier in ``rels``, in one window query: ``audit_rank`` is 1 for the latest audit (newest
     ``accepted_at``, then higher id) and 2 for the one before; ``score_rank`` 1 picks the
     newest score of an audit (a re-scored audit has several). An accepted audit of another
-    buyer that the supplier shares with ``buyer`` counts like one of its own."""
+    buyer that the supplier shares with ``buyer`` counts like one of its own. ``depth=None``:
+    every accepted audit (the history)."""
     return (
         Score.objects.filter(
             Q(audit__buyer_id=buyer.pk) | Q(audit_id__in=shared_audits([buyer.pk])),
@@ -38,7 +41,7 @@ def ranked_scores(buyer: Organization, rels: QuerySet[SupplierRelationship]) -> 
                 order_by=[F("created_at").desc(), F("pk").desc()],
             ),
         )
-        .filter(audit_rank__lte=2, score_rank=1)
+        .filter(score_rank=1, **({} if depth is None else {"audit_rank__lte": depth}))
     )
 
 

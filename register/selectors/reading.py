@@ -23,3 +23,18 @@ def read_frame(rows: QuerySet, columns: list[str]) -> pd.DataFrame:
                 value = seen.setdefault(value, value)
             values.append(value)
     return pd.DataFrame(dict(zip(columns, data, strict=True)), columns=columns)
+
+
+def floats(series: pd.Series) -> pd.Series:
+    """Decimal / numeric strings / None -> float64 with NaN."""
+    return pd.to_numeric(
+        pd.Series([None if v is None else float(v) for v in series], dtype=object),
+        errors="coerce",
+    ).astype("float64")
+
+
+def local(series: pd.Series, tz, *, date_only: bool) -> pd.Series:
+    """Aware datetimes (or None) -> naive wall-clock times in ``tz`` (dates when asked)."""
+    parsed = pd.to_datetime(series, utc=True, errors="coerce")
+    local = parsed.dt.tz_convert(tz).dt.tz_localize(None)
+    return local.dt.normalize() if date_only else local

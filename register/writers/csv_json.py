@@ -14,7 +14,15 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from ..columns import ACTION_COLUMNS, FINDING_COLUMNS, JOIN_KEY, REGISTER_COLUMNS, Column, Labels
+from ..columns import (
+    ACTION_COLUMNS,
+    FINDING_COLUMNS,
+    HISTORY_COLUMNS,
+    JOIN_KEY,
+    REGISTER_COLUMNS,
+    Column,
+    Labels,
+)
 from ..tables import RegisterTables, column_values
 from .cells import _TEXT_KINDS, safe_text
 
@@ -151,6 +159,7 @@ _TABLES = (
     ("register", REGISTER_COLUMNS),
     ("findings", FINDING_COLUMNS),
     ("actions", ACTION_COLUMNS),
+    ("history", HISTORY_COLUMNS),
 )
 
 
@@ -161,7 +170,7 @@ def _dumps(value: Any) -> str:
 
 def to_json(tables: RegisterTables) -> dict[str, Any]:
     """The register as plain JSON types: ``{"summary", "register", "findings", "actions",
-    "method"}``. Table rows are objects keyed by column key plus ``supplier_id``; missing
+    "history", "method"}``. Table rows are objects keyed by column key plus ``supplier_id``; missing
     values are ``null``; dates ``YYYY-MM-DD``, datetimes ``YYYY-MM-DDTHH:MM:SS`` (naive, as in
     the tables); codes (ratings, severities, statuses) are not translated. Holds every row:
     for large registers use ``iter_json``."""

@@ -16,6 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..columns import (
     ACTION_COLUMNS,
     FINDING_COLUMNS,
+    HISTORY_COLUMNS,
     REGISTER_COLUMNS,
     SHEET_NAMES,
     Column,
@@ -39,7 +40,7 @@ from .cells import (
     _display_width,
     _Formats,
 )
-from .xlsx_summary import _write_method, _write_summary
+from .xlsx_summary import _write_heat_map, _write_method, _write_summary
 
 
 class _Progress:
@@ -73,7 +74,8 @@ def write_xlsx(
     labels: Labels | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> None:
-    """Write the register workbook (Summary, Register, Findings, Corrective actions, Method).
+    """Write the register workbook (Summary, Heat map, Register, Findings, Corrective actions,
+    History, Method).
 
     ``target`` is a path or a binary file object (left open). Headers, sheet names and labels
     follow ``language`` (``en`` / ``zh-Hans``). Coded cells (``Column.codes``: ratings,
@@ -85,7 +87,8 @@ def write_xlsx(
     Raises ``ValueError`` (before writing anything) when a table exceeds Excel's row limit.
     """
     _check_row_limits(tables)
-    tracker = _Progress(len(tables.register) + len(tables.findings) + len(tables.actions), progress)
+    rows = sum(len(t) for t in (tables.register, tables.findings, tables.actions, tables.history))
+    tracker = _Progress(rows, progress)
     tracker.report(0)
     wb = xlsxwriter.Workbook(target, _WORKBOOK_OPTIONS)
     created = generated_at
@@ -96,6 +99,7 @@ def write_xlsx(
     )
     fm = _Formats(wb)
     _write_summary(wb, fm, tables, title, buyer_name, generated_at, language, labels or {})
+    _write_heat_map(wb, fm, tables, language, labels or {})
     _write_tables(wb, fm, tables, language, labels or {}, tracker)
     _write_method(wb, fm, tables, language, labels or {})
     wb.close()
@@ -103,7 +107,7 @@ def write_xlsx(
 
 
 def _check_row_limits(tables: RegisterTables) -> None:
-    for frame in (tables.register, tables.findings, tables.actions):
+    for frame in (tables.register, tables.findings, tables.actions, tables.history):
         # xlsxwriter silently drops rows past Excel's sheet limit; refuse instead of truncating.
         if len(frame) > _EXCEL_MAX_DATA_ROWS:
             raise ValueError(
@@ -120,7 +124,7 @@ def _write_tables(
     labels: Labels,
     tracker: _Progress,
 ) -> None:
-    """The Register, Findings and Corrective actions sheets, with their highlights."""
+    """The Register, Findings, Corrective actions and History sheets, with highlights."""
     register = _write_table(
         wb,
         fm,
@@ -153,6 +157,16 @@ def _write_tables(
         tracker,
     )
     _highlight_overdue_rows(actions, fm, ACTION_COLUMNS, len(tables.actions), labels)
+    _write_table(
+        wb,
+        fm,
+        label(SHEET_NAMES, "history", language),
+        tables.history,
+        HISTORY_COLUMNS,
+        language,
+        labels,
+        tracker,
+    )
 
 
 def _column_width(header: str, kind: str, values: Sequence[Any]) -> float:

@@ -14,6 +14,7 @@ from ..columns import (
     CATEGORIES,
     CATEGORY_LABELS,
     DEFAULT_PRIORITY_FORMULA,
+    INHERENT_LEVELS,
     LABELS,
     METHOD_COLUMNS,
     METHOD_SECTIONS,
@@ -185,6 +186,43 @@ def _summary_charts(
     bars.set_x_axis({"min": 0, "max": 100})
     bars.set_legend({"none": True})
     ws.insert_chart(16, 4, bars, {"x_scale": 1.1, "y_scale": 1.0})
+
+
+def _write_heat_map(
+    wb: Workbook, fm: _Formats, tables: RegisterTables, language: str, labels: Labels
+) -> None:
+    """Heat map: suppliers counted by inherent risk (rows) and rating (columns), with row
+    and column totals, the counts shaded from white to red."""
+    ws = wb.add_worksheet(label(SHEET_NAMES, "heat_map", language))
+    heat = tables.summary["heat_map"]
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, len(RATINGS) + 1, 14)
+    ws.set_row(0, 20)
+    ws.write_string(0, 0, label(LABELS, "heat_map_title", language), fm.label)
+    headers = [
+        label(LABELS, "inherent_risk", language),
+        *(labels.get("rating", {}).get(r, r) for r in RATINGS),
+        label(LABELS, "total", language),
+    ]
+    for c, text in enumerate(headers):
+        ws.write_string(2, c, text, fm.header)
+    for r, level in enumerate(INHERENT_LEVELS, start=3):
+        ws.write_string(r, 0, labels.get("inherent", {}).get(level, level), fm.label)
+        for c, rating in enumerate(RATINGS, start=1):
+            ws.write_number(r, c, heat[level][rating])
+        ws.write_number(r, len(RATINGS) + 1, sum(heat[level].values()), fm.label)
+    last = 3 + len(INHERENT_LEVELS)
+    ws.write_string(last, 0, label(LABELS, "total", language), fm.label)
+    for c, rating in enumerate(RATINGS, start=1):
+        ws.write_number(last, c, sum(heat[level][rating] for level in INHERENT_LEVELS), fm.label)
+    ws.write_number(last, len(RATINGS) + 1, tables.summary["suppliers"], fm.label)
+    ws.conditional_format(
+        3,
+        1,
+        last - 1,
+        len(RATINGS),
+        {"type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#F8696B"},
+    )
 
 
 def _wall_clock_serial(moment: datetime) -> float:

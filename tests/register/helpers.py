@@ -14,6 +14,17 @@ from scoring.models import Finding, Score
 
 TODAY = datetime.date(2025, 3, 10)
 
+# The workbook's sheets in English, in order.
+SHEETS_EN = [
+    "Summary",
+    "Heat map",
+    "Register",
+    "Findings",
+    "Corrective actions",
+    "History",
+    "Method",
+]
+
 
 def at(day: datetime.date) -> datetime.datetime:
     """Noon local time on ``day``."""

@@ -177,10 +177,10 @@ def _grow(buyer, version, ruleset, n: int, today) -> None:
 def test_query_count_does_not_grow_with_the_register(reg, django_assert_max_num_queries):
     buyer = reg.world.buyer_a
     audit = reg.s1_latest
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         small = register_data(buyer=buyer)
     _grow(buyer, audit.questionnaire_version, audit.ruleset, 25, reg.today)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         large = register_data(buyer=buyer)
     assert len(large.register) == len(small.register) + 25
     assert Finding.objects.filter(audit__buyer=buyer).count() > 30

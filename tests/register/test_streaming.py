@@ -36,6 +36,7 @@ def test_json_is_streamed_with_the_documents_keys_in_order(reg, api):
         "register",
         "findings",
         "actions",
+        "history",
         "method",
     ]
     assert body["buyer"] == {"id": reg.world.buyer_a.pk, "name": reg.world.buyer_a.name}

@@ -22,6 +22,8 @@ from register.labels import register_labels
 from register.tables import build_tables
 from register.writers import safe_text, to_json, write_csv, write_xlsx
 
+from .helpers import SHEETS_EN
+
 HYPERLINK = '=HYPERLINK("http://x","y")'
 CHINESE = "深圳市绿叶电子有限公司"
 GENERATED = datetime(2025, 3, 4, 9, 30, tzinfo=timezone(timedelta(hours=8)))
@@ -88,6 +90,13 @@ def register_row(supplier_id: int, name: str, **overrides: object) -> dict[str, 
         "overdue_critical": False,
         "next_due_date": date(2025, 4, 15),
         "score_delta": -2.5,
+        "previous_overall_score": 75.0,
+        "previous_rating": "medium",
+        "delta_management": 5.0,
+        "delta_employee": -10.0,
+        "delta_environment": 0.0,
+        "delta_market": None,
+        "delta_community": 2.5,
     }
     row.update(overrides)
     return row
@@ -110,6 +119,7 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                 2,
                 HYPERLINK,
                 country="VN",
+                country_code="VN",
                 rating="critical",
                 priority="P1",
                 inherent_risk="high",
@@ -141,6 +151,12 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                 rating_band=None,
                 rating_reason=None,
                 next_assessment_due=None,
+                previous_overall_score=None,
+                previous_rating=None,
+                delta_management=None,
+                delta_employee=None,
+                delta_environment=None,
+                delta_community=None,
                 score_management=None,
                 score_employee=None,
                 score_environment=None,
@@ -243,7 +259,7 @@ def row_of(ws, name: str) -> dict[str, object]:
 def test_workbook_has_the_five_sheets_with_english_headers(tables):
     wb = load(workbook_bytes(tables))
 
-    assert wb.sheetnames == ["Summary", "Register", "Findings", "Corrective actions", "Method"]
+    assert wb.sheetnames == SHEETS_EN
     assert [c.value for c in wb["Register"][1]] == [c.en for c in REGISTER_COLUMNS]
     assert [c.value for c in wb["Findings"][1]] == [c.en for c in FINDING_COLUMNS]
     assert [c.value for c in wb["Corrective actions"][1]] == [c.en for c in ACTION_COLUMNS]
@@ -361,7 +377,7 @@ def test_overdue_actions_are_highlighted_and_scores_have_a_colour_scale(tables):
     scales = [str(cf.sqref) for cf in register for r in cf.rules if r.type == "colorScale"]
     overall = xl_col_to_name([c.key for c in REGISTER_COLUMNS].index("overall_score"))
     assert f"{overall}2:{overall}5" in scales
-    assert len(scales) == 6  # overall + five categories
+    assert len(scales) == 7  # overall, five categories and the previous overall
 
 
 def test_summary_shows_title_buyer_time_and_figures(tables):
@@ -396,7 +412,15 @@ def test_summary_shows_title_buyer_time_and_figures(tables):
 def test_headers_and_sheet_names_follow_chinese(tables):
     wb = load(workbook_bytes(tables, language="zh-Hans"))
 
-    assert wb.sheetnames == ["汇总", "风险登记册", "发现项", "整改措施", "评分方法"]
+    assert wb.sheetnames == [
+        "汇总",
+        "风险热力图",
+        "风险登记册",
+        "发现项",
+        "整改措施",
+        "历史记录",
+        "评分方法",
+    ]
     assert [c.value for c in wb["风险登记册"][1]] == [c.zh for c in REGISTER_COLUMNS]
     assert wb["汇总"]["A2"].value == "采购方"
 
@@ -532,7 +556,7 @@ def test_chinese_workbook_shows_words_not_codes(tables):
     # The code columns are there for programs: the only place a code may stand.
     code_columns = {c.zh for c in REGISTER_COLUMNS if c.key.endswith("_code")}
     assert code_columns == {"国家/地区代码", "行业代码"}
-    for name in ("汇总", "风险登记册", "发现项", "整改措施", "评分方法"):
+    for name in ("汇总", "风险热力图", "风险登记册", "发现项", "整改措施", "历史记录", "评分方法"):
         header = [c.value for c in wb[name][1]]
         for row in wb[name].iter_rows(min_row=2, values_only=True):
             for head, value in zip(header, row, strict=False):
@@ -599,7 +623,7 @@ def test_without_labels_the_writers_keep_the_codes(tables):
 def test_xlsx_csv_and_json_agree_through_the_words_of_the_codes(tables, language):
     """Every Register cell: the XLSX and CSV hold the word of the JSON's code (or the value)."""
     labels = register_labels(language)
-    ws = load(workbook_bytes(tables, language=language)).worksheets[1]
+    ws = load(workbook_bytes(tables, language=language)).worksheets[2]
     xlsx_rows = list(ws.iter_rows(min_row=2, values_only=True))
     out = io.BytesIO()
     write_csv(tables, out, language=language, labels=labels)
@@ -622,8 +646,9 @@ def test_xlsx_csv_and_json_agree_through_the_words_of_the_codes(tables, language
             assert crow[i] == safe_text(word), (col.key, code)
             coded += 1
     # Every row: country, industry, size, criticality, inherent risk, rating, expired, overdue
-    # critical, shared; three score bands, one priority note, one audit in progress.
-    assert coded == 4 * 9 + 3 + 1 + 1
+    # critical, shared; three score bands and previous ratings, one priority note, one audit in
+    # progress.
+    assert coded == 4 * 9 + 3 + 3 + 1 + 1
 
 
 # --- build_tables filters --------------------------------------------------------------------
@@ -691,7 +716,7 @@ def test_register_is_sorted_by_priority(tables):
 def test_json_shape_and_values(tables):
     data = to_json(tables)
 
-    assert set(data) == {"summary", "register", "findings", "actions", "method"}
+    assert set(data) == {"summary", "register", "findings", "actions", "history", "method"}
     json.dumps(data)  # plain JSON types only
     first = data["register"][0]
     assert set(first) == {"supplier_id"} | {c.key for c in REGISTER_COLUMNS}

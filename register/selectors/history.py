@@ -1,0 +1,79 @@
+"""The History sheet: one row per accepted (and scored) audit of each supplier and category,
+with the change of the category score since the supplier's accepted audit before it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import Organization
+from suppliers.models import SupplierRelationship
+
+from ..columns import CATEGORIES
+from .latest import ranked_scores
+from .reading import floats, local, read_frame
+
+_HISTORY_COLUMNS = {
+    "audit__supplier_id": "supplier_id",
+    "audit_rank": "audit_rank",
+    "audit_id": "audit_id",
+    "audit__accepted_at": "accepted_at",
+    "ruleset__code": "rs_code",
+    "ruleset__version": "rs_version",
+    "overall": "overall",
+    "rating": "rating",
+    "categories": "categories",
+}
+
+
+def register_history(
+    *,
+    rels: QuerySet[SupplierRelationship],
+    buyer: Organization,
+    names: Mapping[int, str],
+) -> pd.DataFrame:
+    """Every accepted audit of the suppliers in ``rels`` (its newest final score; one window
+    query), newest first per supplier, as one row per category that has a score; the change is
+    against the same category of the audit just before (empty when it had no score there)."""
+    audits = read_frame(
+        ranked_scores(buyer, rels, depth=None).values_list(*_HISTORY_COLUMNS),
+        list(_HISTORY_COLUMNS.values()),
+    )
+    audits["supplier_name"] = audits["supplier_id"].map(names)
+    audits["accepted_at"] = local(
+        audits["accepted_at"], timezone.get_default_timezone(), date_only=True
+    )
+    audits["ruleset"] = [
+        f"{code}@{version}"
+        for code, version in zip(audits["rs_code"], audits["rs_version"], strict=True)
+    ]
+    audits["overall_score"] = floats(audits["overall"])
+    parts = []
+    for cat in CATEGORIES:
+        part = audits.drop(columns="categories").assign(
+            category=cat,
+            category_score=floats(
+                pd.Series([(c or {}).get(cat) for c in audits["categories"]], dtype=object)
+            ),
+        )
+        parts.append(part)
+    history = pd.concat(parts, ignore_index=True)
+    if history.empty:
+        return history
+    history = history.sort_values(
+        ["supplier_name", "supplier_id", "category", "audit_rank"], kind="stable"
+    )
+    # The next row of the same supplier and category is the audit before (rank + 1).
+    earlier = history.groupby(["supplier_id", "category"])["category_score"].shift(-1)
+    history["category_delta"] = (history["category_score"] - earlier).round(1)
+    history = history[history["category_score"].notna()]
+    order = {cat: i for i, cat in enumerate(CATEGORIES)}
+    history["_cat"] = history["category"].map(order)
+    return (
+        history.sort_values(["supplier_name", "supplier_id", "audit_rank", "_cat"], kind="stable")
+        .drop(columns="_cat")
+        .reset_index(drop=True)
+    )
