@@ -21,6 +21,13 @@ Language = Literal["en", "zh-Hans"]
 
 LANGUAGES: tuple[str, ...] = ("en", "zh-Hans")
 JOIN_KEY = "supplier_id"
+# The id a linked cell's page is built from, per link kind (``Column.link``): the hidden column
+# ``relationship_id`` for a supplier (its portal page is the buyer's relationship), the cell's
+# own value for an audit or a corrective action.
+LINK_ID_KEYS: dict[str, str | None] = {"supplier": "relationship_id", "audit": None, "action": None}
+HIDDEN_KEYS: tuple[str, ...] = ("relationship_id",)
+# Per link kind, the text before and after the id of its page's absolute address.
+Links = Mapping[str, tuple[str, str]]
 
 # Readable words of coded values, per code list (a ``Column.codes``): ``{"rating": {"low":
 # "Low risk", ...}, "bool": {True: "Yes", False: "No"}, ...}``. Built in the reader's language by
@@ -32,13 +39,15 @@ Labels = Mapping[str, Mapping[Any, str]]
 @dataclass(frozen=True, slots=True)
 class Column:
     """One output column: stable ``key``, English and Simplified Chinese header, value kind,
-    and ``codes``: the code list (a key of ``Labels``) whose words the XLSX and CSV show."""
+    ``codes``: the code list (a key of ``Labels``) whose words the XLSX and CSV show, and
+    ``link``: the portal page its XLSX cells link to (``LINKS``)."""
 
     key: str
     en: str
     zh: str
     kind: Kind
     codes: str | None = None
+    link: str | None = None
 
     def header(self, language: str) -> str:
         """The header in ``language`` (``en`` or ``zh-Hans``)."""
@@ -62,7 +71,7 @@ CATEGORY_LABELS: dict[str, tuple[str, str]] = {
 
 REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("buyer_ref", "Buyer ref", "采购方编号", "text"),
-    Column("supplier_name", "Supplier", "供应商", "text"),
+    Column("supplier_name", "Supplier", "供应商", "text", link="supplier"),
     Column("legal_id", "Legal ID", "统一社会信用代码", "text"),
     Column("country", "Country", "国家/地区", "text", "country"),
     Column("country_code", "Country code", "国家/地区代码", "text"),
@@ -112,7 +121,7 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
 # One row per accepted (and scored) audit and category: the supplier's score history.
 HISTORY_COLUMNS: tuple[Column, ...] = (
     Column("supplier_name", "Supplier", "供应商", "text"),
-    Column("audit_id", "Audit", "审核编号", "int"),
+    Column("audit_id", "Audit", "审核编号", "int", link="audit"),
     Column("accepted_at", "Accepted", "审核通过日期", "date"),
     Column("ruleset", "Rule set", "规则集", "text"),
     Column("overall_score", "Overall score", "总分", "score"),
@@ -124,7 +133,7 @@ HISTORY_COLUMNS: tuple[Column, ...] = (
 
 FINDING_COLUMNS: tuple[Column, ...] = (
     Column("supplier_name", "Supplier", "供应商", "text"),
-    Column("audit_id", "Audit", "审核编号", "int"),
+    Column("audit_id", "Audit", "审核编号", "int", link="audit"),
     Column("accepted_at", "Accepted", "审核通过日期", "date"),
     Column("rule_code", "Rule", "规则代码", "text"),
     Column("severity", "Severity", "严重程度", "severity", "severity"),
@@ -136,6 +145,7 @@ FINDING_COLUMNS: tuple[Column, ...] = (
 
 ACTION_COLUMNS: tuple[Column, ...] = (
     Column("supplier_name", "Supplier", "供应商", "text"),
+    Column("action_id", "Corrective action", "整改措施编号", "int", link="action"),
     Column("audit_id", "Audit", "审核编号", "int"),
     Column("finding_code", "Finding", "发现项代码", "text"),
     Column("severity", "Severity", "严重程度", "severity", "severity"),

@@ -32,6 +32,7 @@ from accounts.models import Organization
 from activity.models import ActivityEvent
 
 from .labels import register_labels
+from .links import portal_links
 from .models import ExportJob
 from .selectors import register_data, register_filters_clean
 from .tables import RegisterTables, build_tables
@@ -108,6 +109,7 @@ def register_write(
             generated_at=timezone.localtime(generated_at or timezone.now()),
             language=language,
             labels=register_labels(language),
+            links=portal_links(),
             progress=progress,
         )
     elif fmt == "csv":

@@ -20,6 +20,7 @@ from .columns import (
     ACTION_COLUMNS,
     CATEGORIES,
     FINDING_COLUMNS,
+    HIDDEN_KEYS,
     HISTORY_COLUMNS,
     INHERENT_LEVELS,
     JOIN_KEY,
@@ -37,8 +38,9 @@ FILTER_KEYS: tuple[str, ...] = ("rating", "priority", "country", "category", "cr
 class RegisterTables:
     """The normalised, filtered content of one register export.
 
-    ``register``, ``findings`` and ``actions`` hold exactly ``supplier_id`` followed by the keys of
-    their column definitions, in that order, with one dtype per kind: text-like kinds are object
+    ``register``, ``findings`` and ``actions`` hold exactly ``supplier_id``, the ``HIDDEN_KEYS``
+    the caller gave (``relationship_id``: links only, never written as a column), then the keys
+    of their column definitions, in that order, with one dtype per kind: text-like kinds are object
     columns of ``str`` or ``None``; ``int`` is ``Int64``; ``bool`` is ``boolean``; ``score`` and
     ``delta`` are ``float64``; ``date`` and ``datetime`` are naive ``datetime64``. ``method_rows``
     are ``(section key, item, value)`` triples for the Method sheet; ``summary`` holds the headline
@@ -148,6 +150,9 @@ def _normalise(frame: pd.DataFrame, columns: Sequence[Column], name: str) -> pd.
         if JOIN_KEY in frame.columns
         else pd.Series([], dtype=object, index=index)
     )
+    for key in HIDDEN_KEYS:
+        if key in frame.columns:
+            out[key] = pd.Series(frame[key].to_numpy(), index=index)
     for col in columns:
         src = (
             pd.Series(frame[col.key].to_numpy(), index=index)

@@ -83,6 +83,7 @@ def register_data(
 
 _REGISTER_COLUMNS = {
     "supplier_id": "supplier_id",
+    "pk": "relationship_id",
     "buyer_ref": "buyer_ref",
     "supplier__name": "supplier_name",
     "supplier__legal_id": "legal_id",
@@ -259,6 +260,7 @@ def register_findings(
 
 _ACTION_COLUMNS = {
     "supplier_id": "supplier_id",
+    "pk": "action_id",
     "audit_id": "audit_id",
     "finding__rule_code": "finding_code",
     "severity": "severity",

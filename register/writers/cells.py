@@ -101,6 +101,7 @@ class _Formats:
             for kind, colours in _VALUE_COLOURS.items()
         }
         self.overdue_row = wb.add_format({"bg_color": "#FFE1E1"})
+        self.link = wb.add_format({"font_color": "#0563C1", "underline": 1})
         self.alert = wb.add_format({"bold": True, "font_color": "#C00000"})
 
 

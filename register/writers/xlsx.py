@@ -17,10 +17,12 @@ from ..columns import (
     ACTION_COLUMNS,
     FINDING_COLUMNS,
     HISTORY_COLUMNS,
+    LINK_ID_KEYS,
     REGISTER_COLUMNS,
     SHEET_NAMES,
     Column,
     Labels,
+    Links,
     label,
 )
 from ..tables import RegisterTables, column_values
@@ -40,6 +42,7 @@ from .cells import (
     _display_width,
     _Formats,
 )
+from .xlsx_marks import _highlight_cells, _highlight_overdue_rows, _score_colour_scales
 from .xlsx_summary import _write_heat_map, _write_method, _write_summary
 
 
@@ -72,6 +75,7 @@ def write_xlsx(
     generated_at: datetime,
     language: str = "en",
     labels: Labels | None = None,
+    links: Links | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> None:
     """Write the register workbook (Summary, Heat map, Register, Findings, Corrective actions,
@@ -81,7 +85,9 @@ def write_xlsx(
     follow ``language`` (``en`` / ``zh-Hans``). Coded cells (``Column.codes``: ratings,
     severities, statuses, size class, category, industry, yes / no) show the words of ``labels``
     (``register.labels.register_labels`` in the same language), their colours still chosen by
-    the code; without ``labels`` they hold the codes (booleans as TRUE / FALSE). ``generated_at`` may be aware: the
+    the code; without ``labels`` they hold the codes (booleans as TRUE / FALSE). With ``links``
+    (``register.links.portal_links``) the cells of a ``Column.link`` link to the portal page of
+    their supplier, audit or corrective action (at most Excel's 65,530 links per sheet). ``generated_at`` may be aware: the
     Summary shows its wall-clock time and UTC offset, the document's ``created`` property is UTC.
     ``progress`` receives increasing whole percentages, ending with 100 once the file is complete.
     Raises ``ValueError`` (before writing anything) when a table exceeds Excel's row limit.
@@ -100,7 +106,7 @@ def write_xlsx(
     fm = _Formats(wb)
     _write_summary(wb, fm, tables, title, buyer_name, generated_at, language, labels or {})
     _write_heat_map(wb, fm, tables, language, labels or {})
-    _write_tables(wb, fm, tables, language, labels or {}, tracker)
+    _write_tables(wb, fm, tables, language, labels or {}, links or {}, tracker)
     _write_method(wb, fm, tables, language, labels or {})
     wb.close()
     tracker.report(100)
@@ -122,6 +128,7 @@ def _write_tables(
     tables: RegisterTables,
     language: str,
     labels: Labels,
+    links: Links,
     tracker: _Progress,
 ) -> None:
     """The Register, Findings, Corrective actions and History sheets, with highlights."""
@@ -133,6 +140,7 @@ def _write_tables(
         REGISTER_COLUMNS,
         language,
         labels,
+        links,
         tracker,
     )
     _highlight_cells(register, fm, REGISTER_COLUMNS, len(tables.register), labels)
@@ -144,6 +152,7 @@ def _write_tables(
         FINDING_COLUMNS,
         language,
         labels,
+        links,
         tracker,
     )
     actions = _write_table(
@@ -154,6 +163,7 @@ def _write_tables(
         ACTION_COLUMNS,
         language,
         labels,
+        links,
         tracker,
     )
     _highlight_overdue_rows(actions, fm, ACTION_COLUMNS, len(tables.actions), labels)
@@ -165,6 +175,7 @@ def _write_tables(
         HISTORY_COLUMNS,
         language,
         labels,
+        links,
         tracker,
     )
 
@@ -270,6 +281,7 @@ def _write_table(
     columns: Sequence[Column],
     language: str,
     labels: Labels,
+    links: Links,
     tracker: _Progress,
 ) -> Worksheet:
     """Stream one table sheet: header row, frozen panes, autofilter, fitted widths, score
@@ -277,6 +289,7 @@ def _write_table(
     ``constant_memory`` requires."""
     ws = wb.add_worksheet(name)
     plans, widths = _plan_columns(ws, frame, columns, fm, language, labels)
+    linked = _plan_links(ws, frame, columns, fm, links, plans)
     n = len(frame)
     _write_header(ws, fm, columns, widths, language)
     ws.autofilter(0, 0, n, len(columns) - 1)
@@ -288,9 +301,42 @@ def _write_table(
                 v = values[r]
                 if v is not None:
                     write(row, c, v, fmts[r])
+            for c, ids, (before, after) in linked:
+                if ids[r] is not None and ws.hlink_count < _MAX_LINKS:
+                    ws._write_url(row, c, f"{before}{ids[r]}{after}")
         tracker.advance(stop - start)
     _score_colour_scales(ws, columns, n)
     return ws
+
+
+_MAX_LINKS = 65_530  # Excel's limit of hyperlinks per worksheet
+_Link = tuple[int, list[Any], tuple[str, str]]
+
+
+def _plan_links(
+    ws: Worksheet,
+    frame: pd.DataFrame,
+    columns: Sequence[Column],
+    fm: _Formats,
+    links: Links,
+    plans: list[_Plan],
+) -> list[_Link]:
+    """Per linked column: its index, the page id of each row and the text around the id.
+    The cell keeps its own value (a number stays a number): only the hyperlink is added, so
+    xlsxwriter is told not to write the link's text; a plain cell gets the link style."""
+    linked: list[_Link] = []
+    for c, col in enumerate(columns):
+        if col.link is None or col.link not in links:
+            continue
+        key = LINK_ID_KEYS[col.link] or col.key
+        if key not in frame.columns:
+            continue
+        ids = [None if v is None else int(v) for v in column_values(frame[key])]
+        fmts = plans[c][3]
+        plans[c][3][:] = [fm.link if f is None else f for f in fmts]
+        linked.append((c, ids, links[col.link]))
+    ws.ignore_write_string = bool(linked)
+    return linked
 
 
 def _write_header(
@@ -312,86 +358,3 @@ def _write_header(
     for c, col in enumerate(columns):
         ws.write_string(0, c, col.header(language), fm.header)
     ws.freeze_panes(1, 0)
-
-
-_SCORE_SCALE = {
-    "type": "3_color_scale",
-    "min_type": "num",
-    "min_value": 0,
-    "mid_type": "num",
-    "mid_value": 60,
-    "max_type": "num",
-    "max_value": 100,
-    "min_color": "#F8696B",
-    "mid_color": "#FFEB84",
-    "max_color": "#63BE7B",
-}
-
-
-def _score_colour_scales(ws: Worksheet, columns: Sequence[Column], n: int) -> None:
-    """A red-amber-green colour scale on every score column of ``n`` data rows."""
-    if not n:
-        return
-    for c, col in enumerate(columns):
-        if col.kind == "score":
-            ws.conditional_format(1, c, n, c, dict(_SCORE_SCALE))
-
-
-def _col_letter(c: int) -> str:
-    return xlsxwriter.utility.xl_col_to_name(c)
-
-
-def _true_test(labels: Labels) -> str:
-    """What a true flag cell equals in a formula: TRUE, or the quoted word for "yes"."""
-    yes = labels.get("bool", {}).get(True)
-    return "TRUE" if yes is None else '"' + yes.replace('"', '""') + '"'
-
-
-def _highlight_cells(
-    ws: Worksheet, fm: _Formats, columns: Sequence[Column], n: int, labels: Labels
-) -> None:
-    """Register: overdue counts above zero and a true overdue-critical flag in red bold. Only
-    those cells, because a whole-row fill would hide the rating / priority colours. A flag
-    written as a word got its format in ``_plan_columns``; only a TRUE / FALSE one needs a
-    conditional format."""
-    if not n:
-        return
-    keys = [c.key for c in columns]
-    c = keys.index("overdue_actions")
-    ws.conditional_format(
-        1, c, n, c, {"type": "cell", "criteria": ">", "value": 0, "format": fm.alert}
-    )
-    c = keys.index("overdue_critical")
-    if "bool" in labels:
-        return
-    ws.conditional_format(
-        1, c, n, c, {"type": "formula", "criteria": f"={_col_letter(c)}2=TRUE", "format": fm.alert}
-    )
-
-
-def _highlight_overdue_rows(
-    ws: Worksheet, fm: _Formats, columns: Sequence[Column], n: int, labels: Labels
-) -> None:
-    """Corrective actions: fill the whole row of an overdue action, except the severity cell,
-    whose own colour a conditional fill would otherwise hide."""
-    if not n:
-        return
-    keys = [c.key for c in columns]
-    flag = _col_letter(keys.index("overdue"))
-    skip = keys.index("severity")
-    ranges = []
-    for first, last in ((0, skip - 1), (skip + 1, len(columns) - 1)):
-        if first <= last:
-            ranges.append(f"{_col_letter(first)}2:{_col_letter(last)}{n + 1}")
-    ws.conditional_format(
-        1,
-        0,
-        n,
-        len(columns) - 1,
-        {
-            "type": "formula",
-            "criteria": f"=${flag}2={_true_test(labels)}",
-            "format": fm.overdue_row,
-            "multi_range": " ".join(ranges),
-        },
-    )

@@ -7,6 +7,8 @@ import io
 
 import openpyxl
 
+from suppliers.models import SupplierRelationship
+
 from .conftest import CHINESE, HYPERLINK, PLUS
 from .helpers import SHEETS_EN
 
@@ -65,15 +67,18 @@ def test_xlsx_sheets_headers_and_values_of_a_known_supplier(reg, api):
     assert ("Rule set", None, "mini-csr-rules@1") in method
 
 
-def test_formula_like_names_come_back_as_plain_text_in_xlsx(reg, api):
+def test_formula_like_names_come_back_as_plain_text_in_xlsx(reg, api, settings):
+    settings.SITE_URL = "https://fairlink.example"
     wb = workbook(api(reg.world.a_admin).get(URL, {"format": "xlsx"}))
     ws = wb["Register"]
     cells = {ws.cell(r, 2).value: ws.cell(r, 2) for r in range(2, ws.max_row + 1)}
-    for name in (HYPERLINK, PLUS):
+    for name, supplier in ((HYPERLINK, reg.s3), (PLUS, reg.s4)):
         cell = cells[name]
         assert cell.data_type == "s"
         assert cell.value == name
-        assert cell.hyperlink is None
+        # The only link is to the supplier's portal page, never to the text of the name.
+        rel = SupplierRelationship.objects.get(buyer=reg.world.buyer_a, supplier=supplier)
+        assert cell.hyperlink.target == f"https://fairlink.example/b/suppliers/{rel.pk}/"
     assert CHINESE in cells
 
 

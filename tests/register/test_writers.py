@@ -198,6 +198,7 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
             {
                 "supplier_id": sid,
                 "supplier_name": name,
+                "action_id": 500 + sid,
                 "audit_id": 100 + sid,
                 "finding_code": code,
                 "severity": sev,
@@ -372,7 +373,7 @@ def test_overdue_actions_are_highlighted_and_scores_have_a_colour_scale(tables):
 
     actions = wb["Corrective actions"].conditional_formatting
     rules = [(str(cf.sqref), rule) for cf in actions for rule in cf.rules]
-    assert any(r.type == "expression" and r.formula == ['$G2="Yes"'] for _, r in rules)
+    assert any(r.type == "expression" and r.formula == ['$H2="Yes"'] for _, r in rules)
     register = wb["Register"].conditional_formatting
     scales = [str(cf.sqref) for cf in register for r in cf.rules if r.type == "colorScale"]
     overall = xl_col_to_name([c.key for c in REGISTER_COLUMNS].index("overall_score"))
@@ -575,11 +576,11 @@ def test_chinese_workbook_shows_words_not_codes(tables):
     findings = list(wb["发现项"].iter_rows(values_only=True))
     assert ("员工", "计划已提交") in {(r[5], r[7]) for r in findings}
     actions = list(wb["整改措施"].iter_rows(values_only=True))
-    assert {r[4] for r in actions[1:]} == {"计划已提交", "待处理", "已验证"}
-    assert {r[6] for r in actions[1:]} == {"是", "否"}
+    assert {r[5] for r in actions[1:]} == {"计划已提交", "待处理", "已验证"}
+    assert {r[7] for r in actions[1:]} == {"是", "否"}
     # The Chinese yes-word drives the overdue row highlight.
     rules = [r for cf in wb["整改措施"].conditional_formatting for r in cf.rules]
-    assert any(r.formula == ['$G2="是"'] for r in rules)
+    assert any(r.formula == ['$H2="是"'] for r in rules)
 
 
 def test_chinese_csv_shows_words_not_codes(tables):

@@ -1,0 +1,58 @@
+"""Cells of the register workbook link back to the portal: the supplier's page, the audit's
+review page and the corrective action's page, built from the configured site URL."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from actions.models import CorrectiveAction
+from register.writers import xlsx as xlsx_writer
+
+URL = "/api/v1/risk-register/"
+SITE = "https://fairlink.example"
+
+
+@pytest.fixture
+def workbook(reg, api, settings):
+    settings.SITE_URL = SITE + "/"
+
+    def fetch():
+        response = api(reg.world.a_admin).get(URL, {"format": "xlsx"})
+        assert response.status_code == 200
+        return openpyxl.load_workbook(io.BytesIO(response.content))
+
+    return fetch
+
+
+def _column(ws, header: str) -> list:
+    headers = [c.value for c in ws[1]]
+    index = headers.index(header)
+    return [row[index] for row in ws.iter_rows(min_row=2)]
+
+
+def test_audit_and_action_cells_are_numbers_that_link_to_their_pages(reg, workbook):
+    wb = workbook()
+
+    audits = _column(wb["Findings"], "Audit")
+    latest = next(c for c in audits if c.value == reg.s1_latest.pk)
+    assert latest.data_type == "n"
+    assert latest.hyperlink.target == f"{SITE}/b/audits/{reg.s1_latest.pk}/"
+    actions = _column(wb["Corrective actions"], "Corrective action")
+    ids = set(CorrectiveAction.objects.filter(buyer=reg.world.buyer_a).values_list("pk", flat=True))
+    assert {c.value for c in actions} <= ids and actions
+    for cell in actions:
+        assert cell.hyperlink.target == f"{SITE}/b/actions/{cell.value}/"
+    history = _column(wb["History"], "Audit")
+    assert all(c.hyperlink.target == f"{SITE}/b/audits/{c.value}/" for c in history)
+
+
+def test_no_more_links_than_excel_allows_per_sheet(reg, workbook, monkeypatch):
+    monkeypatch.setattr(xlsx_writer, "_MAX_LINKS", 2)
+
+    names = _column(workbook()["Register"], "Supplier")
+
+    assert len(names) == 5 and all(c.value for c in names)
+    assert sum(c.hyperlink is not None for c in names) == 2
