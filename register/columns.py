@@ -82,6 +82,7 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("category", "Category", "采购类别", "text"),
     Column("inherent_risk", "Inherent risk", "固有风险", "rating", "inherent"),
     Column("last_audit_accepted_at", "Last audit accepted", "最近审核通过日期", "date"),
+    Column("latest_audit_id", "Latest audit", "最近审核编号", "int", link="audit"),
     Column("questionnaire", "Questionnaire", "问卷", "text"),
     Column("ruleset", "Rule set", "规则集", "text"),
     Column("overall_score", "Overall score", "总分", "score"),
@@ -121,7 +122,7 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
 # One row per accepted (and scored) audit and category: the supplier's score history.
 HISTORY_COLUMNS: tuple[Column, ...] = (
     Column("supplier_name", "Supplier", "供应商", "text"),
-    Column("audit_id", "Audit", "审核编号", "int", link="audit"),
+    Column("audit_id", "Audit", "审核编号", "int"),
     Column("accepted_at", "Accepted", "审核通过日期", "date"),
     Column("ruleset", "Rule set", "规则集", "text"),
     Column("overall_score", "Overall score", "总分", "score"),
@@ -133,7 +134,7 @@ HISTORY_COLUMNS: tuple[Column, ...] = (
 
 FINDING_COLUMNS: tuple[Column, ...] = (
     Column("supplier_name", "Supplier", "供应商", "text"),
-    Column("audit_id", "Audit", "审核编号", "int", link="audit"),
+    Column("audit_id", "Audit", "审核编号", "int"),
     Column("accepted_at", "Accepted", "审核通过日期", "date"),
     Column("rule_code", "Rule", "规则代码", "text"),
     Column("severity", "Severity", "严重程度", "severity", "severity"),

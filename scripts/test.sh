@@ -11,6 +11,14 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# The register workbook is converted to PDF by LibreOffice in its tests; install Debian's
+# headless Calc when missing (never a downloaded binary).
+if ! command -v soffice >/dev/null 2>&1; then
+  echo "Installing Debian's libreoffice-calc-nogui for the register workbook tests"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
+fi
 # A CJK font makes the Chinese screenshots readable; the tests check text, so this may fail.
 if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -10,6 +10,7 @@ from typing import IO, Any
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.url import Url
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -42,7 +43,13 @@ from .cells import (
     _display_width,
     _Formats,
 )
-from .xlsx_marks import _highlight_cells, _highlight_overdue_rows, _score_colour_scales
+from .xlsx_marks import (
+    _highlight_cells,
+    _highlight_overdue_rows,
+    _score_colour_scales,
+    freeze_header_and_name,
+    print_setup,
+)
 from .xlsx_summary import _write_heat_map, _write_method, _write_summary
 
 
@@ -301,16 +308,32 @@ def _write_table(
                 v = values[r]
                 if v is not None:
                     write(row, c, v, fmts[r])
-            for c, ids, (before, after) in linked:
+            for c, ids, urls in linked:
                 if ids[r] is not None and ws.hlink_count < _MAX_LINKS:
-                    ws._write_url(row, c, f"{before}{ids[r]}{after}")
+                    ws._write_url(row, c, urls(ids[r]))
         tracker.advance(stop - start)
     _score_colour_scales(ws, columns, n)
     return ws
 
 
 _MAX_LINKS = 65_530  # Excel's limit of hyperlinks per worksheet
-_Link = tuple[int, list[Any], tuple[str, str]]
+_Link = tuple[int, list[Any], Callable[[int], Url]]
+
+
+def _url_maker(before: str, after: str) -> Callable[[int], Url]:
+    """The ``Url`` of an id's page, made once per id and shared by the cells that link to it
+    (an audit's findings, its history rows): parsing a URL costs more than writing the cell,
+    and each object is held until the workbook closes. xlsxwriter writes a shared ``Url`` as it
+    is (only a table-mode workbook, not ``constant_memory``, would change it)."""
+    made: dict[int, Url] = {}
+
+    def url(page_id: int) -> Url:
+        found = made.get(page_id)
+        if found is None:
+            found = made[page_id] = Url(f"{before}{page_id}{after}")
+        return found
+
+    return url
 
 
 def _plan_links(
@@ -334,7 +357,7 @@ def _plan_links(
         ids = [None if v is None else int(v) for v in column_values(frame[key])]
         fmts = plans[c][3]
         plans[c][3][:] = [fm.link if f is None else f for f in fmts]
-        linked.append((c, ids, links[col.link]))
+        linked.append((c, ids, _url_maker(*links[col.link])))
     ws.ignore_write_string = bool(linked)
     return linked
 
@@ -347,7 +370,7 @@ def _write_header(
     language: str,
 ) -> None:
     """Column widths, the header row (as tall as its longest wrapped header, three lines at
-    most) and the frozen pane below it."""
+    most), the frozen panes (header and supplier name) and the print setup."""
     header_lines = 1
     for c, (width, col) in enumerate(zip(widths, columns, strict=True)):
         ws.set_column(c, c, width)
@@ -357,4 +380,5 @@ def _write_header(
     ws.set_row(0, 15 * header_lines)
     for c, col in enumerate(columns):
         ws.write_string(0, c, col.header(language), fm.header)
-    ws.freeze_panes(1, 0)
+    freeze_header_and_name(ws, columns)
+    print_setup(ws, table=True, wide=len(columns) > 20)

@@ -92,3 +92,25 @@ def _highlight_overdue_rows(
             "multi_range": " ".join(ranges),
         },
     )
+
+
+_A3, _A4 = 8, 9  # xlsxwriter paper sizes
+
+
+def print_setup(ws: Worksheet, *, table: bool, wide: bool = False) -> None:
+    """Landscape, one page wide (A3 for a ``wide`` sheet), the sheet name and page number in
+    the footer; a ``table`` repeats its header row on every page, a small sheet (Summary, Heat
+    map) is fitted on one page so its charts are never cut."""
+    ws.set_landscape()
+    ws.set_paper(_A3 if wide else _A4)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.set_footer("&L&A&R&P / &N")
+    ws.fit_to_pages(1, 0 if table else 1)
+    if table:
+        ws.repeat_rows(0)
+
+
+def freeze_header_and_name(ws: Worksheet, columns: Sequence[Column]) -> None:
+    """Freeze the header row and every column up to the supplier name (when there is one)."""
+    keys = [c.key for c in columns]
+    ws.freeze_panes(1, keys.index("supplier_name") + 1 if "supplier_name" in keys else 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -36,6 +37,7 @@ from .cells import (
     _safe_string,
     _write_value,
 )
+from .xlsx_marks import print_setup
 
 
 def _write_summary(
@@ -53,6 +55,7 @@ def _write_summary(
     Rows are written top to bottom (constant_memory); charts only reference cell ranges."""
     name = label(SHEET_NAMES, "summary", language)
     ws = wb.add_worksheet(name)
+    print_setup(ws, table=False)
     summary = tables.summary
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 18)
@@ -95,7 +98,8 @@ def _write_summary(
         [(label(CATEGORY_LABELS, cat, language), averages[cat]) for cat in CATEGORIES],
         fm.kind["score"],
     )
-    _summary_charts(wb, ws, name, language, ratings, scores)
+    counts = list(by_rating.values())
+    _summary_charts(wb, ws, name, language, (ratings, scores), counts)
 
 
 def _summary_header(
@@ -151,12 +155,12 @@ def _summary_charts(
     ws: Worksheet,
     name: str,
     language: str,
-    ratings: tuple[int, int],
-    scores: tuple[int, int],
+    tables: tuple[tuple[int, int], tuple[int, int]],
+    counts: Sequence[int],
 ) -> None:
     """Suppliers by rating (columns) and average category scores (bars), plotted from the
     rows of their small tables."""
-    r0, r1 = ratings
+    (r0, r1), (a0, a1) = tables
     chart = wb.add_chart({"type": "column"})
     chart.add_series(
         {
@@ -169,9 +173,10 @@ def _summary_charts(
     )
     chart.set_title({"name": label(LABELS, "by_rating_title", language)})
     chart.set_legend({"none": True})
+    # Whole suppliers: integer steps, not 0.2 / 0.4 ... when the counts are small.
+    chart.set_y_axis({"min": 0, "major_unit": max(1, math.ceil(max(counts, default=0) / 5))})
     ws.insert_chart(0, 4, chart, {"x_scale": 1.1, "y_scale": 1.0})
 
-    a0, a1 = scores
     bars = wb.add_chart({"type": "bar"})
     bars.add_series(
         {
@@ -194,6 +199,7 @@ def _write_heat_map(
     """Heat map: suppliers counted by inherent risk (rows) and rating (columns), with row
     and column totals, the counts shaded from white to red."""
     ws = wb.add_worksheet(label(SHEET_NAMES, "heat_map", language))
+    print_setup(ws, table=False)
     heat = tables.summary["heat_map"]
     ws.set_column(0, 0, 22)
     ws.set_column(1, len(RATINGS) + 1, 14)
@@ -262,6 +268,9 @@ def _method_rows(
     return rows
 
 
+_METHOD_TEXT_WIDTH = 80  # the Value column: longer text wraps
+
+
 def _write_method(
     wb: Workbook, fm: _Formats, tables: RegisterTables, language: str, labels: Labels
 ) -> None:
@@ -275,16 +284,20 @@ def _write_method(
         for i, c in enumerate(METHOD_COLUMNS)
     ]
     for c, width in enumerate(widths):
-        ws.set_column(c, c, min(width + 2, 60 if c == 2 else _WIDTH_MAX))
+        ws.set_column(c, c, min(width + 2, _METHOD_TEXT_WIDTH if c == 2 else _WIDTH_MAX))
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     for c, col in enumerate(METHOD_COLUMNS):
         ws.write_string(0, c, col.header(language), fm.header)
     ws.freeze_panes(1, 0)
+    print_setup(ws, table=True)
     ws.autofilter(0, 0, len(rows), len(METHOD_COLUMNS) - 1)
     for r, (section, item, value) in enumerate(rows, start=1):
         ws.write_string(r, 0, section)
         _safe_string(ws, r, 1, item, fm)
-        if isinstance(value, str) and len(value) > 60:
+        if isinstance(value, str) and _display_width(value) > _METHOD_TEXT_WIDTH:
+            # Set the height: LibreOffice does not grow a row for wrapped text on opening.
+            lines = math.ceil(_display_width(value) / (_METHOD_TEXT_WIDTH - 4))
+            ws.set_row(r, 15 * lines)
             _safe_string(ws, r, 2, value, fm, wrap)
         else:
             _write_value(ws, r, 2, value, fm)

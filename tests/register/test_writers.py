@@ -62,6 +62,7 @@ def register_row(supplier_id: int, name: str, **overrides: object) -> dict[str, 
         "category": "electronics",
         "inherent_risk": "medium",
         "last_audit_accepted_at": date(2025, 1, 15),
+        "latest_audit_id": 100 + supplier_id,
         "questionnaire": "sme-csr-core@1",
         "shared": False,
         "ruleset": "sme-csr-core-rules@1",
@@ -146,6 +147,7 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                 priority="P2",
                 overall_score=None,
                 last_audit_accepted_at=None,
+                latest_audit_id=None,
                 questionnaire=None,
                 ruleset=None,
                 rating_band=None,
@@ -313,17 +315,38 @@ def test_rating_cells_are_coloured_by_level(tables):
 def test_tables_have_frozen_header_and_autofilter(tables):
     wb = load(workbook_bytes(tables))
 
-    for name, rows, cols in [
-        ("Register", 4, len(REGISTER_COLUMNS)),
-        ("Findings", 3, len(FINDING_COLUMNS)),
-        ("Corrective actions", 3, len(ACTION_COLUMNS)),
+    # Frozen: the header row and the columns up to the supplier name (B in the Register).
+    for name, rows, cols, frozen in [
+        ("Register", 4, len(REGISTER_COLUMNS), "C2"),
+        ("Findings", 3, len(FINDING_COLUMNS), "B2"),
+        ("Corrective actions", 3, len(ACTION_COLUMNS), "B2"),
     ]:
         ws = wb[name]
-        assert ws.freeze_panes == "A2"
+        assert ws.freeze_panes == frozen
         last = openpyxl.utils.get_column_letter(cols)
         assert ws.auto_filter.ref == f"A1:{last}{rows + 1}"
         assert ws.max_row == rows + 1
         assert ws["A1"].font.b is True
+
+
+def test_sheets_print_landscape_one_page_wide_with_the_header_repeated(tables):
+    wb = load(workbook_bytes(tables))
+
+    for name in ("Register", "Findings", "Corrective actions", "History", "Method"):
+        ws = wb[name]
+        assert ws.page_setup.orientation == "landscape", name
+        # 1 is the default and is left out of the file (read back as None); 0: as many pages
+        # tall as needed.
+        assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0), name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+        assert ws.print_title_rows == "$1:$1", name
+    assert wb["Register"].page_setup.paperSize == 8  # A3: fifty columns
+    assert wb["Findings"].page_setup.paperSize == 9
+    for name in ("Summary", "Heat map"):  # on one page, charts included
+        ws = wb[name]
+        assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight or 1) == (1, 1), name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+    assert "&A" in wb["Register"].oddFooter.left.text
 
 
 def test_column_widths_fit_content_and_count_cjk_double(frames):
@@ -435,7 +458,7 @@ def test_empty_register_still_gives_a_valid_workbook():
     ws = wb["Register"]
     assert ws.max_row == 1
     assert [c.value for c in ws[1]] == [c.en for c in REGISTER_COLUMNS]
-    assert ws.freeze_panes == "A2"
+    assert ws.freeze_panes == "C2"
     assert wb["Summary"]["B6"].value == 0
     assert progress[0] == 0 and progress[-1] == 100
 
