@@ -26,7 +26,8 @@ from register.tables import FILTER_KEYS
 from suppliers.models import SupplierRelationship
 
 from ._helpers import error_map
-from .buyer import buyer_page, rating_label, run
+from .buyer import buyer_page, query_without_page, rating_label, run
+from .buyer_register_rows import register_page
 
 FORMATS = ("xlsx", "csv", "json")
 
@@ -100,6 +101,16 @@ def _register_context(request: PortalRequest, data, **extra) -> dict:
 def register(request: PortalRequest) -> HttpResponse:
     context = _register_context(request, request.GET)
     status = 400 if context["errors"] else 200
+    if not context["errors"]:
+        context.update(
+            register_page(
+                request,
+                buyer=context["buyer"],
+                filters=context["filters"],
+                language=request_language(request),
+            ),
+            query=query_without_page(request),
+        )
     return render(request, "portal/buyer/register.html", context, status=status)
 
 
