@@ -18,7 +18,15 @@ Definitions used by the register (also in docs/risk-register.md):
 * an overdue action = open and due before today (the buyer's local date); ``overdue_critical``
   flags a supplier with at least one overdue critical action;
 * the Findings and Corrective actions sheets list the latest accepted audit's findings and
-  actions, plus any older one still open.
+  actions, plus any older one still open;
+* the inherent risk is ``unknown`` when the reference tables cannot settle it
+  (``scoring.risk.inherent_level``), counted as medium in the priority, which a note says;
+* the next assessment is due the re-assessment interval of the priority after the latest
+  acceptance (the buyer's ``ReassessmentPolicy`` or its defaults); the score has expired once
+  that day has passed;
+* the audit in progress is the buyer's sent, in-progress, submitted or returned audit of the
+  supplier that is due first;
+* the History sheet has one row per accepted (and scored) audit and category.
 """
 
 from .frames import (

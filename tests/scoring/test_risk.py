@@ -39,3 +39,23 @@ def test_inherent_risk_is_the_higher_of_country_and_industry():
 def test_unknown_inherent_risk_counts_as_medium():
     assert risk.inherent_rank(None) == 1
     assert risk.priority("high", None) == "P2"
+
+
+def test_rating_reason_is_the_band_unless_findings_capped_it():
+    counts = {"critical": 0, "major": 2, "minor": 1}
+    assert risk.rating_reason(band="low", final="low", floor=None, counts=counts) == (
+        risk.RatingReason("band", "low")
+    )
+    capped = risk.rating_reason(band="low", final="medium", floor="medium", counts=counts)
+    assert capped == risk.RatingReason("capped", "medium", "major", 2)
+    # A floor no worse than the band leaves the band standing.
+    assert risk.rating_reason(band="high", final="high", floor="medium", counts=counts).kind == (
+        "band"
+    )
+    unknown = risk.rating_reason(band="low", final="high", floor="high", counts={})
+    assert (unknown.kind, unknown.severity) == ("capped", None)
+    assert risk.rating_reason(band=None, final="not_rated", floor=None, counts={}).kind == (
+        "not_rated"
+    )
+    # Without a trace the band is taken to stand.
+    assert risk.rating_reason(band=None, final="high", floor=None, counts={}).kind == "band"
