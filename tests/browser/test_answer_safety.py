@@ -38,9 +38,21 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent(page, scene, setting
     assert not Evidence.objects.exists()
 
 
-def test_an_answer_after_the_session_expired_is_saved_after_logging_in_again(page, scene, shot):
+# (language, section heading, choice, email label, password label, log-in button, saved message)
+EXPIRY_WORDS = {
+    "en": ("Employees", "Yes, always", "Email", "Password", "Log in",
+           "your answer to EMP_01 was saved after you signed in"),
+    "zh-Hans": ("员工责任", "是，始终核查", "邮箱", "密码", "登录", "登录后已保存您对 EMP_01 的答案"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hans"])
+def test_an_answer_after_the_session_expired_is_saved_after_logging_in_again(
+    page, scene, shot, language
+):
+    heading, choice, email, password, log_in_button, saved = EXPIRY_WORDS[language]
     respondent = scene["respondent"]
-    respondent.preferred_language = "zh-Hans"
+    respondent.preferred_language = language
     respondent.save(update_fields=["preferred_language"])
     audit = scene["audit"]
     page.goto("/login/")
@@ -48,22 +60,23 @@ def test_an_answer_after_the_session_expired_is_saved_after_logging_in_again(pag
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.goto(f"/s/audits/{audit.pk}/?section=EMP")
-    expect(page.get_by_role("heading", level=2, name="员工责任")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
 
     Session.objects.all().delete()  # the session expires while the page is open
-    page.get_by_role("radio", name="是，始终核查").check()
+    page.get_by_role("radio", name=choice).check()
 
-    # The whole page goes to the login form, in Chinese, instead of the form landing in the box.
+    # The whole page goes to the login form, in the page's language, instead of the form landing
+    # in the question's box.
     expect(page).to_have_url(re.compile(r"/login/\?"))
-    expect(page.get_by_role("button", name="登录")).to_be_visible()
-    shot(page, "login-after-expiry")
-    page.get_by_label("邮箱").fill(respondent.email)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("button", name=log_in_button)).to_be_visible()
+    shot(page, f"login-after-expiry-{language}")
+    page.get_by_label(email).fill(respondent.email)
+    page.get_by_label(password).fill(PASSWORD)
+    page.get_by_role("button", name=log_in_button).click()
 
     # Back on the same section, with the answer saved and a word about it.
     expect(page).to_have_url(re.compile(rf"/s/audits/{audit.pk}/\?section=EMP$"))
-    expect(page.get_by_text(re.compile("登录后已保存您对 EMP_01 的答案"))).to_be_visible()
-    expect(page.get_by_role("radio", name="是，始终核查")).to_be_checked()
-    shot(page, "saved-after-login")
+    expect(page.get_by_text(re.compile(saved))).to_be_visible()
+    expect(page.get_by_role("radio", name=choice)).to_be_checked()
+    shot(page, f"saved-after-login-{language}")
     assert Answer.objects.get(audit=audit, question__code="EMP_01").value == "yes"
