@@ -1,11 +1,13 @@
 """Create the demo data (idempotent): parties and users, audits in every state, corrective
-actions in every state; prints the logins."""
+actions in every state, certificates, a share request and a re-assessment policy; prints the
+logins."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
 from flows.demo.actions import seed_actions
+from flows.demo.assurance import seed_assurance
 from flows.demo.audits import seed_audits
 from flows.demo.organizations import SITE, logins, seed_parties
 
@@ -17,6 +19,7 @@ class Command(BaseCommand):
         ctx = seed_parties(stdout=self.stdout)
         seed_audits(ctx)
         seed_actions(ctx)
+        seed_assurance(ctx)
         rows = logins(ctx)
         widths = [
             max(len(str(r[i])) for r in [*rows, ("email", "password", "organization", "role")])
