@@ -34,6 +34,7 @@ from suppliers.models import SupplierRelationship
 from suppliers.selectors import relationship_list_for
 
 from ._helpers import action_rows, buyer_page, run
+from .lists import Column, sorted_rows
 
 PAGE_SIZE = 50
 RATING_ORDER = ("low", "medium", "high", "critical", "not_rated")
@@ -188,8 +189,22 @@ def import_error_rows(errors: dict[str, list[str]]) -> list[dict]:
     return rows
 
 
+def _supplier_columns() -> list[Column]:
+    return [
+        Column("supplier", _("Supplier"), ("supplier__name",)),
+        Column("reference", _("Reference"), ("buyer_ref",)),
+        Column("country", _("Country"), ("supplier__country",)),
+        Column("criticality", _("Criticality"), ("criticality",)),
+        Column("category", _("Category"), ("category",)),
+        Column("score", _("Latest score"), ("latest_overall",)),
+        Column("rating", _("Rating"), ("latest_rating",)),
+        Column("next", _("Next assessment")),
+    ]
+
+
 def _suppliers_context(request: PortalRequest) -> dict:
     rels, params = supplier_rows(request)
+    rels, header = sorted_rows(request, rels, _supplier_columns(), default="supplier")
     page = paginate(request, rels)
     rows = list(page.object_list)
     for rel in rows:
@@ -206,6 +221,7 @@ def _suppliers_context(request: PortalRequest) -> dict:
     return {
         "page": page,
         "params": params,
+        "header": header,
         "query": query_without_page(request),
         "criticalities": SupplierRelationship.Criticality.choices,
         "ratings": [(r, rating_label(r)) for r in (*RATING_ORDER, NOT_ASSESSED)],

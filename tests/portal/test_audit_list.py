@@ -201,3 +201,15 @@ def test_campaigns_list_searches_by_name_or_title(world, django_capture_on_commi
     assert "Wave B" in body and "Wave A" not in body
     by_name = client.get("/b/campaigns/", {"sort": "name"}).content.decode()
     assert by_name.index("Wave A") < by_name.index("Wave B")
+
+
+def test_suppliers_list_sorts_by_column(world):
+    client = signed_in(world.a_officer)
+    by_name = client.get("/b/suppliers/").content.decode()
+    # Ningbo ... before Shenzhen ... by name; the buyer's references A-001 (s1) and A-002 (s2)
+    assert by_name.index(world.s2.name) < by_name.index(world.s1.name)
+    by_ref = client.get("/b/suppliers/", {"sort": "reference"}).content.decode()
+    assert by_ref.index(world.s1.name) < by_ref.index(world.s2.name)
+    assert 'aria-sort="ascending"' in by_ref
+    by_ref_desc = client.get("/b/suppliers/", {"sort": "-reference"}).content.decode()
+    assert by_ref_desc.index(world.s2.name) < by_ref_desc.index(world.s1.name)
