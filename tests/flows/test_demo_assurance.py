@@ -29,7 +29,11 @@ def test_seed_demo_adds_certificates_a_share_request_and_a_policy():
     )
     assert request.status == ShareRequest.Status.REQUESTED
     policy = ReassessmentPolicy.objects.get()
-    assert (policy.buyer.name, policy.lead_days, policy.mode) == ("Harbor Retail Group", 45, "draft")
+    assert (policy.buyer.name, policy.lead_days, policy.mode) == (
+        "Harbor Retail Group",
+        45,
+        "draft",
+    )
     assert "Demo assurance: 3 certificates" in out.getvalue()
 
     call_command("seed_demo", stdout=StringIO())
