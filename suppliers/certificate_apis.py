@@ -3,8 +3,7 @@ the supplier read them and verify them; the document downloads after the same ch
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, JsonResponse
-from django.utils.translation import gettext as _
+from django.http import FileResponse, JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -16,7 +15,6 @@ from accounts.apis import error_responses as _errors
 from accounts.apis import request_user
 from accounts.serializers import ErrorSerializer
 from backend.api.parsers import JSONParser
-from backend.downloads import stored_file_response
 
 from . import serializers as s
 from .certificates import (
@@ -28,6 +26,7 @@ from .certificates import (
     supplier_for,
 )
 from .filters import CertificateFilter
+from .http import certificate_document_response
 from .models import Certificate
 
 _MULTIPART = {
@@ -133,11 +132,4 @@ class CertificateDocumentApi(CertificateViewMixin):
     )
     def get(self, request: Request, pk: int) -> FileResponse | JsonResponse:
         cert = certificate_get_for(user=request_user(request), certificate_id=pk)
-        if not cert.document:
-            raise Http404(_("This certificate has no document."))
-        return stored_file_response(
-            cert.document,
-            name=cert.document_name,
-            content_type=cert.document_type,
-            owner=f"Certificate {cert.pk}",
-        )
+        return certificate_document_response(cert)

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import has_org_perm
-from backend.downloads import stored_file_response
 from suppliers.certificates import (
     certificate_create,
     certificate_delete,
@@ -28,6 +27,7 @@ from suppliers.certificates import (
     certificate_update,
     certificate_verify,
 )
+from suppliers.http import certificate_document_response
 from suppliers.models import Certificate, SupplierRelationship
 from suppliers.selectors import relationship_get_for
 
@@ -162,14 +162,7 @@ def certificate_document(request: PortalRequest, certificate_id: int) -> HttpRes
         own(request, cert)
     elif not _works_with(request, cert.supplier_id):
         raise Http404
-    if not cert.document:
-        raise Http404(_("This certificate has no document."))
-    return stored_file_response(
-        cert.document,
-        name=cert.document_name,
-        content_type=cert.document_type,
-        owner=f"Certificate {cert.pk}",
-    )
+    return certificate_document_response(cert)
 
 
 @buyer_page
