@@ -61,6 +61,7 @@ class Verb(models.TextChoices):
     AUDIT_CANCELLED = "audit.cancelled"
     AUDIT_DUE_DATE_EXTENDED = "audit.due_date_extended"
     AUDIT_DRAFT_EDITED = "audit.draft_edited"
+    QUESTION_COMMENT_RESOLVED = "audit.question_comment_resolved"
     RESPONDENTS_ASSIGNED = "audit.respondents_assigned"
     RESPONDENTS_UNASSIGNED = "audit.respondents_unassigned"
     REVIEWERS_ASSIGNED = "audit.reviewers_assigned"

@@ -15,6 +15,7 @@ AUDIT_EVENT_LABELS = {
     "audit.cancelled": _("Cancelled"),
     "audit.due_date_extended": _("Due date extended"),
     "audit.draft_edited": _("Draft edited"),
+    "audit.question_comment_resolved": _("Comment on a question resolved"),
     "audit.respondents_assigned": _("Respondents assigned"),
     "audit.respondents_unassigned": _("Respondents unassigned"),
     "audit.reviewers_assigned": _("Reviewers assigned"),

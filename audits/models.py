@@ -319,6 +319,62 @@ class Evidence(StoredFile):
         verbose_name_plural = "evidence"
 
 
+class Submission(models.Model):
+    """What the supplier submitted, kept at each submit (written in the submit's transaction):
+    ``snapshot`` is ``{question code: {"value", "not_applicable", "files": [{"id", "name"}]}}``
+    for every answered question or question with files. The reviewer compares the submission
+    before the last return with the answers now (what changed in this round)."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="submissions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField(default=dict)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["audit", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "number"], name="submission_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audit_id} submission {self.number}"
+
+
+class QuestionComment(models.Model):
+    """A reviewer's comment on one question, made when returning an audit: the supplier reads
+    it at the question; the reviewer resolves it once the new answer will do. ``submission``
+    is the submission the reviewer was reading (the round)."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="question_comments")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
+    )
+    question_code = models.CharField(max_length=64)
+    text = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["audit", "created_at", "id"]
+        indexes = [models.Index(fields=["audit", "question_code"], name="qcomment_audit_code")]
+
+    def __str__(self) -> str:
+        return f"{self.audit_id}:{self.question_code}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
 class AuditUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Audit, on_delete=models.CASCADE)
 

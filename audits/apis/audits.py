@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audits.apis import shares
+from audits.apis.dialogue import AuditChangesApi, AuditCommentResolveApi, AuditCommentsApi
 from audits.apis.policy import ReassessmentPolicyApi
 from audits.http import evidence_response
 from audits.selectors.audits import (
@@ -43,7 +44,6 @@ from audits.serializers.audits import (
     BulkExtendSerializer,
     CampaignCreateSerializer,
     CampaignSerializer,
-    CommentSerializer,
     DraftUpdateSerializer,
     EventSerializer,
     EvidenceSerializer,
@@ -52,6 +52,7 @@ from audits.serializers.audits import (
     PrefillResultSerializer,
     ReasonSerializer,
 )
+from audits.serializers.dialogue import ReturnSerializer
 from audits.services import audits as services
 from audits.services.campaigns import campaign_resume
 from audits.services.drafts import audit_update_draft
@@ -198,11 +199,19 @@ class AuditEvidenceDetailApi(_AuditApi):
 
 
 class AuditReturnApi(_AuditApi):
-    @extend_schema(request=CommentSerializer, responses=AuditDetailSerializer)
+    """Return a submitted audit: ``comment`` (required) and, optionally,
+    ``question_comments: [{question, text}]`` the supplier reads at each question."""
+
+    @extend_schema(request=ReturnSerializer, responses=AuditDetailSerializer)
     def post(self, request, audit_id: int):
         audit = audit_get_for(user=request.user, audit_id=audit_id)
-        data = validated_input(CommentSerializer, request)
-        services.audit_return(audit=audit, comment=data["comment"], actor=request.user)
+        data = validated_input(ReturnSerializer, request)
+        services.audit_return(
+            audit=audit,
+            comment=data["comment"],
+            question_comments=data["question_comments"],
+            actor=request.user,
+        )
         return self._detail(request, audit_id)
 
 
@@ -347,6 +356,13 @@ urlpatterns = [
     path(A + "cancel/", AuditCancelApi.as_view(), name="audit-cancel"),
     path(A + "events/", AuditEventsApi.as_view(), name="audit-events"),
     path(A + "prefill/", AuditPrefillApi.as_view(), name="audit-prefill"),
+    path(A + "comments/", AuditCommentsApi.as_view(), name="audit-comments"),
+    path(
+        A + "comments/<int:comment_id>/resolve/",
+        AuditCommentResolveApi.as_view(),
+        name="audit-comment-resolve",
+    ),
+    path(A + "changes/", AuditChangesApi.as_view(), name="audit-changes"),
     path("reassessment-policy/", ReassessmentPolicyApi.as_view(), name="reassessment-policy"),
     path("share-requests/", shares.ShareRequestListApi.as_view(), name="share-request-list"),
     path(R, shares.ShareRequestDetailApi.as_view(), name="share-request-detail"),

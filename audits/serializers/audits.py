@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Organization, User
 from accounts.serializers import OrganizationRefSerializer
 from activity.models import ActivityEvent
 from audits.models import Answer, Audit, Campaign, Evidence
+from audits.selectors.dialogue import last_decision
 from backend.api.inputs import StrictFieldsMixin, reject_unknown_fields
 from questionnaires.models import QuestionnaireVersion
 from rulesets.models import RuleSet
@@ -68,15 +70,41 @@ class AuditSerializer(serializers.ModelSerializer):
         return audit.is_overdue()
 
 
+DECISION_MOVES = {"audit.returned": "return", "audit.accepted": "accept"}
+
+
+class DecisionSerializer(serializers.Serializer):
+    """The latest accept or return, with the reviewer's comment (both sides read it)."""
+
+    move = serializers.SerializerMethodField(help_text="return | accept")
+    comment = serializers.CharField()
+    at = serializers.DateTimeField(source="created_at")
+
+    def get_move(self, event: ActivityEvent) -> str:
+        return DECISION_MOVES[event.verb]
+
+
 class AuditDetailSerializer(AuditSerializer):
     permissions = serializers.SerializerMethodField()
+    last_decision = serializers.SerializerMethodField()
 
     class Meta(AuditSerializer.Meta):
-        fields = [*AuditSerializer.Meta.fields, "message", "score_released", "permissions"]
+        fields = [
+            *AuditSerializer.Meta.fields,
+            "message",
+            "score_released",
+            "permissions",
+            "last_decision",
+        ]
 
     def get_permissions(self, audit: Audit) -> list[str]:
         """The caller's permissions on this audit (what the client may offer)."""
         return sorted(self.context.get("permissions", []))
+
+    @extend_schema_field(DecisionSerializer(allow_null=True))
+    def get_last_decision(self, audit: Audit) -> dict | None:
+        event = last_decision(audit)
+        return None if event is None else DecisionSerializer(event).data
 
 
 class AuditIssueSerializer(serializers.Serializer):

@@ -15,7 +15,8 @@ Errors: ``ValidationError`` (400, a message per field or question code), ``Permi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,6 +38,11 @@ from audits.services.common import (
     questionnaire_titles,
     supplier_recipients,
     visible_codes,
+)
+from audits.services.dialogue import (
+    question_comments_clean,
+    question_comments_create,
+    submission_record,
 )
 from audits.services.evidence import evidence_delete_files_on_commit
 from audits.services.issuing import audit_issue, audit_send, resolve_buyer
@@ -126,20 +132,45 @@ def audit_submit(*, audit: Audit, actor: User) -> Audit:
         actor=actor,
         data={"dropped_hidden_answers": dropped} if dropped else {},
     )
+    submission_record(audit=audit, actor=actor)
     notify(buyer_recipients(audit), "audits/email/submitted", mail_context(audit))
     return audit
 
 
 @transaction.atomic
-def audit_return(*, audit: Audit, comment: str, actor: User) -> Audit:
+def audit_return(
+    *,
+    audit: Audit,
+    comment: str,
+    actor: User,
+    question_comments: Sequence[Mapping[str, Any]] = (),
+) -> Audit:
     """Send a submitted audit back to the supplier with the changes requested (comment
-    required)."""
+    required) and, optionally, comments on single questions (``[{question, text}]``: a 400
+    per item naming an unknown question, one not asked of this supplier, or an empty text).
+    The supplier reads each comment at its question until the reviewer resolves it."""
     audit = locked(audit)
-    AUDITS.perform(audit, "return", actor=actor, comment=comment)
+    cleaned: list[tuple[str, str]] = []
+
+    def clean(obj: Audit) -> dict[str, list[str]]:
+        pairs, errors = question_comments_clean(obj, question_comments)
+        cleaned.extend(pairs)
+        return errors
+
+    comment = AUDITS.check(audit, "return", actor=actor, comment=comment, clean=clean)
+    codes = [code for code, _text in cleaned]
+    AUDITS.apply(
+        audit,
+        "return",
+        actor=actor,
+        comment=comment,
+        data={"question_comments": codes} if codes else {},
+    )
+    question_comments_create(audit=audit, comments=cleaned, actor=actor)
     notify(
         supplier_recipients(audit),
         "audits/email/returned",
-        mail_context(audit, comment=comment.strip()),
+        mail_context(audit, comment=comment, question_comments=len(set(codes))),
     )
     return audit
 
@@ -150,7 +181,8 @@ def audit_accept(*, audit: Audit, actor: User, comment: str = "") -> Audit:
     score and the corrective actions)."""
     audit = locked(audit)
     AUDITS.perform(audit, "accept", actor=actor, comment=comment)
-    notify(supplier_recipients(audit), "audits/email/accepted", mail_context(audit))
+    context = mail_context(audit, comment=(comment or "").strip())
+    notify(supplier_recipients(audit), "audits/email/accepted", context)
     return audit
 
 
