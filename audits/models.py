@@ -320,10 +320,8 @@ class Evidence(StoredFile):
 
 
 class Submission(models.Model):
-    """What the supplier submitted, kept at each submit (written in the submit's transaction):
-    ``snapshot`` is ``{question code: {"value", "not_applicable", "files": [{"id", "name"}]}}``
-    for every answered question or question with files. The reviewer compares the submission
-    before the last return with the answers now (what changed in this round)."""
+    """What one submit held: ``snapshot`` is ``{code: {"value", "not_applicable", "files":
+    [{"id", "name"}]}}`` (``audits.selectors.dialogue`` compares it with the answers now)."""
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="submissions")
     number = models.PositiveIntegerField()
@@ -344,9 +342,8 @@ class Submission(models.Model):
 
 
 class QuestionComment(models.Model):
-    """A reviewer's comment on one question, made when returning an audit: the supplier reads
-    it at the question; the reviewer resolves it once the new answer will do. ``submission``
-    is the submission the reviewer was reading (the round)."""
+    """A reviewer's comment on one question, made when returning the ``submission`` it is
+    about; the supplier reads it at the question until a reviewer resolves it."""
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="question_comments")
     submission = models.ForeignKey(
@@ -369,10 +366,6 @@ class QuestionComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.audit_id}:{self.question_code}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_at is None
 
 
 class AuditUserObjectPermission(UserObjectPermissionBase):

@@ -93,6 +93,11 @@ urlpatterns += [
         name="buyer_audit_reviewers",
     ),
     path(
+        "b/audits/<int:audit_id>/comments/<int:comment_id>/resolve/",
+        buyer_audits.audit_comment_resolve,
+        name="buyer_audit_comment_resolve",
+    ),
+    path(
         "b/audits/<int:audit_id>/<str:move>/",
         buyer_audits.audit_move,
         name="buyer_audit_move",

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.permissions import clear_permission_cache
 
-from .factories import World, build_world
+from .factories import World, build_world, make_ruleset, make_version
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +34,18 @@ def _isolation(settings, tmp_path):
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+@pytest.fixture
+def version(db):
+    """The published mini questionnaire (tests/data/mini.yaml)."""
+    return make_version()
+
+
+@pytest.fixture
+def ruleset(db):
+    """The published rule set of the mini questionnaire (tests/data/mini-rules.yaml)."""
+    return make_ruleset()
 
 
 class _StreamRead(StreamingHttpResponse):

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from audits.models import QuestionComment
 from audits.serializers.audits import UserRefSerializer
-from backend.api.inputs import StrictFieldsMixin, reject_unknown_fields
+from backend.api.inputs import reject_unknown_fields
 
 QUESTION_COMMENT_FIELDS = ("question", "text")
 
@@ -21,7 +21,10 @@ class QuestionCommentItemField(serializers.DictField):
         return super().to_internal_value(data)
 
 
-class ReturnSerializer(StrictFieldsMixin, serializers.Serializer):
+class ReturnSerializer(serializers.Serializer):
+    """Not strict about unknown fields, like the other moves' bodies: one client posts the same
+    body to every move (``comment`` and ``reason``)."""
+
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     question_comments = serializers.ListField(
         child=QuestionCommentItemField(child=serializers.CharField(allow_blank=True)),

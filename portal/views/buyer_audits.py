@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +27,7 @@ from audits.selectors.audits import (
     events_for,
     evidence_for,
 )
+from audits.selectors.dialogue import question_comment_get_for
 from audits.selectors.shares import shared_with
 from audits.services.audits import (
     audit_cancel,
@@ -35,6 +37,7 @@ from audits.services.audits import (
     visible_codes,
 )
 from audits.services.certified import certified_answers, certified_codes
+from audits.services.dialogue import question_comment_resolve
 from audits.services.due_dates import audit_extend_due_date
 from audits.services.issuing import audit_send
 from audits.services.transitions import AUDITS
@@ -57,6 +60,7 @@ from .buyer import (
     require_org_perm,
     run,
 )
+from .buyer_dialogue import dialogue_context, posted_question_comments
 from .buyer_forms import AuditIssueForm, DraftForm, ReviewersForm
 
 Status = Audit.Status
@@ -248,16 +252,19 @@ def _review_context(request: PortalRequest, audit: Audit, **extra: Any) -> dict:
     }
     sections = _sections(audit, lang)
     questions = {q["code"]: q for section in sections for q in section["questions"]}
+    events = list(events_for(user=user, audit=audit))
+    returned = any(e.verb == "audit.returned" for e in events)
     context = {
         "audit": audit,
         "sections": sections,
         "score": _score_view(request, audit, lang, questions),
-        "events": list(events_for(user=user, audit=audit)),
+        "events": events,
         "reviewers": list(audit.reviewers.all()),
         "can": can,
         "overdue": audit.is_overdue(),
         "move_errors": {},
         "conflict": None,
+        **dialogue_context(request, audit, sections, returned=returned),
     }
     if can["assign"] and "reviewers_form" not in extra:
         context["reviewers_form"] = ReviewersForm(buyer=request.organization)
@@ -308,7 +315,12 @@ def audit_move(request: PortalRequest, audit_id: int, move: str) -> HttpResponse
     text = request.POST.get("comment", "")
     calls = {
         "accept": lambda: audit_accept(audit=audit, actor=request.user, comment=text),
-        "return": lambda: audit_return(audit=audit, actor=request.user, comment=text),
+        "return": lambda: audit_return(
+            audit=audit,
+            actor=request.user,
+            comment=text,
+            question_comments=posted_question_comments(request.POST),
+        ),
         "cancel": lambda: audit_cancel(audit=audit, actor=request.user, reason=text),
         "send": lambda: audit_send(audit=audit, actor=request.user),
         "extend": lambda: audit_extend_due_date(
@@ -320,7 +332,7 @@ def audit_move(request: PortalRequest, audit_id: int, move: str) -> HttpResponse
     }
     done_messages = {
         "accept": _("The audit was accepted; its final score and findings are recorded."),
-        "return": _("The audit was returned to the supplier."),
+        "return": _("The audit was returned to the supplier, with your comments."),
         "cancel": _("The audit was cancelled."),
         "send": _("The audit was sent to the supplier."),
         "extend": _("The due date was moved; the supplier has been told why."),
@@ -359,4 +371,21 @@ def audit_reviewers(request: PortalRequest, audit_id: int) -> HttpResponse:
     elif not request.user.has_perm("audits.assign_reviewers", audit):
         raise PermissionDenied(_("Only the buyer's administrators assign reviewers."))
     context = _review_context(request, audit, reviewers_form=form)
+    return render(request, "portal/buyer/audit_review.html", context, status=status)
+
+
+@require_POST
+@buyer_page
+def audit_comment_resolve(request: PortalRequest, audit_id: int, comment_id: int) -> HttpResponse:
+    """Resolve a reviewer's comment on a question (the audit's reviewers; 409 once resolved)."""
+    audit = _audit(request, audit_id)
+    comment = question_comment_get_for(audit=audit, comment_id=comment_id)
+    result, _errors, conflict, status = run(
+        lambda: question_comment_resolve(comment=comment, actor=request.user)
+    )
+    if result is not None:
+        messages.success(request, _("The comment is resolved."))
+        url = reverse("portal:buyer_audit", args=[audit.pk])
+        return redirect(f"{url}#aq-{comment.question_code}")
+    context = _review_context(request, audit, conflict=conflict)
     return render(request, "portal/buyer/audit_review.html", context, status=status)

@@ -25,6 +25,7 @@ from audits import permissions as audit_perms
 from audits.models import Audit
 from audits.progress import Progress, progress_of
 from audits.selectors.audits import events_for, evidence_for
+from audits.selectors.dialogue import comments_by_question, last_decision, open_question_comments
 from audits.services.audits import answer_values, missing_for_submit, prefill_source, visible_codes
 from audits.services.certified import certified_answers, certified_codes
 from portal.http import PortalRequest
@@ -56,6 +57,10 @@ class AuditPage:
         self.can_assign = audit_perms.holds(request.user, "audits.assign_respondents", audit)
         self.editable = audit.is_editable and self.can_respond
         self.load_answers()
+        # The reviewer's open comments, shown at their questions and listed "to revisit";
+        # none before a first submission (comments come with a return), and nothing read.
+        comments = open_question_comments(audit) if audit.submitted_at else []
+        self.comments = comments_by_question(list(comments))
         self.evidence: dict[str, list] = defaultdict(list)
         for item in evidence_for(audit):
             if item.question is not None:
@@ -178,6 +183,7 @@ class AuditPage:
             "saved": saved,
             "saved_at": timezone.localtime() if saved else None,
             "certificate": self.by_certificate(code),
+            "comments": self.comments.get(code, []),
         }
 
     def missing_items(self, missing: dict[str, list[str]], *, check: bool = True) -> list[dict]:
@@ -196,6 +202,20 @@ class AuditPage:
                 }
             )
         return items
+
+    def revisit_items(self) -> list[dict]:
+        """The questions the reviewer commented on and has not resolved, in questionnaire
+        order, each with a link to it."""
+        return [
+            {
+                "code": code,
+                "text": q["text"],
+                "comments": self.comments[code],
+                "url": self.url(section["code"]) + f"#q-{code}",
+            }
+            for code, (section, q) in self.where.items()
+            if code in self.comments
+        ]
 
     def url(self, section_code: str, *, check: bool = False) -> str:
         query = {"section": section_code}
@@ -296,6 +316,8 @@ def render_answer_page(
         "accept": ACCEPT,
         "respondents": respondents_panel(page),
         "respondent_errors": respondent_errors or [],
+        "revisit": page.revisit_items(),
+        "decision": last_decision(audit) if audit.status == Status.ACCEPTED else None,
     }
     return render(request, "portal/supplier/audit_answer.html", context, status=status)
 

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from audits.services.audits import audit_issue
-from tests.factories import make_ruleset, make_version
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 PNG_BYTES = (
@@ -50,16 +49,6 @@ COMPLETE = [
 def _fast_passwords(settings):
     # The world fixture sets nine passwords; these tests never log in with one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def version(db):
-    return make_version()
-
-
-@pytest.fixture
-def ruleset(db):
-    return make_ruleset()
 
 
 @pytest.fixture

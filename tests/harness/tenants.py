@@ -24,7 +24,7 @@ from rest_framework.authtoken.models import Token
 from accounts.models import Invitation, Membership, Notification, Organization, User
 from actions.models import ActionEvidence, CorrectiveAction
 from actions.services import actions_open_for_audit
-from audits.models import Audit, Campaign, Evidence, Share, ShareRequest
+from audits.models import Audit, Campaign, Evidence, QuestionComment, Share, ShareRequest
 from questionnaires.models import QuestionnaireVersion
 from register.models import ExportJob
 from rulesets.models import RuleSet
@@ -100,7 +100,8 @@ class Tenants:
 
 def _accepted_audit(*, buyer, supplier, version, ruleset, officer, respondents=(), reviewers=()):
     """An accepted audit with a released final score, its findings, their corrective actions,
-    one evidence file on the audit and one on its first action."""
+    one evidence file on the audit and one on its first action, and a reviewer's comment on
+    MGT_01 left open."""
     audit = make_accepted_audit(
         buyer=buyer,
         supplier=supplier,
@@ -117,6 +118,9 @@ def _accepted_audit(*, buyer, supplier, version, ruleset, officer, respondents=(
     _file(
         ActionEvidence(audit=audit, corrective_action=actions[0], uploaded_by=respondent),
         "fix.pdf",
+    )
+    QuestionComment.objects.create(
+        audit=audit, question_code="MGT_01", text="Sign the policy.", author=officer
     )
     return audit
 

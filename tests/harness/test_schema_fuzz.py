@@ -77,6 +77,7 @@ def known_ids(t: Tenants, role: str, path: str) -> dict[str, object]:
         "audit_id": audit.pk,
         "action_id": action.pk,
         "evidence_id": evidence.pk,
+        "comment_id": audit.question_comments.get().pk,
         "campaign_id": t.supplier_side.campaign.pk,  # buyer A's campaign
         "organization_id": organization.pk,
         "questionnaire_id": version.questionnaire_id,

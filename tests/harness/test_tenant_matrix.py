@@ -53,6 +53,10 @@ def audit(s: Side) -> dict:
     return {"audit_id": s.audit.pk}
 
 
+def comment(audit: Audit) -> int:
+    return audit.question_comments.get().pk
+
+
 def action(s: Side) -> dict:
     return {"action_id": s.action.pk}
 
@@ -201,6 +205,16 @@ OBJECT: dict[str, Obj] = {
     "b/register/exports/<int:export_id>/": Obj(lambda s: {"export_id": s.export.pk}),
     "b/register/exports/<int:export_id>/progress/": Obj(lambda s: {"export_id": s.export.pk}),
     # portal: supplier pages
+    "api/v1/audits/<int:audit_id>/comments/": Obj(audit),
+    "api/v1/audits/<int:audit_id>/comments/<int:comment_id>/resolve/": Obj(
+        lambda s: {**audit(s), "comment_id": comment(s.audit)},
+        mixed=lambda s: {"audit_id": s.own_audit.pk, "comment_id": comment(s.audit)},
+    ),
+    "api/v1/audits/<int:audit_id>/changes/": Obj(audit),
+    "b/audits/<int:audit_id>/comments/<int:comment_id>/resolve/": Obj(
+        lambda s: {**audit(s), "comment_id": comment(s.audit)},
+        mixed=lambda s: {"audit_id": s.own_audit.pk, "comment_id": comment(s.audit)},
+    ),
     "s/audits/<int:audit_id>/": Obj(audit),
     "s/audits/<int:audit_id>/answer/<str:code>/": Obj(lambda s: {**audit(s), "code": CODE}),
     "s/audits/<int:audit_id>/evidence/<str:code>/": Obj(lambda s: {**audit(s), "code": CODE}),

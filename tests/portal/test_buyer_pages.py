@@ -13,7 +13,7 @@ from actions.models import CorrectiveAction
 from audits.models import Audit, Campaign
 from register.models import ExportJob
 from scoring.models import Score
-from tests.factories import link_supplier, make_ruleset, make_supplier, make_version
+from tests.factories import link_supplier, make_supplier
 
 from .buyer_helpers import (
     GOOD,
@@ -25,25 +25,6 @@ from .buyer_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def version(db):
-    return make_version()
-
-
-@pytest.fixture
-def ruleset(db):
-    return make_ruleset()
-
-
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
 
 
 def html(response) -> str:

@@ -13,7 +13,7 @@ from actions.services import action_accept_plan, action_comment
 from audits.models import Answer, Audit, Evidence
 from audits.services.audits import answers_save
 from audits.services.evidence import evidence_upload
-from tests.factories import make_member, make_ruleset, make_version
+from tests.factories import make_member
 
 from .supplier_helpers import (
     WITH_FINDINGS,
@@ -41,27 +41,13 @@ ACTION_QUERIES = 15
 
 
 @pytest.fixture
-def version(db):
-    return make_version()
-
-
-@pytest.fixture
-def ruleset(db):
-    return make_ruleset()
-
-
-@pytest.fixture
 def audit(world, version):
     """An audit from buyer A to s1 with s1_respondent assigned."""
     return issue(world, version, respondents=[world.s1_respondent])
 
 
 @pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
+def as_user(login):
     return login
 
 

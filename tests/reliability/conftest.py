@@ -21,9 +21,7 @@ from tests.audits.conftest import (  # noqa: F401  (fixtures)
     COMPLETE,
     PDF_BYTES,
     issue,
-    ruleset,
     upload,
-    version,
 )
 
 
