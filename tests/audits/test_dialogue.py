@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 
-from accounts.models import Membership
+from accounts import notifications
+from accounts.models import Membership, Notification
 from activity.models import ActivityEvent
 from audits.models import Evidence, QuestionComment, Submission
 from audits.services.audits import answers_save
@@ -66,6 +68,12 @@ def test_return_with_question_comments_tells_the_supplier(
     assert event.data == {"question_comments": ["EMP_04", "MGT_01"]}
     to_admin = next(m for m in mail.outbox if world.s1_admin.email in m.to)
     assert "commented on 2 questions" in to_admin.body
+    entry = Notification.objects.get(user=world.s1_admin, name="audits/email/returned")
+    assert notifications.subject(entry, world.s1_admin, "en").endswith(
+        "with comments on 2 questions"
+    )
+    zh = notifications.subject(entry, world.s1_admin, "zh-hans")
+    assert zh.endswith("要求修改您的 CSR 自评，并对 2 个问题提出了意见"), zh
 
     # the supplier reads the comments and the decision
     r = api(world.s1_respondent).get(f"/api/v1/audits/{submitted.pk}/comments/")
@@ -79,6 +87,14 @@ def test_return_with_question_comments_tells_the_supplier(
     detail = api(world.s1_admin).get(f"/api/v1/audits/{submitted.pk}/").json()
     assert detail["last_decision"]["move"] == "return"
     assert detail["last_decision"]["comment"] == COMMENT["comment"]
+
+
+def test_a_refused_submit_keeps_no_submission(world, issue):
+    audit = issue()
+    answers_save(audit=audit, answers=COMPLETE, actor=world.s1_admin)  # MGT_01's file missing
+    with pytest.raises(ValidationError):
+        audit_submit(audit=audit, actor=world.s1_admin)
+    assert not Submission.objects.filter(audit=audit).exists()
 
 
 def test_bad_question_comments_are_a_400_per_item_and_change_nothing(world, api, submitted):

@@ -146,3 +146,11 @@ def test_review_and_answer_pages_queries_do_not_grow_with_comments(
             )
         )
     assert counts[1] <= counts[0], counts
+
+
+def test_saving_an_answer_keeps_the_comment_at_its_question(world, login, version, ruleset):
+    audit = _returned(world, version, ruleset)
+    url = reverse("portal:supplier_answer", args=[audit.pk, "EMP_04"])
+    response = login(world.s1_admin).post(url, {"value": "41"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Look again at EMP_04." in html(response).split('id="q-EMP_04"')[1]
