@@ -3,16 +3,21 @@ last submission, resolving comments, and the last decision the supplier reads.""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 
 from accounts import notifications
 from accounts.models import Membership, Notification
 from activity.models import ActivityEvent
 from audits.models import Evidence, QuestionComment, Submission
-from audits.services.audits import answers_save
+from audits.services.audits import answers_save, audit_return
+from audits.services.dialogue import question_comment_resolve
 from audits.services.evidence import evidence_delete, evidence_upload
+from backend.errors import Conflict
 from flows.services import audit_accept, audit_assign_reviewers, audit_submit
 from tests.factories import make_member
 
@@ -239,3 +244,40 @@ def test_comment_list_queries_do_not_grow(world, api, submitted, django_assert_m
     _return(api, world.a_reviewer, submitted, question_comments=items)
     with django_assert_max_num_queries(one):
         assert len(client.get(url).json()) == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_resolving_at_once_resolve_it_once(world, submitted):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    audit_return(
+        audit=submitted,
+        comment="One question.",
+        question_comments=[{"question": "EMP_04", "text": "Check"}],
+        actor=world.a_reviewer,
+    )
+    comment = QuestionComment.objects.get(audit=submitted)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def resolve(user):
+        try:
+            barrier.wait(timeout=10)
+            question_comment_resolve(comment=comment, actor=user)
+            outcomes.append("resolved")
+        except Conflict:
+            outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=resolve, args=(u,)) for u in (world.a_reviewer, world.a_officer)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == ["conflict", "resolved"]
+    events = ActivityEvent.objects.filter(audit=submitted, verb="audit.question_comment_resolved")
+    assert events.count() == 1
