@@ -22,8 +22,9 @@ class QuestionCommentItemField(serializers.DictField):
 
 
 class ReturnSerializer(serializers.Serializer):
-    """Not strict about unknown fields, like the other moves' bodies: one client posts the same
-    body to every move (``comment`` and ``reason``)."""
+    """The return's body. Other top-level fields are ignored, as by ``CommentSerializer`` of
+    the other moves (clients post ``comment`` and ``reason`` alike to every move); an unknown
+    key inside a ``question_comments`` item is a 400."""
 
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     question_comments = serializers.ListField(

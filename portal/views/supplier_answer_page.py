@@ -316,7 +316,8 @@ def render_answer_page(
         "accept": ACCEPT,
         "respondents": respondents_panel(page),
         "respondent_errors": respondent_errors or [],
-        "revisit": page.revisit_items(),
+        # What to change before submitting again: only while the audit can be answered.
+        "revisit": page.revisit_items() if audit.is_editable else [],
         "decision": last_decision(audit) if audit.status == Status.ACCEPTED else None,
     }
     return render(request, "portal/supplier/audit_answer.html", context, status=status)

@@ -115,7 +115,18 @@ def test_resubmission_shows_changes_and_the_reviewer_resolves(world, login, vers
     assert again.status_code == 409 and "resolved already" in html(again)
     # resolved: gone from the supplier's list
     supplier = html(login(world.s1_admin).get(reverse("portal:supplier_audit", args=[audit.pk])))
-    assert 'id="revisit"' not in supplier
+    assert 'id="revisit"' not in supplier and "Look again at EMP_04." not in supplier
+
+
+def test_to_revisit_is_listed_only_while_the_audit_can_be_answered(world, login, version, ruleset):
+    audit = _returned(world, version, ruleset)
+    answers_save(audit=audit, answers=[{"question": "EMP_04", "value": 41}], actor=world.s1_admin)
+    audit.refresh_from_db()
+    audit_submit(audit=audit, actor=world.s1_admin)
+    url = reverse("portal:supplier_audit", args=[audit.pk])
+    page = html(login(world.s1_admin).get(url, {"section": "EMP"}))
+    assert 'id="revisit"' not in page
+    assert "Look again at EMP_04." in page  # still open: shown at its question
 
 
 def test_supplier_reads_the_accept_comment(world, login, version, ruleset):
