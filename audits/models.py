@@ -320,8 +320,7 @@ class Evidence(StoredFile):
 
 
 class Submission(models.Model):
-    """What one submit held: ``snapshot`` is ``{code: {"value", "not_applicable", "files":
-    [{"id", "name"}]}}`` (``audits.selectors.dialogue`` compares it with the answers now)."""
+    """What one submit held: per question code, the value, N/A and files (``snapshot``)."""
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="submissions")
     number = models.PositiveIntegerField()
@@ -332,7 +331,6 @@ class Submission(models.Model):
     submitted_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["audit", "number"]
         constraints = [
             models.UniqueConstraint(fields=["audit", "number"], name="submission_unique")
         ]
@@ -361,7 +359,6 @@ class QuestionComment(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["audit", "created_at", "id"]
         indexes = [models.Index(fields=["audit", "question_code"], name="qcomment_audit_code")]
 
     def __str__(self) -> str:

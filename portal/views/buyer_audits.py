@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.languages import pick, request_language
+from accounts.languages import request_language
 from accounts.permissions import has_org_perm
 from audits.models import Audit
 from audits.selectors.audits import (
@@ -41,27 +40,21 @@ from audits.services.dialogue import question_comment_resolve
 from audits.services.due_dates import audit_extend_due_date
 from audits.services.issuing import audit_send
 from audits.services.transitions import AUDITS
-from backend.errors import Conflict
 from flows.services import audit_accept, audit_assign_reviewers
 from portal.http import PortalRequest
 from questionnaires.render import render_version
 from scoring.engine import AnswerValue
-from scoring.explain import rating_reason_text
-from scoring.models import Severity
-from scoring.risk import rating_reason
-from scoring.selectors import score_get_for
 from suppliers.models import kind_label
 
 from ._helpers import add_errors, answer_text, own
 from .buyer import (
     buyer_page,
-    category_label,
-    rating_label,
     require_org_perm,
     run,
 )
 from .buyer_dialogue import dialogue_context, posted_question_comments
 from .buyer_forms import AuditIssueForm, DraftForm, ReviewersForm
+from .buyer_score_panel import score_panel
 
 Status = Audit.Status
 
@@ -165,79 +158,6 @@ def _sections(audit: Audit, lang: str) -> list[dict]:
     return sections
 
 
-def _trace_questions(trace: dict, questions: dict[str, dict]) -> tuple[list[dict], list[dict]]:
-    """The trace's questions as a reader needs them: those asked of this supplier (answers as
-    their labels) and, apart, those its profile hid (never "not answered")."""
-    asked, hidden = [], []
-    for code, entry in (trace.get("questions") or {}).items():
-        q = questions.get(code, {})
-        row = {"code": code, "text": q.get("text", ""), **entry}
-        if entry.get("excluded") == "hidden":
-            hidden.append(row)
-            continue
-        answer = SimpleNamespace(
-            value=entry.get("answer"), not_applicable=entry.get("excluded") == "not_applicable"
-        )
-        row["answer_text"] = answer_text(q, answer) if q else str(entry.get("answer") or "")
-        asked.append(row)
-    return asked, hidden
-
-
-def _rating_reason(trace: dict) -> str:
-    """A sentence when findings capped the rating below its score band ("Capped at High risk:
-    2 critical findings"); empty when the band stands."""
-    rating = trace.get("rating") or {}
-    counts: dict[str, int] = defaultdict(int)
-    for finding in trace.get("findings") or []:
-        counts[finding.get("severity")] += 1
-    reason = rating_reason(
-        band=rating.get("band"), final=rating.get("final"), floor=rating.get("floor"), counts=counts
-    )
-    return rating_reason_text(reason) if reason.kind == "capped" else ""
-
-
-def _score_view(
-    request: PortalRequest, audit: Audit, lang: str, questions: dict[str, dict]
-) -> dict | None:
-    try:
-        _audit, score = score_get_for(request.user, audit.pk)
-    except (Conflict, PermissionDenied):
-        return None  # not scored yet; or shared with this buyer and its score not released
-    trace = score.trace or {}
-    severities = dict(Severity.choices)
-    asked, hidden = _trace_questions(trace, questions)
-    return {
-        "score": score,
-        "rating_text": rating_label(score.rating),
-        "categories": [
-            {"name": name, "label": category_label(name), "value": value}
-            for name, value in (score.categories or {}).items()
-        ],
-        "findings": [
-            {
-                "code": f.get("code"),
-                "severity": f.get("severity"),
-                "severity_text": severities.get(f.get("severity"), f.get("severity")),
-                "category": category_label(f.get("category") or ""),
-                "title": pick(f.get("title"), lang),
-                "guidance": pick(f.get("guidance"), lang),
-                "due_date": f.get("due_date"),
-            }
-            for f in score.findings or []
-        ],
-        "trace_questions": asked,
-        "trace_hidden": hidden,
-        "rating_reason": _rating_reason(trace),
-        "trace_categories": [
-            {"label": category_label(name), **entry}
-            for name, entry in (trace.get("categories") or {}).items()
-        ],
-        "trace_overall": trace.get("overall") or {},
-        "trace_rating": trace.get("rating") or {},
-        "trace_findings": trace.get("findings") or [],
-    }
-
-
 def _review_context(request: PortalRequest, audit: Audit, **extra: Any) -> dict:
     lang = request_language(request)
     user = request.user
@@ -257,7 +177,7 @@ def _review_context(request: PortalRequest, audit: Audit, **extra: Any) -> dict:
     context = {
         "audit": audit,
         "sections": sections,
-        "score": _score_view(request, audit, lang, questions),
+        "score": score_panel(request, audit, lang, questions),
         "events": events,
         "reviewers": list(audit.reviewers.all()),
         "can": can,

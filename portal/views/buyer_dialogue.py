@@ -15,7 +15,6 @@ from audits.selectors.dialogue import (
     comments_by_question,
     question_comments_for,
 )
-from audits.services.common import visible_codes
 from audits.services.transitions import REVIEW
 from portal.http import PortalRequest
 
@@ -61,19 +60,18 @@ def _changes_panel(audit: Audit, questions: dict[str, dict]) -> dict | None:
 def dialogue_context(
     request: PortalRequest, audit: Audit, sections: list[dict], *, returned: bool
 ) -> dict[str, Any]:
-    """Adds to each question of ``sections`` its comments (``q["comments"]``) and whether it
-    was asked of the supplier (``q["asked"]``: only those take a comment); returns what the
-    page shows besides: the changes panel, the open comments count, who may resolve.
-    ``returned``: whether the audit was ever returned (its events say so); before that there
-    are no comments and no earlier submission to compare with, and nothing is read for them."""
+    """Adds to each question of ``sections`` (those asked of the supplier, each of which takes
+    a comment) its comments (``q["comments"]``); returns what the page shows besides: the
+    changes panel, the open comments count, who may resolve. ``returned``: whether the audit
+    was ever returned (its events say so); before that there are no comments and no earlier
+    submission to compare with, and nothing is read for them."""
     comments = list(question_comments_for(audit)) if returned else []
     grouped = comments_by_question(comments)
-    visible = visible_codes(audit)
     questions = {}
     for section in sections:
         for q in section["questions"]:
             q["comments"] = grouped.get(q["code"], [])
-            q["asked"] = q["code"] in visible
+        for q in [*section["questions"], *section.get("not_asked", [])]:
             questions[q["code"]] = q
     return {
         "changes": _changes_panel(audit, questions) if returned else None,
