@@ -14,6 +14,10 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Organization
 from accounts.permissions import granted_codenames, granted_ids, org_ids_with_perm
+from audits.dialogue_models import (  # noqa: F401 (registered here)
+    QuestionComment,
+    Submission,
+)
 from audits.share_models import (  # noqa: F401 (Share, ShareRequest: registered here)
     Share,
     ShareRequest,
@@ -317,52 +321,6 @@ class Evidence(StoredFile):
 
     class Meta(StoredFile.Meta):
         verbose_name_plural = "evidence"
-
-
-class Submission(models.Model):
-    """What one submit held: per question code, the value, N/A and files (``snapshot``)."""
-
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="submissions")
-    number = models.PositiveIntegerField()
-    snapshot = models.JSONField(default=dict)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    submitted_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["audit", "number"], name="submission_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.audit_id} submission {self.number}"
-
-
-class QuestionComment(models.Model):
-    """A reviewer's comment on one question, made when returning the ``submission`` it is
-    about; the supplier reads it at the question until a reviewer resolves it."""
-
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="question_comments")
-    submission = models.ForeignKey(
-        Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
-    )
-    question_code = models.CharField(max_length=64)
-    text = models.TextField()
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    resolved_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["audit", "question_code"], name="qcomment_audit_code")]
-
-    def __str__(self) -> str:
-        return f"{self.audit_id}:{self.question_code}"
 
 
 class AuditUserObjectPermission(UserObjectPermissionBase):

@@ -11,8 +11,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audits.selectors.audits import audit_get_for, is_supplier_side
-from audits.selectors.dialogue import audit_changes, question_comment_get_for, question_comments_for
+from audits.selectors.audits import audit_get_for
+from audits.selectors.dialogue import (
+    audit_changes,
+    is_audit_buyer_member,
+    question_comment_get_for,
+    question_comments_for,
+)
 from audits.serializers.dialogue import ChangesSerializer, QuestionCommentSerializer
 from audits.services.dialogue import question_comment_resolve
 from questionnaires.spec import questions_for_version
@@ -47,14 +52,15 @@ class AuditCommentResolveApi(APIView):
 
 class AuditChangesApi(APIView):
     """GET: what changed since the submission before this round, per question: the answer
-    before and after, the files added and removed (the buyer side)."""
+    before and after, the files added and removed (the members of the audit's buyer; 403
+    for its supplier and for a buyer it was shared with)."""
 
     filter_backends: list = []
 
     @extend_schema(responses=ChangesSerializer)
     def get(self, request, audit_id: int):
         audit = audit_get_for(user=request.user, audit_id=audit_id)
-        if is_supplier_side(request.user, audit):
+        if not is_audit_buyer_member(request.user, audit):
             raise PermissionDenied(_("The changes between submissions are the buyer's view."))
         order = list(questions_for_version(audit.questionnaire_version))
         changes = audit_changes(audit, order) or {"since": None, "questions": []}

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from accounts.models import Membership
 from activity.events import Verb
 from activity.models import ActivityEvent
 from audits.models import Answer, Audit, Evidence, QuestionComment, Submission
@@ -21,6 +22,12 @@ Status = Audit.Status
 # are then measured against the submission before it.
 REVIEWED_STATES = (Status.SUBMITTED, Status.ACCEPTED)
 DECISIONS = (Verb.AUDIT_RETURNED, Verb.AUDIT_ACCEPTED)
+
+
+def is_audit_buyer_member(user, audit: Audit) -> bool:
+    """Whether ``user`` belongs to the buyer that issued ``audit`` (not its supplier, nor a
+    buyer it was shared with)."""
+    return Membership.objects.filter(user=user, organization_id=audit.buyer_id).exists()
 
 
 def question_comments_for(audit: Audit) -> QuerySet[QuestionComment]:
