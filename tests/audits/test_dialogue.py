@@ -17,6 +17,7 @@ from audits.models import Evidence, QuestionComment, Submission
 from audits.services.audits import answers_save, audit_return
 from audits.services.dialogue import question_comment_resolve
 from audits.services.evidence import evidence_delete, evidence_upload
+from audits.services.shares import share_publish
 from backend.errors import Conflict
 from flows.services import audit_accept, audit_assign_reviewers, audit_submit
 from tests.factories import make_member
@@ -281,3 +282,12 @@ def test_two_reviewers_resolving_at_once_resolve_it_once(world, submitted):
     assert sorted(outcomes) == ["conflict", "resolved"]
     events = ActivityEvent.objects.filter(audit=submitted, verb="audit.question_comment_resolved")
     assert events.count() == 1
+
+
+def test_a_buyer_the_audit_was_shared_with_does_not_get_the_changes(world, api, submitted):
+    audit_accept(audit=submitted, actor=world.a_reviewer)
+    submitted.refresh_from_db()
+    share_publish(actor=world.s1_admin, audit=submitted, buyer=world.buyer_b)
+    assert api(world.b_officer).get(f"/api/v1/audits/{submitted.pk}/").status_code == 200
+    r = api(world.b_officer).get(f"/api/v1/audits/{submitted.pk}/changes/")
+    assert r.status_code == 403
