@@ -54,7 +54,7 @@ def wait_swap(page: Page, before: str) -> None:
 
 
 # The indicator a question shows once its answer is saved ("Saved at 14:05").
-SAVED = re.compile(r"^Saved at \d{2}:\d{2}$")
+SAVED = re.compile(r"^(Saved at \d{2}:\d{2}|已于 \d{2}:\d{2} 保存)$")
 
 
 def question(page: Page, code: str):

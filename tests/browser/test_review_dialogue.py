@@ -1,6 +1,7 @@
-"""The review dialogue in a real browser: the officer returns the audit with a comment on one
-question, the respondent finds it in "To revisit" and at the question, changes the answer and
-submits again, and the officer sees the answer before and after and resolves the comment.
+"""The review dialogue in a real browser, in each language: the officer returns the audit with
+comments on two questions, the respondent finds exactly those in "To revisit" and at their
+questions, fixes them and submits again; the officer sees each answer before and after, resolves
+the comments and accepts with a comment that the supplier then reads.
 
 The first submission is made through the services; everything after it is clicking and typing.
 """
@@ -11,14 +12,17 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from playwright.sync_api import expect
 
+from accounts.models import User
 from audits.models import Audit, QuestionComment
 from audits.services.audits import answers_save
 from audits.services.evidence import evidence_upload
 from flows.services import audit_submit
+from tests.factories import PASSWORD
 
-from .pages import PDF_BYTES, log_in, log_out, question, type_answer
+from .pages import PDF_BYTES, question, settled, type_answer, wait_swap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +32,11 @@ ANSWERS = [
     {"question": "EMP_02", "value": "no"},
     {"question": "EMP_04", "value": 44},
 ]
-NOTE = "Your payroll shows 60 hours in peak weeks; please check this figure."
+NOTES = {
+    "EMP_01": "Two of the files you sent have no ID copy; do you check every worker?",
+    "EMP_04": "Your payroll shows 60 hours in peak weeks; please check this figure.",
+}
+THANKS = "Thank you: both answers are clear now."
 
 
 def _submitted(scene) -> Audit:
@@ -39,54 +47,87 @@ def _submitted(scene) -> Audit:
     return audit_submit(audit=audit, actor=respondent)
 
 
-def _open_review(page, audit) -> None:
-    page.goto(f"/b/audits/{audit.pk}/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text(f"#{audit.pk}")
+@pytest.mark.parametrize("language", ["en", "zh-Hans"])
+def test_return_with_comments_on_two_questions_fix_resolve_and_accept(page, scene, shot, language):
+    def t(text: str, **values) -> str:
+        with translation.override("zh-hans" if language == "zh-Hans" else "en"):
+            return translation.gettext(text) % values if values else translation.gettext(text)
 
+    def sign_in(user: User) -> None:
+        page.goto("/login/")
+        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("button", name=t("Log out"))).to_be_visible()
 
-def test_return_with_a_question_comment_then_resolve(page, scene, shot):
+    def sign_out() -> None:
+        page.get_by_role("button", name=t("Log out")).click()
+        expect(page.get_by_role("button", name=t("Log out"))).to_have_count(0)
+
+    officer, respondent = scene["officer"], scene["respondent"]
+    for user in (officer, respondent):
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
     audit = _submitted(scene)
 
-    # --- The officer returns the audit with a comment on EMP_04 ----------------------------
-    log_in(page, scene["officer"])
-    _open_review(page, audit)
-    emp04 = page.locator("#aq-EMP_04")
-    emp04.get_by_text("Comment on this question").click()
-    emp04.get_by_role("textbox").fill(NOTE)
-    page.get_by_label("Changes requested (required)").fill("One figure needs checking.")
-    shot(page, "return-with-question-comment")
-    page.get_by_role("button", name="Return to the supplier").click()
-    expect(page.get_by_text("The audit was returned to the supplier")).to_be_visible()
-    expect(page.locator("#aq-EMP_04")).to_contain_text(NOTE)
-    log_out(page)
+    # --- The officer returns the audit with comments on EMP_01 and EMP_04 ------------------
+    sign_in(officer)
+    page.goto(f"/b/audits/{audit.pk}/")
+    for code, note in NOTES.items():
+        block = page.locator(f"#aq-{code}")
+        block.get_by_text(t("Comment on this question")).click()
+        block.get_by_role("textbox").fill(note)
+    page.get_by_label(t("Changes requested (required)")).fill("Two answers need checking.")
+    page.get_by_role("button", name=t("Return to the supplier")).click()
+    expect(
+        page.get_by_text(t("The audit was returned to the supplier, with your comments."))
+    ).to_be_visible()
+    sign_out()
 
-    # --- The respondent finds it, changes the answer and submits again --------------------
-    log_in(page, scene["respondent"])
+    # --- The respondent sees exactly those two, fixes them and submits again ---------------
+    sign_in(respondent)
     page.goto(f"/s/audits/{audit.pk}/")
-    revisit = page.get_by_role("region", name="To revisit")
-    expect(revisit).to_contain_text("The reviewer commented on 1 question.")
-    expect(page.get_by_text("One figure needs checking.")).to_be_visible()
-    shot(page, "supplier-to-revisit")
-    revisit.get_by_role("link", name=re.compile(r"^EMP_04\b")).click()
-    expect(page.get_by_role("heading", level=2, name="Employees")).to_be_visible()
-    expect(question(page, "EMP_04")).to_contain_text(NOTE)
+    revisit = page.locator("#revisit")
+    expect(revisit.locator("li")).to_have_count(2)
+    for code in NOTES:
+        expect(revisit.get_by_role("link", name=re.compile(rf"^{code}\b"))).to_be_visible()
+    shot(page, f"to-revisit-{language}")
+    revisit.get_by_role("link", name=re.compile(r"^EMP_01\b")).click()
+    for code, note in NOTES.items():
+        expect(question(page, code)).to_contain_text(note)
+    before = settled(page)
+    page.get_by_role("group", name=re.compile(r"^EMP_01\b")).get_by_role("radio").nth(1).check()
+    wait_swap(page, before)
     type_answer(page, "EMP_04", "60")
-    shot(page, "supplier-comment-at-question")
-    page.get_by_role("button", name="Submit answers").click()
-    expect(page.get_by_text("Thank you, your answers were submitted.")).to_be_visible()
-    log_out(page)
+    shot(page, f"fixed-{language}")
+    page.get_by_role("button", name=t("Submit answers")).click()
+    expect(
+        page.get_by_text(t("Thank you, your answers were submitted. The buyer will review them."))
+    ).to_be_visible()
+    sign_out()
 
-    # --- The officer sees before and after, and resolves the comment -----------------------
-    log_in(page, scene["officer"])
-    _open_review(page, audit)
-    changes = page.get_by_role("region", name="Changes since the returned submission")
-    row = changes.locator('tr[data-question="EMP_04"]')
-    expect(row.locator("td.before")).to_contain_text("44")
-    expect(row.locator("td.after")).to_contain_text("60")
-    expect(changes.locator('tr[data-question="EMP_01"]')).to_have_count(0)
-    shot(page, "buyer-changes")
-    page.locator("#aq-EMP_04").get_by_role("button", name="Resolve").click()
-    expect(page.get_by_text("The comment is resolved.")).to_be_visible()
-    expect(page.locator("#aq-EMP_04")).to_contain_text("Resolved")
-    comment = QuestionComment.objects.get(audit=audit)
-    assert comment.resolved_by == scene["officer"]
+    # --- The officer sees before and after, resolves both and accepts with a comment -------
+    sign_in(officer)
+    page.goto(f"/b/audits/{audit.pk}/")
+    changes = page.locator("#h-changes").locator("xpath=..")
+    expect(changes.locator('tr[data-question="EMP_04"] td.before')).to_contain_text("44")
+    expect(changes.locator('tr[data-question="EMP_04"] td.after')).to_contain_text("60")
+    expect(changes.locator('tr[data-question="EMP_01"]')).to_have_count(1)
+    expect(changes.locator('tr[data-question="MGT_01"]')).to_have_count(0)
+    shot(page, f"changes-{language}")
+    for code in NOTES:
+        page.locator(f"#aq-{code}").get_by_role("button", name=t("Resolve")).click()
+        expect(page.get_by_text(t("The comment is resolved."))).to_be_visible()
+    page.get_by_label(t("Comment (optional)"), exact=True).fill(THANKS)
+    page.get_by_role("button", name=t("Accept"), exact=True).click()
+    expect(page.locator("body")).to_contain_text(
+        t("The audit was accepted; its final score and findings are recorded.")
+    )
+    sign_out()
+    assert not QuestionComment.objects.filter(audit=audit, resolved_at__isnull=True).exists()
+
+    # --- The supplier reads the acceptance comment -----------------------------------------
+    sign_in(respondent)
+    page.goto(f"/s/audits/{audit.pk}/")
+    expect(page.locator("#decision-comment")).to_contain_text(THANKS)
+    shot(page, f"accepted-{language}")
