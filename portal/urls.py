@@ -51,6 +51,7 @@ urlpatterns = [
 from .views import (  # noqa: E402
     buyer,
     buyer_actions,
+    buyer_actions_bulk,
     buyer_audit_list,
     buyer_audits,
     buyer_campaign_bulk,
@@ -127,6 +128,7 @@ urlpatterns += [
         name="buyer_campaign_progress",
     ),
     path("b/actions/", buyer_actions.actions, name="buyer_actions"),
+    path("b/actions/bulk/", buyer_actions_bulk.actions_bulk_view, name="buyer_actions_bulk"),
     path("b/actions/<int:action_id>/", buyer_actions.action_detail, name="buyer_action"),
     path(
         "b/actions/<int:action_id>/<str:move>/",

@@ -2,6 +2,7 @@
 moves (``moves``), opening from an accepted audit (``opening``) and the daily reminders
 (``reminders``). Callers import from here."""
 
+from .bulk import BULK_MOVES, actions_bulk
 from .moves import (
     action_accept_plan,
     action_cancel,
@@ -29,6 +30,7 @@ from .transitions import (
 
 __all__ = [
     "ACTIONS",
+    "BULK_MOVES",
     "EVIDENCE_UPLOAD_STATES",
     "OPEN_STATES",
     "RESPOND",
@@ -43,6 +45,7 @@ __all__ = [
     "action_submit_evidence",
     "action_submit_plan",
     "action_verify",
+    "actions_bulk",
     "actions_notify_released",
     "actions_open_for_audit",
     "allowed_moves",

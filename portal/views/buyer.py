@@ -227,6 +227,7 @@ def _suppliers_context(request: PortalRequest) -> dict:
         "ratings": [(r, rating_label(r)) for r in (*RATING_ORDER, NOT_ASSESSED)],
         "categories": categories,
         "can_manage": has_org_perm(request.user, "accounts.manage_suppliers", request.organization),
+        "can_issue": has_org_perm(request.user, "accounts.issue_audits", request.organization),
     }
 
 

@@ -24,6 +24,7 @@ from scoring.models import Severity
 
 from ._helpers import action_rows, own
 from .buyer import buyer_page, paginate, query_without_page, run
+from .buyer_actions_bulk import can_bulk
 from .lists import Column, sorted_rows
 
 Status = CorrectiveAction.Status
@@ -76,6 +77,7 @@ def actions(request: PortalRequest) -> HttpResponse:
             "selected_severity": severities,
             "overdue": overdue,
             "suggested": suggested,
+            "bulk": can_bulk(request),
         },
     )
 

@@ -4,7 +4,6 @@ number of queries."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from flows.campaign_bulk import audits_bulk
 from ..http import PortalRequest
 from .buyer import buyer_page, paginate, query_without_page
 from .buyer_audits import _can_issue
-from .buyer_campaign_bulk import BulkForm, apply_bulk, show_errors
+from .buyer_campaign_bulk import BulkForm, apply_bulk, show_errors, ticked_rows
 from .lists import Column, due_words, sorted_rows
 
 Status = Audit.Status
@@ -90,14 +89,11 @@ def audits_bulk_view(request: PortalRequest) -> HttpResponse:
     if not form.is_valid():
         show_errors(request, form, form.errors)
         return back
-    data = form.cleaned_data
-    if not data["audits"]:
-        messages.error(request, _("Tick the audits to act on."))
-        return back
     visible = audit_list_for(user=request.user).filter(buyer=request.organization)
-    chosen = list(visible.filter(pk__in=data["audits"]))
-    if len(chosen) != len(data["audits"]):
-        messages.error(request, _("Tick rows of this list only."))
+    chosen = ticked_rows(
+        request, form.cleaned_data["audits"], visible, none_ticked=_("Tick the audits to act on.")
+    )
+    if chosen is None:
         return back
     apply_bulk(
         request,

@@ -63,6 +63,19 @@ class BulkForm(forms.Form):
         _model_choices(self, "reviewer").queryset = reviewers_of(buyer_id)
 
 
+def ticked_rows(request: PortalRequest, ids: list[int], rows, *, none_ticked: str) -> list | None:
+    """The rows of ``rows`` (the list's visible queryset) that were ticked, or None after
+    saying why not: nothing ticked, or an id that is not on the list (nothing changes)."""
+    if not ids:
+        messages.error(request, none_ticked)
+        return None
+    chosen = list(rows.filter(pk__in=ids))
+    if len(chosen) != len(ids):
+        messages.error(request, _("Tick rows of this list only."))
+        return None
+    return chosen
+
+
 def show_errors(request: PortalRequest, form: forms.Form, errors) -> None:
     """Each message as a page message, prefixed with its field's label."""
     for name, messages_ in errors.items():

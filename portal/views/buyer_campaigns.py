@@ -122,7 +122,11 @@ def campaign_overview(request: PortalRequest, campaign: Campaign) -> dict[str, A
 def campaign_new(request: PortalRequest) -> HttpResponse:
     require_org_perm(request, "accounts.issue_audits")
     buyer = request.organization
-    form = CampaignForm(request.POST or None, user=request.user, buyer=buyer)
+    # The supplier list's "Start a campaign for the ticked suppliers" comes with their ids.
+    ticked = [v for v in request.GET.getlist("suppliers") if v.isdigit()]
+    form = CampaignForm(
+        request.POST or None, user=request.user, buyer=buyer, initial={"suppliers": ticked}
+    )
     status = 200
     if request.method == "POST":
         status = 400

@@ -3,6 +3,7 @@ ticked rows; at a constant number of queries whatever the size."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -213,3 +214,103 @@ def test_suppliers_list_sorts_by_column(world):
     assert 'aria-sort="ascending"' in by_ref
     by_ref_desc = client.get("/b/suppliers/", {"sort": "-reference"}).content.decode()
     assert by_ref_desc.index(world.s2.name) < by_ref_desc.index(world.s1.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk selection on the supplier and corrective-action lists
+# ---------------------------------------------------------------------------------------------
+
+
+def test_ticked_suppliers_start_a_campaign_form_with_them_chosen(world):
+    client = signed_in(world.a_officer)
+    page = client.get("/b/suppliers/").content.decode()
+    assert f'name="suppliers" value="{world.s2.pk}"' in page
+    form = client.get("/b/campaigns/new/", {"suppliers": [world.s2.pk]}).content.decode()
+    assert re.search(rf'<option value="{world.s2.pk}" selected>', form)
+    assert not re.search(rf'<option value="{world.s1.pk}" selected>', form)
+    viewer = signed_in(make_member(world.buyer_a, Membership.Role.VIEWER))
+    assert 'name="suppliers"' not in viewer.get("/b/suppliers/").content.decode()
+
+
+@pytest.fixture
+def open_actions(world):
+    from actions.models import CorrectiveAction
+    from tests.factories import make_ruleset
+
+    from .buyer_helpers import accepted_audit
+
+    accepted_audit(world, version=make_version(), ruleset=make_ruleset())
+    return list(CorrectiveAction.objects.filter(buyer=world.buyer_a).order_by("pk"))
+
+
+def test_extend_the_ticked_corrective_actions(world, open_actions):
+    first, second = open_actions[:2]
+    client = signed_in(world.a_officer)
+    assert f'name="actions" value="{first.pk}"' in client.get("/b/actions/").content.decode()
+    later = max(first.due_date, second.due_date) + datetime.timedelta(days=30)
+    body = client.post(
+        "/b/actions/bulk/",
+        {
+            "move": "extend",
+            "actions": [first.pk, second.pk],
+            "due_date": later.isoformat(),
+            "reason": "Audit season",
+        },
+        follow=True,
+    ).content.decode()
+    assert "Done for 2 corrective actions." in body
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.due_date == later == second.due_date
+
+
+def test_bulk_on_actions_is_all_or_none_and_names_the_culprit(world, open_actions):
+    first = open_actions[0]
+    client = signed_in(world.a_officer)
+    body = client.post(
+        "/b/actions/bulk/", {"move": "cancel", "actions": [first.pk]}, follow=True
+    ).content.decode()
+    assert f"#{first.pk}:" in body  # the reason is required
+    # The latest action cannot move to its own due date, the earliest could: neither moves.
+    early = min(open_actions, key=lambda a: a.due_date)
+    late = max(open_actions, key=lambda a: a.due_date)
+    assert early.due_date < late.due_date
+    body = client.post(
+        "/b/actions/bulk/",
+        {
+            "move": "extend",
+            "actions": [early.pk, late.pk],
+            "due_date": late.due_date.isoformat(),
+            "reason": "x",
+        },
+        follow=True,
+    ).content.decode()
+    assert f"#{late.pk}:" in body
+    before = early.due_date
+    early.refresh_from_db()
+    first.refresh_from_db()
+    assert first.status != "cancelled"
+    assert early.due_date == before
+
+
+def test_bulk_on_actions_404_403(world, open_actions):
+    first = open_actions[0]
+    assert signed_in(world.s1_admin).post("/b/actions/bulk/", {"move": "cancel"}).status_code == 404
+    viewer = signed_in(make_member(world.buyer_a, Membership.Role.VIEWER))
+    assert 'name="actions"' not in viewer.get("/b/actions/").content.decode()
+    denied = viewer.post(
+        "/b/actions/bulk/", {"move": "cancel", "actions": [first.pk], "reason": "no"}
+    )
+    assert denied.status_code == 403
+    body = (
+        signed_in(world.b_officer)
+        .post(
+            "/b/actions/bulk/",
+            {"move": "cancel", "actions": [first.pk], "reason": "x"},
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert "Tick rows of this list only." in body
+    first.refresh_from_db()
+    assert first.status != "cancelled"

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _row(body: str, name: str) -> str:
-    match = re.search(rf"<tr>\s*<td><a [^>]*>{re.escape(name)}</a>.*?</tr>", body, re.S)
+    # The row may start with its selection box (for roles that start campaigns).
+    pattern = rf"<tr>\s*(?:<td><input [^>]*></td>\s*)?<td><a [^>]*>{re.escape(name)}</a>.*?</tr>"
+    match = re.search(pattern, body, re.S)
     assert match, name
     return match.group(0)
 
