@@ -63,7 +63,9 @@ def test_an_answer_after_the_session_expired_is_saved_after_logging_in_again(
     expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
 
     Session.objects.all().delete()  # the session expires while the page is open
-    page.get_by_role("radio", name=choice).check()
+    # click, not check: the save's answer sends the browser away, so the radio is gone before
+    # Playwright could confirm it is ticked.
+    page.get_by_role("radio", name=choice).click()
 
     # The whole page goes to the login form, in the page's language, instead of the form landing
     # in the question's box.
