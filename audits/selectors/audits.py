@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from accounts.permissions import organizations_with_perm
 from activity.models import ActivityEvent
 from audits.models import Answer, Audit, AuditQuerySet, Campaign, Evidence, audit_visible
 from backend.api.filters import FilterSet
+from scoring.engine import AnswerValue
 from suppliers.selectors import supplier_text_matches
 
 Status = Audit.Status
@@ -171,19 +171,19 @@ def campaign_get_for(*, user, campaign_id: int) -> Campaign:
     return campaign
 
 
-def answer_rows_by_audit(audits: Iterable) -> dict[int, list[tuple[str, Any, bool]]]:
-    """``{audit id: [(question code, value, not_applicable)]}`` for audits the caller already
-    fetched through ``audit_list_for`` (so already authorized), in one query: the dashboard
-    shows every audit's progress without a query per audit."""
+def answers_by_audit(audits: Iterable) -> dict[int, dict[str, AnswerValue]]:
+    """``{audit id: {question code: AnswerValue}}`` for audits the caller already fetched
+    through ``audit_list_for`` (so already authorized), in one query: the dashboard and the
+    campaign page show every audit's progress without a query per audit."""
     ids = [a.pk for a in audits]
-    rows: dict[int, list[tuple[str, Any, bool]]] = defaultdict(list)
+    answers: dict[int, dict[str, AnswerValue]] = defaultdict(dict)
     if not ids:
-        return rows
+        return answers
     for audit_id, code, value, na in Answer.objects.filter(audit_id__in=ids).values_list(
         "audit_id", "question__code", "value", "not_applicable"
     ):
-        rows[audit_id].append((code, value, na))
-    return rows
+        answers[audit_id][code] = AnswerValue(value=value, not_applicable=na)
+    return answers
 
 
 def evidence_codes_by_audit(audits: Iterable) -> dict[int, set[str]]:

@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from actions.services import actions_bulk
 from ..http import PortalRequest
 from .buyer import buyer_page, run
 from .buyer_campaign_bulk import IdsField, show_errors, ticked_rows
+from .lists import back_to_list
 
 # The roles that extend and cancel actions (the service checks each action as well).
 BULK_ROLES = (Membership.Role.ADMIN, Membership.Role.OFFICER, Membership.Role.REVIEWER)
@@ -42,15 +42,10 @@ def can_bulk(request: PortalRequest) -> bool:
     return membership is not None and membership.role in BULK_ROLES
 
 
-def _back(request: PortalRequest) -> str:
-    query = request.POST.get("back", "")
-    return reverse("portal:buyer_actions") + (f"?{query}" if query and "//" not in query else "")
-
-
 @require_POST
 @buyer_page
 def actions_bulk_view(request: PortalRequest) -> HttpResponse:
-    back = redirect(_back(request))
+    back = redirect(back_to_list(request, "portal:buyer_actions"))
     form = ActionsBulkForm(request.POST)
     if not form.is_valid():
         show_errors(request, form, form.errors)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +19,7 @@ from ..http import PortalRequest
 from .buyer import buyer_page, paginate, query_without_page
 from .buyer_audits import _can_issue
 from .buyer_campaign_bulk import BulkForm, apply_bulk, show_errors, ticked_rows
-from .lists import Column, due_words, sorted_rows
+from .lists import Column, back_to_list, due_words, sorted_rows
 
 Status = Audit.Status
 
@@ -72,19 +71,12 @@ def audits(request: PortalRequest) -> HttpResponse:
     )
 
 
-def _back_to_list(request: PortalRequest) -> str:
-    """The list page the form was posted from, with its filters and sort (``back`` is a query
-    string of that page, never a URL)."""
-    query = request.POST.get("back", "")
-    return reverse("portal:buyer_audits") + (f"?{query}" if query and "//" not in query else "")
-
-
 @require_POST
 @buyer_page
 def audits_bulk_view(request: PortalRequest) -> HttpResponse:
     """The list's bulk form: the ticked audits of the active buyer (a tick for an audit the
     user cannot see is an error, nothing changes)."""
-    back = redirect(_back_to_list(request))
+    back = redirect(back_to_list(request, "portal:buyer_audits"))
     form = BulkForm(request.POST, buyer_id=request.organization.pk)
     if not form.is_valid():
         show_errors(request, form, form.errors)

@@ -20,7 +20,7 @@ from accounts.permissions import has_org_perm
 from audits.models import Audit, Campaign
 from audits.progress import files_missing, progress_of
 from audits.selectors.audits import (
-    answer_rows_by_audit,
+    answers_by_audit,
     campaign_get_for,
     campaign_list_for,
     evidence_codes_by_audit,
@@ -29,7 +29,6 @@ from audits.selectors.campaigns import campaign_audits, campaign_status_counts
 from audits.services.audits import campaign_create, visible_codes
 from audits.services.campaigns import campaign_resume
 from questionnaires.spec import questions_for_version
-from scoring.engine import AnswerValue
 
 from ..http import PortalRequest
 from ._helpers import add_errors, own
@@ -83,15 +82,12 @@ def campaigns(request: PortalRequest) -> HttpResponse:
 def progress_rows(audits: list[Audit], campaign: Campaign) -> list[dict[str, Any]]:
     """Each audit with its progress by the one rule (``audits.progress``) and its missing
     files, in two queries for the page whatever its length."""
-    answers = answer_rows_by_audit(audits)
+    answers = answers_by_audit(audits)
     files = evidence_codes_by_audit(audits)
     questions = questions_for_version(campaign.questionnaire_version)
     rows = []
     for audit in audits:
-        values = {
-            code: AnswerValue(value=value, not_applicable=na)
-            for code, value, na in answers.get(audit.pk, [])
-        }
+        values = answers.get(audit.pk, {})
         visible = visible_codes(audit, values)
         with_files = files.get(audit.pk, set())
         progress = progress_of(visible, questions=questions, answers=values, with_files=with_files)

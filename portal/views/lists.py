@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -61,3 +62,10 @@ def due_words(due: datetime.date | None, today: datetime.date) -> str:
     if days > 0:
         return ngettext("due in %(n)s day", "due in %(n)s days", days) % {"n": days}
     return ngettext("%(n)s day overdue", "%(n)s days overdue", -days) % {"n": -days}
+
+
+def back_to_list(request: HttpRequest, url_name: str) -> str:
+    """The list page a bulk form was posted from, with its filters and sort: ``back`` holds
+    that page's query string, never a URL."""
+    query = request.POST.get("back", "")
+    return reverse(url_name) + (f"?{query}" if query and "//" not in query else "")

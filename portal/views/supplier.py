@@ -27,7 +27,7 @@ from audits.answers import has_answer
 from audits.models import Audit
 from audits.progress import progress_of
 from audits.selectors.audits import (
-    answer_rows_by_audit,
+    answers_by_audit,
     audit_get_for,
     audit_list_for,
     evidence_codes_by_audit,
@@ -100,7 +100,7 @@ def dashboard(request: PortalRequest) -> HttpResponse:
     # The supplier's certificates matter only under a rule set that recognises some.
     recognizes = any(a.ruleset and a.ruleset.document.get("equivalences") for a in editable)
     held = held_certificates(org.pk) if recognizes else ()
-    rows_by_audit = answer_rows_by_audit(editable)
+    answers_of = answers_by_audit(editable)
     files_by_audit = evidence_codes_by_audit(editable)
     to_answer, past = [], []
     for audit in audits:
@@ -110,10 +110,7 @@ def dashboard(request: PortalRequest) -> HttpResponse:
             "overdue": audit.is_overdue(today),
         }
         if audit.is_editable:
-            own = {
-                code: AnswerValue(value=value, not_applicable=na)
-                for code, value, na in rows_by_audit.get(audit.pk, [])
-            }
+            own = answers_of.get(audit.pk, {})
             # What the supplier's certificates answer counts, as on the answer page.
             given = certified_answers(audit, own, certificates=held)
             answers = given.answers
