@@ -139,6 +139,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Server-side parameters let psycopg prepare a statement the connection runs again (after
+    # ``prepare_threshold`` runs): PostgreSQL then reuses its plan instead of planning the ORM's
+    # joins on every request, which cost more than running them. Off behind a pooler that
+    # cannot keep prepared statements: DATABASE_SERVER_SIDE_BINDING=false.
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+        "DATABASE_SERVER_SIDE_BINDING", default=True
+    ):
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["server_side_binding"] = True
+        options.setdefault("prepare_threshold", env.int("DATABASE_PREPARE_THRESHOLD", default=2))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -294,7 +304,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://fairlink")}
+# An empty CACHE_URL means the local-memory default too.
+SHARED_CACHE_URL = env.str("CACHE_URL", default="")
+CACHES = {"default": env.cache_url_config(SHARED_CACHE_URL or "locmemcache://fairlink")}
+# With a shared cache (Redis), sessions are read from it and written through to the database:
+# a request of a signed-in user then reads no session row. A process's local memory is not
+# shared, so without CACHE_URL sessions stay in the database (a sign-out in one web process
+# must end the session in all of them).
+if SHARED_CACHE_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Fairlink's own knobs.
 FAIRLINK_EVIDENCE_MAX_BYTES = env.int("FAIRLINK_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)

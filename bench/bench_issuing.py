@@ -59,6 +59,9 @@ def _setup(database_url: str, redis_url: str | None, chunk: int) -> None:
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     if redis_url:
         os.environ["CELERY_BROKER_URL"] = redis_url
+        # As deployed with several web processes (docs/deploy.md): a shared cache, which
+        # also holds the sessions.
+        os.environ["CACHE_URL"] = redis_url.rsplit("/", 1)[0] + "/13"
     else:
         os.environ.pop("CELERY_BROKER_URL", None)
     import django
@@ -341,6 +344,10 @@ def main() -> None:
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "cpus": os.cpu_count(),
         "chunk": args.chunk,
+        "sessions": settings.SESSION_ENGINE.rsplit(".", 1)[-1],
+        "server_side_binding": bool(
+            settings.DATABASES["default"].get("OPTIONS", {}).get("server_side_binding")
+        ),
     }
     out["campaign_in_process"] = bench_in_process(officer, version, ids[: args.small])
     if redis_ok:

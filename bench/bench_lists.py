@@ -1,7 +1,8 @@
 """Benchmark the buyer's lists at scale: the audit, corrective-action and finding APIs and the
 buyer dashboard page, as a buyer admin, on PostgreSQL.
 
-Run: ``.venv/bin/python bench/bench_lists.py [--audits 20000] [--suppliers 500] [--reuse]``.
+Run: ``.venv/bin/python bench/bench_lists.py [--audits 20000] [--suppliers 500] [--reuse]
+[--amplify 10]``.
 Prints one JSON object.
 
 1. Generator: (re)creates the PostgreSQL database ``fairlink_bench`` (``--database-url``, default
@@ -14,7 +15,8 @@ Prints one JSON object.
    corrective action per finding that is not an observation. The django-guardian rows are the
    ones the services write (role groups of both sides, assigned respondents), so the old and
    the new visibility rules read the same data. Then ``ANALYZE``. ``--reuse`` keeps an existing
-   database of the same size (the schema must match the code's migrations).
+   database of the same size (the schema must match the code's migrations). ``--amplify N``
+   then copies the audits, scores, findings and actions in SQL to N times as many (``amplify``).
 2. Measurement: Django's test ``Client`` signed in as the buyer admin, ``DEBUG`` off; for each
    page 3 warm-up requests, then ``--repeat`` timed ones: p50 / p95 / max in ms, the number of
    queries of one request and the slowest query's time, the response size.
@@ -432,6 +434,79 @@ def generate(n_audits: int, n_suppliers: int) -> dict[str, Any]:
     }
 
 
+# Tables copied by ``amplify`` and, per table, the columns that hold an id of a copied table
+# (shifted with the copy) or that must be cleared (None: a campaign holds a supplier once).
+COPIED: tuple[tuple[str, dict[str, str | None]], ...] = (
+    ("audits_audit", {"id": "audits_audit", "campaign_id": None}),
+    ("scoring_score", {"id": "scoring_score", "audit_id": "audits_audit"}),
+    (
+        "scoring_finding",
+        {"id": "scoring_finding", "audit_id": "audits_audit", "score_id": "scoring_score"},
+    ),
+    (
+        "actions_correctiveaction",
+        {
+            "id": "actions_correctiveaction",
+            "audit_id": "audits_audit",
+            "finding_id": "scoring_finding",
+            "suggested_by_audit_id": "audits_audit",
+        },
+    ),
+)
+
+
+def amplify(factor: int) -> dict[str, Any]:
+    """Multiply the generated audits, scores, findings and actions ``factor`` times in SQL
+    (``INSERT ... SELECT`` over ``generate_series``): copy k of a row has the ids shifted by k
+    times the table's largest id, so the copies keep their links to each other, the same
+    buyer, suppliers, states and dates. Generating 200,000 audits through the ORM takes most
+    of an hour on two cores; copying 20,000 takes a minute. Then ``ANALYZE``."""
+    from django.db import connection, transaction
+
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        shift = {}
+        for table, _columns in COPIED:
+            cursor.execute(f"SELECT max(id) FROM {table}")
+            shift[table] = cursor.fetchone()[0] or 0
+        for table, mapped in COPIED:
+            cursor.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = %s ORDER BY ordinal_position",
+                [table],
+            )
+            columns = [row[0] for row in cursor.fetchall()]
+            values = [
+                column
+                if column not in mapped
+                else "NULL"
+                if mapped[column] is None
+                else f"{column} + k * {shift[mapped[column]]}"
+                for column in columns
+            ]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"SELECT {', '.join(values)} FROM {table}, generate_series(1, %s) AS k "
+                f"WHERE {table}.id <= %s",
+                [factor - 1, shift[table]],
+            )
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        counts = {}
+        for table, _columns in COPIED:
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            counts[table] = cursor.fetchone()[0]
+    return {
+        "amplified": factor,
+        "rows": counts,
+        "amplify_s": round(time.perf_counter() - started, 1),
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # Measurement
 # ---------------------------------------------------------------------------------------------
@@ -513,6 +588,13 @@ def main() -> None:
     parser.add_argument(
         "--vacuum", action="store_true", help="VACUUM ANALYZE before measuring (as autovacuum)"
     )
+    parser.add_argument(
+        "--amplify",
+        type=int,
+        default=1,
+        help="copy the generated audits (and their scores, findings, actions) in SQL to this "
+        "many times --audits (10: 200,000 from 20,000)",
+    )
     args = parser.parse_args()
 
     reuse = args.reuse and _database_exists(args.database_url)
@@ -527,7 +609,7 @@ def main() -> None:
     from audits.models import Audit
 
     assert not settings.DEBUG
-    if reuse and Audit.objects.count() == args.audits:
+    if reuse and Audit.objects.count() in (args.audits, args.audits * args.amplify):
         data: dict[str, Any] = {"audits": args.audits, "reused": True}
     else:
         if reuse:
@@ -536,6 +618,9 @@ def main() -> None:
 
             connection.close()
         data = generate(args.audits, args.suppliers)
+    if args.amplify > 1 and Audit.objects.count() == args.audits:
+        data |= amplify(args.amplify)
+    data["audits_in_table"] = Audit.objects.count()
     if args.vacuum:
         from django.db import connection
 

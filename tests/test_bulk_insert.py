@@ -53,3 +53,16 @@ def test_rows_go_in_with_their_ids_json_and_timestamps(world):
     # The sequence moved on: a plain save after the COPY gets a new id.
     later = Score.objects.create(audit=audit, ruleset=ruleset, rating="low")
     assert later.pk > max(s.pk for s in scores)
+
+
+def test_bulk_create_beyond_the_protocols_parameter_limit(world):
+    """With server-side parameters a statement carries at most 65,535 of them; Django's
+    PostgreSQL bulk_create sends one array per column (UNNEST), so 7,000 events of 11 columns
+    still go in at once."""
+    now = timezone.now()
+    events = [
+        ActivityEvent(verb="bench.row", organization=world.buyer_a, data={"n": i}, created_at=now)
+        for i in range(7000)
+    ]
+    ActivityEvent.objects.bulk_create(events)
+    assert ActivityEvent.objects.filter(verb="bench.row").count() == 7000

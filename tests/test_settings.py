@@ -85,3 +85,27 @@ def test_empty_database_url_means_sqlite():
         DATABASE_URL="",
     )
     assert result.stdout.strip().splitlines()[-1] == "django.db.backends.sqlite3", result.stderr
+
+
+def test_postgresql_prepares_statements_with_server_side_parameters():
+    """On PostgreSQL parameters travel apart from the SQL (so statements are prepared), unless
+    DATABASE_SERVER_SIDE_BINDING=false (a pooler that cannot keep prepared statements)."""
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d.get('OPTIONS', {}).get('server_side_binding'))"
+    )
+    url = "postgres://postgres@127.0.0.1:5432/fairlink"
+    on = _manage("shell", "-c", code, DATABASE_URL=url)
+    assert on.stdout.strip().splitlines()[-1] == "True", on.stderr
+    off = _manage("shell", "-c", code, DATABASE_URL=url, DATABASE_SERVER_SIDE_BINDING="false")
+    assert off.stdout.strip().splitlines()[-1] == "None", off.stderr
+
+
+def test_sessions_read_from_the_cache_only_when_it_is_shared():
+    code = "from django.conf import settings as s; print(s.SESSION_ENGINE)"
+    local = _manage("shell", "-c", code, DATABASE_URL="", CACHE_URL="")
+    assert local.stdout.strip().splitlines()[-1] == "django.contrib.sessions.backends.db"
+    shared = _manage("shell", "-c", code, DATABASE_URL="", CACHE_URL="redis://127.0.0.1:6379/13")
+    assert shared.stdout.strip().splitlines()[-1] == (
+        "django.contrib.sessions.backends.cached_db"
+    ), shared.stderr

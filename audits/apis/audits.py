@@ -25,8 +25,8 @@ from audits.http import evidence_response
 from audits.selectors.audits import (
     AuditFilter,
     answers_for,
+    audit_api_list_for,
     audit_get_for,
-    audit_list_for,
     audits_get_for,
     campaign_get_for,
     campaign_list_for,
@@ -39,6 +39,7 @@ from audits.serializers.audits import (
     AnswersOutputSerializer,
     AuditDetailSerializer,
     AuditIssueSerializer,
+    AuditListSerializer,
     AuditSerializer,
     BulkExtendResultSerializer,
     BulkExtendSerializer,
@@ -88,13 +89,13 @@ class AuditListApi(GenericAPIView):
     pagination_class = PageNumberPagination
 
     def get_queryset(self):
-        return audit_list_for(user=self.request.user)
+        return audit_api_list_for(user=self.request.user)
 
     @extend_schema(operation_id="audits_list", responses=AuditSerializer(many=True))
     def get(self, request):
         qs = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(AuditSerializer(page, many=True).data)
+        return self.get_paginated_response(AuditListSerializer(page, many=True).data)
 
     @extend_schema(request=AuditIssueSerializer, responses={201: AuditDetailSerializer})
     def post(self, request):

@@ -8,12 +8,12 @@ from collections.abc import Iterable
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 from accounts.permissions import organizations_with_perm
 from activity.models import ActivityEvent
 from audits.models import Answer, Audit, AuditQuerySet, Campaign, Evidence, audit_visible
@@ -117,10 +117,57 @@ def audit_list_for(*, user) -> AuditQuerySet:
     )
 
 
+# What the API's audit list sends (``AuditSerializer``): the other columns of the audit and its
+# related rows are not read. Each row costs the ORM per column read (datetimes above all).
+API_LIST_COLUMNS = (
+    "title",
+    "status",
+    "due_date",
+    "ruleset_id",
+    "campaign_id",
+    "created_at",
+    "issued_at",
+    "submitted_at",
+    "accepted_at",
+    "cancelled_at",
+    "buyer__name",
+    "supplier__name",
+    "questionnaire_version__number",
+    "questionnaire_version__title",
+    "questionnaire_version__questionnaire__code",
+)
+
+
+def audit_api_list_for(*, user) -> AuditQuerySet:
+    """``audit_list_for`` reading only what the API's list sends: the columns above, and the
+    respondents' and reviewers' ids and names."""
+    people = User.objects.only("full_name", "email")
+    return (
+        audit_list_for(user=user)
+        .only(*API_LIST_COLUMNS)
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch("respondents", queryset=people),
+            Prefetch("reviewers", queryset=people),
+        )
+    )
+
+
 def answers_for(audit: Audit) -> QuerySet[Answer]:
+    """The audit's answers in questionnaire order, with the question's code and who saved
+    each; the question's texts and the user's other columns are not read."""
     return (
         Answer.objects.filter(audit=audit)
         .select_related("question", "updated_by")
+        .only(
+            "audit_id",
+            "value",
+            "not_applicable",
+            "updated_at",
+            "question__code",
+            "updated_by__full_name",
+            "updated_by__email",
+        )
         .order_by("question__section__position", "question__position")
     )
 

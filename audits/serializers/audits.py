@@ -70,6 +70,47 @@ class AuditSerializer(serializers.ModelSerializer):
         return audit.is_overdue()
 
 
+_MOMENT = serializers.DateTimeField()
+_MOMENTS = ("created_at", "issued_at", "submitted_at", "accepted_at", "cancelled_at")
+
+
+class AuditListSerializer(AuditSerializer):
+    """``AuditSerializer``'s output, built directly: a page of the audit list is 50 rows of 17
+    fields and 4 nested objects, and the generic field machinery cost more than the rows'
+    database work. The schema is ``AuditSerializer``'s; a test holds both outputs equal."""
+
+    def to_representation(self, instance: Audit) -> dict:
+        moment = _MOMENT.to_representation
+        version = instance.questionnaire_version
+
+        def people(users) -> list[dict]:
+            return [{"id": user.pk, "name": user.get_full_name()} for user in users.all()]
+
+        return {
+            "id": instance.pk,
+            "title": instance.title,
+            "status": instance.status,
+            "buyer": {"id": instance.buyer_id, "name": instance.buyer.name},
+            "supplier": {"id": instance.supplier_id, "name": instance.supplier.name},
+            "questionnaire": {
+                "version_id": version.pk,
+                "code": version.questionnaire.code,
+                "version": version.number,
+                "title": version.title,
+            },
+            "ruleset": instance.ruleset_id,
+            "campaign": instance.campaign_id,
+            "due_date": instance.due_date.isoformat(),
+            "overdue": instance.is_overdue(),
+            "respondents": people(instance.respondents),
+            "reviewers": people(instance.reviewers),
+            **{
+                name: None if getattr(instance, name) is None else moment(getattr(instance, name))
+                for name in _MOMENTS
+            },
+        }
+
+
 DECISION_MOVES = {"audit.returned": "return", "audit.accepted": "accept"}
 
 

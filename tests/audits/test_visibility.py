@@ -112,3 +112,28 @@ def test_the_list_reads_no_permission_rows_nor_rule_set_document(world, api, iss
     assert "user_groups" not in sql
     assert '"document"' not in sql
     assert '"supplier_ids"' not in sql
+
+
+def test_the_list_sends_what_the_audit_serializer_sends(world, api, issue):
+    """The list builds its rows directly (``AuditListSerializer``) from fewer columns; each row
+    must be exactly what ``AuditSerializer`` makes of the whole audit."""
+    from audits.serializers.audits import AuditSerializer
+    from flows.services import audit_assign_respondents, audit_assign_reviewers
+
+    sent, draft, cancelled = issue(), issue(send=False), issue(supplier=world.s2)
+    audit_assign_respondents(audit=sent, users=[world.s1_respondent], actor=world.s1_admin)
+    audit_assign_reviewers(audit=sent, users=[world.a_reviewer], actor=world.a_admin)
+    audit_cancel(audit=cancelled, reason="Not this year", actor=world.a_officer)
+
+    rows = api(world.a_admin).get("/api/v1/audits/").json()["results"]
+
+    assert {row["id"] for row in rows} == {sent.pk, draft.pk, cancelled.pk}
+    for row in rows:
+        audit = Audit.objects.get(pk=row["id"])
+        expected = AuditSerializer(audit).data
+        assert row == {key: expected[key] for key in expected}, row["id"]
+    by_id = {row["id"]: row for row in rows}
+    assert [p["id"] for p in by_id[sent.pk]["respondents"]] == [world.s1_respondent.pk]
+    assert [p["id"] for p in by_id[sent.pk]["reviewers"]] == [world.a_reviewer.pk]
+    assert by_id[cancelled.pk]["cancelled_at"] is not None
+    assert by_id[draft.pk]["issued_at"] is None
