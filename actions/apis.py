@@ -15,15 +15,16 @@ from rest_framework.views import APIView
 
 from actions import services as services
 from actions.selectors import (
+    action_api_list,
     action_detail_for,
     action_evidence_get_for,
     action_get_for,
-    action_list,
     action_thread,
 )
 from actions.serializers import (
     ActionDetailOutputSerializer,
     ActionListOutputSerializer,
+    ActionListRowSerializer,
     CancelInputSerializer,
     CommentInputSerializer,
     EventOutputSerializer,
@@ -70,10 +71,10 @@ class ActionListApi(_ActionApi):
         filters = request.query_params.copy()
         for key in ("page", "page_size", "lang"):
             filters.pop(key, None)
-        qs = action_list(user=request.user, filters=filters)
+        qs = action_api_list(user=request.user, filters=filters)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        data = ActionListOutputSerializer(page, many=True, context={"request": request}).data
+        data = ActionListRowSerializer(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
 
 

@@ -89,6 +89,35 @@ def action_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Corr
     return fs.qs
 
 
+# What the API's list sends (``ActionListRowSerializer``); the other columns are not read.
+API_LIST_COLUMNS = (
+    "audit_id",
+    "finding_id",
+    "buyer__name",
+    "supplier__name",
+    "finding__rule_code",
+    "finding__category",
+    "finding__title",
+    "finding__guidance",
+    "severity",
+    "status",
+    "due_date",
+    "original_due_date",
+    "target_date",
+    "suggested_verification",
+    "suggested_by_audit_id",
+    "created_at",
+    "updated_at",
+    "verified_at",
+    "cancelled_at",
+)
+
+
+def action_api_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[CorrectiveAction]:
+    """``action_list`` reading only the columns the API's list sends."""
+    return action_list(user=user, filters=filters).only(*API_LIST_COLUMNS)
+
+
 def action_detail_for(*, user, action_id: int) -> CorrectiveAction:
     """``action_get_for`` with its evidence files read, oldest first, for the detail view:
     ``action.evidence.all()`` then needs no further query."""

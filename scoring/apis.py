@@ -17,6 +17,7 @@ from scoring.models import Finding, Severity
 
 from . import selectors
 from .serializers import (
+    FindingRowSerializer,
     FindingSerializer,
     ScoreSerializer,
 )
@@ -62,7 +63,31 @@ class FindingListApi(LanguageMixin, generics.ListAPIView):
     serializer_class = FindingSerializer
     filterset_class = FindingFilter
     ordering_fields = ["created_at", "severity", "rule_code"]
-    queryset = Finding.objects.select_related("supplier", "action").order_by("-created_at", "pk")
+    queryset = (
+        Finding.objects.select_related("supplier", "action")
+        .only(
+            "audit_id",
+            "score_id",
+            "rule_code",
+            "severity",
+            "category",
+            "title",
+            "guidance",
+            "values",
+            "created_at",
+            "supplier__name",
+            "action__status",
+            "action__due_date",
+        )
+        .order_by("-created_at", "pk")
+    )
+
+    def list(self, request, *args, **kwargs):
+        # Rows built by FindingRowSerializer (the same output, faster); the schema stays
+        # FindingSerializer's.
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        rows = FindingRowSerializer(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(rows)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from activity.models import ActivityEvent
 from audits.models import Answer, Audit, Campaign, Evidence
 from audits.selectors.dialogue import last_decision
 from backend.api.inputs import StrictFieldsMixin, reject_unknown_fields
+from backend.api.rows import moments
 from questionnaires.models import QuestionnaireVersion
 from rulesets.models import RuleSet
 
@@ -70,7 +71,6 @@ class AuditSerializer(serializers.ModelSerializer):
         return audit.is_overdue()
 
 
-_MOMENT = serializers.DateTimeField()
 _MOMENTS = ("created_at", "issued_at", "submitted_at", "accepted_at", "cancelled_at")
 
 
@@ -80,7 +80,6 @@ class AuditListSerializer(AuditSerializer):
     database work. The schema is ``AuditSerializer``'s; a test holds both outputs equal."""
 
     def to_representation(self, instance: Audit) -> dict:
-        moment = _MOMENT.to_representation
         version = instance.questionnaire_version
 
         def people(users) -> list[dict]:
@@ -104,10 +103,7 @@ class AuditListSerializer(AuditSerializer):
             "overdue": instance.is_overdue(),
             "respondents": people(instance.respondents),
             "reviewers": people(instance.reviewers),
-            **{
-                name: None if getattr(instance, name) is None else moment(getattr(instance, name))
-                for name in _MOMENTS
-            },
+            **moments(instance, _MOMENTS),
         }
 
 

@@ -76,6 +76,34 @@ def test_list_rows_carry_the_finding_and_overdue(world, opened, api):
     assert row["suggested_verification"] is False
 
 
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_list_rows_are_what_the_output_serializer_makes(world, opened, api, rf, lang):
+    """The list builds its rows directly (``ActionListRowSerializer``) from fewer columns;
+    each row must be exactly what ``ActionListOutputSerializer`` makes of the whole action."""
+    from actions.serializers import ActionListOutputSerializer
+
+    _, actions = opened()
+    age, policy = actions["F_AGE_CHECK"], actions["F_NO_POLICY"]
+    CorrectiveAction.objects.filter(pk=age.pk).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=2),
+        target_date=timezone.localdate(),
+    )
+    services.action_cancel(action=policy, actor=world.a_officer, reason="r")
+
+    rows = api(world.a_officer).get(LIST, {"lang": lang}).json()["results"]
+
+    assert {row["id"] for row in rows} == {a.pk for a in actions.values()}
+    request = rf.get(LIST, {"lang": lang})
+    request.user = world.a_officer
+    for row in rows:
+        action = CorrectiveAction.objects.get(pk=row["id"])
+        expected = ActionListOutputSerializer(action, context={"request": request}).data
+        assert row == {key: expected[key] for key in expected}, row["id"]
+    by_id = {row["id"]: row for row in rows}
+    assert by_id[age.pk]["target_date"] == timezone.localdate().isoformat()
+    assert by_id[policy.pk]["cancelled_at"] is not None
+
+
 def test_suggested_verification_is_visible_and_filterable(world, opened, accepted_audit, api):
     opened(accepted_at=timezone.now() - datetime.timedelta(days=100))
     later = accepted_audit(buyer=world.buyer_a, supplier=world.s1, rules=("F_HOURS",))

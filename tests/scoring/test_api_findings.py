@@ -128,3 +128,29 @@ def test_assigned_respondent_sees_findings_once_released(world, api, version, ru
 
     assert client.get(URL).json()["count"] == 4
     assert api(world.s1_admin).get(URL).json()["count"] == 4
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_list_rows_are_what_the_finding_serializer_makes(world, api, version, ruleset, lang):
+    """The list builds its rows directly (``FindingRowSerializer``) from fewer columns; each
+    row must be exactly what ``FindingSerializer`` makes of the whole finding."""
+    import json
+
+    from rest_framework.renderers import JSONRenderer
+
+    from actions.services import actions_open_for_audit
+    from scoring.models import Finding
+    from scoring.serializers import FindingSerializer
+
+    audit = accepted_audit(world, version, ruleset)
+    opened = actions_open_for_audit(audit=audit)
+
+    rows = api(world.a_officer).get(URL, {"lang": lang}).json()["results"]
+
+    assert len(rows) == 4 and opened
+    for row in rows:
+        finding = Finding.objects.select_related("supplier", "action").get(pk=row["id"])
+        expected = FindingSerializer(finding, context={"lang": lang}).data
+        assert row == json.loads(JSONRenderer().render(expected)), row["rule_code"]
+    actions = [row["corrective_action"] for row in rows if row["corrective_action"]]
+    assert len(actions) == len(opened)
