@@ -50,6 +50,7 @@ from .xlsx_marks import (
     freeze_header_and_name,
     print_setup,
 )
+from .xlsx_rows import CellXml, SheetRows, bool_xml, distinct_xml, number_xml, text_xml
 from .xlsx_summary import _write_heat_map, _write_method, _write_summary
 
 
@@ -203,81 +204,87 @@ def _excel_serials(series: pd.Series) -> list[float | None]:
     return column_values(serial.astype("float64"))
 
 
-_Plan = tuple[int, Callable[..., Any], list[Any], list[Format | None]]
+# Per column: its index, its values (one per row) and the cell XML of each distinct value.
+_Plan = tuple[int, list[Any], dict[Any, str | None]]
 
 
 def _plan_columns(
-    ws: Worksheet,
     frame: pd.DataFrame,
     columns: Sequence[Column],
     fm: _Formats,
     language: str,
     labels: Labels,
+    linked: frozenset[int],
 ) -> tuple[list[_Plan], list[float]]:
-    """Per column: the bound xlsxwriter method, the Python values (None = no cell) and one
-    format per row, so the row loop does no type dispatch of its own.
+    """Per column the values and the XML of each distinct value's cell (``xlsx_rows``), so
+    the rows are written without any per-cell decision; and the column widths.
 
-    The methods are xlsxwriter's undecorated ``_write_string`` / ``_write_number`` /
-    ``_write_boolean`` (what its own ``write`` dispatches to): the public ones first try to
-    parse the row as A1 notation, about a tenth of the time of a register with a million cells.
-    XlsxWriter is pinned in pyproject.toml; the writer tests cover every kind of cell.
-
-    A coded column with words in ``labels`` is written as those words, its format still chosen
-    by the code (the rating colours; the alert format of a true overdue-critical flag)."""
+    A coded column with words in ``labels`` keeps its codes as values and is written as their
+    words, the format still chosen by the code (the rating colours; the alert format of a true
+    overdue-critical flag). A ``linked`` column's plain cells get the link style."""
     plans: list[_Plan] = []
     widths: list[float] = []
-    n = len(frame)
     for c, col in enumerate(columns):
         kind = col.kind
         series = frame[col.key]
-        values: list[Any]
-        fmts: list[Format | None]
+        # Dates become serial numbers in one vectorised step, never Timestamp objects.
+        values = _excel_serials(series) if kind in ("date", "datetime") else column_values(series)
+        plain = fm.link if c in linked else None
         words = labels.get(col.codes) if col.codes is not None else None
+        shown: Sequence[Any] = values
+        cell: CellXml
         if words is not None:
-            values, fmts = _worded(column_values(series), col, words, fm)
-            write = ws._write_string
+            cell = _worded(col, words, fm, plain)
+            shown = _sampled_words(values, words)
             kind = "text"  # the width of the words, not of the code
         elif kind in _TEXT_KINDS:
-            values = [v or None for v in column_values(series)]  # "" is a blank cell
-            by_value = fm.value.get(kind, {})
-            quoted = fm.quoted
-            fmts = [
-                None if v is None else quoted if v[0] in _UNSAFE_LEAD else by_value.get(v)
-                for v in values
-            ]
-            write = ws._write_string
+            cell = _text_cell(fm.value.get(kind, {}), fm, plain)
         elif kind in ("date", "datetime"):
-            values = _excel_serials(series)
-            fmts = [fm.kind[kind]] * n
-            write = ws._write_number
+            cell = number_xml(fm.kind[kind] or plain)
         elif kind == "bool":
-            values = column_values(series)
-            fmts = [None] * n
-            write = ws._write_boolean
+            cell = bool_xml(plain)
         else:  # int, score, delta
-            values = column_values(series)
-            fmts = [fm.kind.get(kind)] * n
-            write = ws._write_number
-        plans.append((c, write, values, fmts))
-        widths.append(_column_width(col.header(language), kind, values))
+            cell = number_xml(fm.kind.get(kind) or plain)
+        plans.append((c, values, distinct_xml(values, cell)))
+        widths.append(_column_width(col.header(language), kind, shown))
     return plans, widths
 
 
-def _worded(
-    codes: list[Any], col: Column, words: Mapping[Any, str], fm: _Formats
-) -> tuple[list[str | None], list[Format | None]]:
+def _sampled_words(values: list[Any], words: Mapping[Any, str]) -> list[str | None]:
+    """The words of every few codes (the rows ``_column_width`` samples), to size a column."""
+    step = max(1, len(values) // _WIDTH_SAMPLE)
+    return [None if v is None else words.get(v, str(v)) for v in values[::step]]
+
+
+def _text_cell(by_value: Mapping[Any, Format], fm: _Formats, plain: Format | None) -> CellXml:
+    """Text cells: "" is a blank cell; a text Excel would take as a formula is quoted; a
+    coloured enumeration (rating, priority, severity) gets its value's colour."""
+
+    def cell(text: str) -> str | None:
+        if not text:
+            return None
+        fmt = fm.quoted if text[0] in _UNSAFE_LEAD else by_value.get(text, plain)
+        return text_xml(text, fmt)
+
+    return cell
+
+
+def _worded(col: Column, words: Mapping[Any, str], fm: _Formats, plain: Format | None) -> CellXml:
     """A coded column as its words (a code without a word as it is), each cell's format chosen
     by the code: the colour of a rating or severity, red bold for a true overdue-critical flag,
     the quote prefix for a word Excel would take as a formula."""
     by_code: Mapping[Any, Format] = fm.value.get(col.kind, {})
     if col.key == "overdue_critical":
         by_code = {True: fm.alert}
-    values = [None if v is None else words.get(v, str(v)) or None for v in codes]
-    fmts = [
-        None if t is None else fm.quoted if t[0] in _UNSAFE_LEAD else by_code.get(v)
-        for v, t in zip(codes, values, strict=True)
-    ]
-    return values, fmts
+
+    def cell(code: Any) -> str | None:
+        text = words.get(code, str(code))
+        if not text:
+            return None
+        fmt = fm.quoted if text[0] in _UNSAFE_LEAD else by_code.get(code, plain)
+        return text_xml(text, fmt)
+
+    return cell
 
 
 def _write_table(
@@ -295,22 +302,21 @@ def _write_table(
     colour scales. Rows go out strictly in order, each complete before the next, as
     ``constant_memory`` requires."""
     ws = wb.add_worksheet(name)
-    plans, widths = _plan_columns(ws, frame, columns, fm, language, labels)
-    linked = _plan_links(ws, frame, columns, fm, links, plans)
+    linked = _plan_links(frame, columns, links)
+    plans, widths = _plan_columns(
+        frame, columns, fm, language, labels, frozenset(c for c, _, _ in linked)
+    )
     n = len(frame)
     _write_header(ws, fm, columns, widths, language)
     ws.autofilter(0, 0, n, len(columns) - 1)
+    rows = SheetRows(ws, n, len(columns))
     for start in range(0, n, _PROGRESS_EVERY):
         stop = min(n, start + _PROGRESS_EVERY)
+        rows.write(start, stop, plans)
         for r in range(start, stop):
-            row = r + 1
-            for c, write, values, fmts in plans:
-                v = values[r]
-                if v is not None:
-                    write(row, c, v, fmts[r])
             for c, ids, urls in linked:
                 if ids[r] is not None and ws.hlink_count < _MAX_LINKS:
-                    ws._write_url(row, c, urls(ids[r]))
+                    rows.link(r + 1, c, urls(ids[r]))
         tracker.advance(stop - start)
     _score_colour_scales(ws, columns, n)
     return ws
@@ -336,17 +342,9 @@ def _url_maker(before: str, after: str) -> Callable[[int], Url]:
     return url
 
 
-def _plan_links(
-    ws: Worksheet,
-    frame: pd.DataFrame,
-    columns: Sequence[Column],
-    fm: _Formats,
-    links: Links,
-    plans: list[_Plan],
-) -> list[_Link]:
+def _plan_links(frame: pd.DataFrame, columns: Sequence[Column], links: Links) -> list[_Link]:
     """Per linked column: its index, the page id of each row and the text around the id.
-    The cell keeps its own value (a number stays a number): only the hyperlink is added, so
-    xlsxwriter is told not to write the link's text; a plain cell gets the link style."""
+    The cell keeps its own value (a number stays a number): only the hyperlink is added."""
     linked: list[_Link] = []
     for c, col in enumerate(columns):
         if col.link is None or col.link not in links:
@@ -355,10 +353,7 @@ def _plan_links(
         if key not in frame.columns:
             continue
         ids = [None if v is None else int(v) for v in column_values(frame[key])]
-        fmts = plans[c][3]
-        plans[c][3][:] = [fm.link if f is None else f for f in fmts]
         linked.append((c, ids, _url_maker(*links[col.link])))
-    ws.ignore_write_string = bool(linked)
     return linked
 
 

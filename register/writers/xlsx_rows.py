@@ -1,0 +1,128 @@
+"""The data rows of the register workbook's table sheets, written as sheet XML.
+
+A register of 10,000 suppliers has more than a million cells, and xlsxwriter's per-cell work
+was most of the export: each cell checked, stored as a tuple, then turned into XML through
+attribute lists, regexes and a class-name dispatch, one cell at a time. Here a column's cell
+XML is made once per distinct value (a rating word, a date, a supplier's name on each of its
+findings) and each row goes out as one string: the cells xlsxwriter writes in
+``constant_memory`` mode (inline strings), byte for byte (``tests/register/test_xlsx_rows.py``
+compares the sheet XML of both), placed into the worksheet's row data file after the header.
+
+Two deliberate differences: a text that looks like ``<r>...</r>`` is escaped like any other
+(xlsxwriter would copy it into the XML as rich text), and a text longer than Excel's 32,767
+characters is cut without a warning.
+
+This uses worksheet internals of the pinned XlsxWriter (pyproject.toml): the row data file
+(``fh`` in ``constant_memory`` mode), ``previous_row``, ``_check_dimensions``,
+``_write_single_row``, ``hyperlinks``, ``hlink_count`` and ``Format._get_xf_index``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+from xlsxwriter.format import Format
+from xlsxwriter.url import Url
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+# The XML after a cell's reference (``<c r="B7"``) for a value of its column; None: no cell.
+CellXml = Callable[[Any], str | None]
+
+_ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+_EDGE_SPACE = re.compile(r"^\s|\s$")
+_EXCEL_STRING_MAX = 32_767  # UTF-16 code units per cell
+
+
+def _style(fmt: Format | None) -> str:
+    return f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+
+
+def number_xml(fmt: Format | None) -> CellXml:
+    """Number cells in ``fmt`` (dates are numbers with a date format)."""
+    style = _style(fmt)
+    return lambda number: f"{style}><v>{number:.16G}</v></c>"
+
+
+def bool_xml(fmt: Format | None) -> CellXml:
+    """TRUE / FALSE cells in ``fmt``."""
+    style = _style(fmt)
+    return lambda flag: f'{style} t="b"><v>{1 if flag else 0}</v></c>'
+
+
+def text_xml(text: str, fmt: Format | None) -> str:
+    """An inline string cell. Control characters become Excel's ``_xHHHH_`` escapes (a
+    literal ``_xHHHH_`` is escaped in turn), then the XML characters are escaped; leading or
+    trailing white space is kept."""
+    if len(text) > _EXCEL_STRING_MAX // 2:
+        text = _cut(text)
+    if "_x" in text:
+        text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)
+    if not text.isprintable():
+        text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+        text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    space = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'{_style(fmt)} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def _cut(text: str) -> str:
+    encoded = text.encode("utf-16-le")
+    if len(encoded) <= 2 * _EXCEL_STRING_MAX:
+        return text
+    return encoded[: 2 * _EXCEL_STRING_MAX].decode("utf-16-le", errors="ignore")
+
+
+class SheetRows:
+    """The data rows ``1..n_rows`` of a table sheet whose header (row 0) was written through
+    xlsxwriter, and nothing else: created after the header, before any data row."""
+
+    def __init__(self, ws: Worksheet, n_rows: int, n_cols: int) -> None:
+        if n_rows:
+            ws._check_dimensions(n_rows, n_cols - 1)
+        # Writes the header row to the row data file; the rows after it are ours (xlsxwriter
+        # would refuse to write into them now, and has nothing left to write at the end).
+        ws._write_single_row(n_rows + 1)
+        self.ws = ws
+        self.cell_open = [f'<c r="{xl_col_to_name(c)}' for c in range(n_cols)]
+
+    def write(
+        self,
+        start: int,
+        stop: int,
+        columns: Sequence[tuple[int, Sequence[Hashable], dict[Hashable, str | None]]],
+    ) -> None:
+        """Rows ``start..stop - 1`` of the table, below the header: per column its index, its
+        values and the cell XML of each distinct value."""
+        numbers = [str(r + 2) for r in range(start, stop)]  # Excel counts from 1, header first
+        cells = []
+        for c, values, xml in columns:
+            cell_open, get = self.cell_open[c], xml.get
+            cells.append(
+                [
+                    f'{cell_open}{row}"{tail}' if (tail := get(value)) else ""
+                    for row, value in zip(numbers, values[start:stop], strict=True)
+                ]
+            )
+        self.ws.fh.write(
+            "".join(
+                [
+                    f'<row r="{row}">{"".join(row_cells)}</row>'
+                    for row, row_cells in zip(numbers, zip(*cells, strict=True), strict=True)
+                ]
+            )
+        )
+
+    def link(self, row: int, col: int, url: Url) -> None:
+        """A hyperlink on the cell of sheet row ``row`` (from 0, the header's row; the cell's
+        value written by ``write``)."""
+        self.ws.hyperlinks[row][col] = url
+        self.ws.hlink_count += 1
+
+
+def distinct_xml(values: Sequence[Hashable], cell: CellXml) -> dict[Hashable, str | None]:
+    """The cell XML of each distinct value of a column (``None`` is never a cell)."""
+    return {v: cell(v) for v in set(values) if v is not None}
