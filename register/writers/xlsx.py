@@ -10,6 +10,7 @@ from typing import IO, Any
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.sharedstrings import SharedStringTable
 from xlsxwriter.url import Url
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -50,7 +51,15 @@ from .xlsx_marks import (
     freeze_header_and_name,
     print_setup,
 )
-from .xlsx_rows import CellXml, SheetRows, bool_xml, distinct_xml, number_xml, text_xml
+from .xlsx_rows import (
+    CellXml,
+    SheetRows,
+    bool_xml,
+    distinct_xml,
+    number_xml,
+    page_urls,
+    text_xml,
+)
 from .xlsx_summary import _write_heat_map, _write_method, _write_summary
 
 
@@ -215,6 +224,7 @@ def _plan_columns(
     language: str,
     labels: Labels,
     linked: frozenset[int],
+    strings: SharedStringTable,
 ) -> tuple[list[_Plan], list[float]]:
     """Per column the values and the XML of each distinct value's cell (``xlsx_rows``), so
     the rows are written without any per-cell decision; and the column widths.
@@ -234,11 +244,11 @@ def _plan_columns(
         shown: Sequence[Any] = values
         cell: CellXml
         if words is not None:
-            cell = _worded(col, words, fm, plain)
+            cell = _worded(col, words, fm, plain, strings)
             shown = _sampled_words(values, words)
             kind = "text"  # the width of the words, not of the code
         elif kind in _TEXT_KINDS:
-            cell = _text_cell(fm.value.get(kind, {}), fm, plain)
+            cell = _text_cell(fm.value.get(kind, {}), fm, plain, strings)
         elif kind in ("date", "datetime"):
             cell = number_xml(fm.kind[kind] or plain)
         elif kind == "bool":
@@ -256,20 +266,28 @@ def _sampled_words(values: list[Any], words: Mapping[Any, str]) -> list[str | No
     return [None if v is None else words.get(v, str(v)) for v in values[::step]]
 
 
-def _text_cell(by_value: Mapping[Any, Format], fm: _Formats, plain: Format | None) -> CellXml:
+def _text_cell(
+    by_value: Mapping[Any, Format], fm: _Formats, plain: Format | None, strings: SharedStringTable
+) -> CellXml:
     """Text cells: "" is a blank cell; a text Excel would take as a formula is quoted; a
     coloured enumeration (rating, priority, severity) gets its value's colour."""
 
-    def cell(text: str) -> str | None:
+    def cell(text: str, uses: int) -> str | None:
         if not text:
             return None
         fmt = fm.quoted if text[0] in _UNSAFE_LEAD else by_value.get(text, plain)
-        return text_xml(text, fmt)
+        return text_xml(text, fmt, strings, uses)
 
     return cell
 
 
-def _worded(col: Column, words: Mapping[Any, str], fm: _Formats, plain: Format | None) -> CellXml:
+def _worded(
+    col: Column,
+    words: Mapping[Any, str],
+    fm: _Formats,
+    plain: Format | None,
+    strings: SharedStringTable,
+) -> CellXml:
     """A coded column as its words (a code without a word as it is), each cell's format chosen
     by the code: the colour of a rating or severity, red bold for a true overdue-critical flag,
     the quote prefix for a word Excel would take as a formula."""
@@ -277,12 +295,12 @@ def _worded(col: Column, words: Mapping[Any, str], fm: _Formats, plain: Format |
     if col.key == "overdue_critical":
         by_code = {True: fm.alert}
 
-    def cell(code: Any) -> str | None:
+    def cell(code: Any, uses: int) -> str | None:
         text = words.get(code, str(code))
         if not text:
             return None
         fmt = fm.quoted if text[0] in _UNSAFE_LEAD else by_code.get(code, plain)
-        return text_xml(text, fmt)
+        return text_xml(text, fmt, strings, uses)
 
     return cell
 
@@ -304,7 +322,7 @@ def _write_table(
     ws = wb.add_worksheet(name)
     linked = _plan_links(frame, columns, links)
     plans, widths = _plan_columns(
-        frame, columns, fm, language, labels, frozenset(c for c, _, _ in linked)
+        frame, columns, fm, language, labels, frozenset(c for c, _, _ in linked), ws.str_table
     )
     n = len(frame)
     _write_header(ws, fm, columns, widths, language)
@@ -326,22 +344,6 @@ _MAX_LINKS = 65_530  # Excel's limit of hyperlinks per worksheet
 _Link = tuple[int, list[Any], Callable[[int], Url]]
 
 
-def _url_maker(before: str, after: str) -> Callable[[int], Url]:
-    """The ``Url`` of an id's page, made once per id and shared by the cells that link to it
-    (an audit's findings, its history rows): parsing a URL costs more than writing the cell,
-    and each object is held until the workbook closes. xlsxwriter writes a shared ``Url`` as it
-    is (only a table-mode workbook, not ``constant_memory``, would change it)."""
-    made: dict[int, Url] = {}
-
-    def url(page_id: int) -> Url:
-        found = made.get(page_id)
-        if found is None:
-            found = made[page_id] = Url(f"{before}{page_id}{after}")
-        return found
-
-    return url
-
-
 def _plan_links(frame: pd.DataFrame, columns: Sequence[Column], links: Links) -> list[_Link]:
     """Per linked column: its index, the page id of each row and the text around the id.
     The cell keeps its own value (a number stays a number): only the hyperlink is added."""
@@ -353,7 +355,7 @@ def _plan_links(frame: pd.DataFrame, columns: Sequence[Column], links: Links) ->
         if key not in frame.columns:
             continue
         ids = [None if v is None else int(v) for v in column_values(frame[key])]
-        linked.append((c, ids, _url_maker(*links[col.link])))
+        linked.append((c, ids, page_urls(*links[col.link])))
     return linked
 
 

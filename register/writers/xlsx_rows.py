@@ -1,35 +1,41 @@
 """The data rows of the register workbook's table sheets, written as sheet XML.
 
-A register of 10,000 suppliers has more than a million cells, and xlsxwriter's per-cell work
+A register of 10,000 suppliers has more than two million cells, and xlsxwriter's per-cell work
 was most of the export: each cell checked, stored as a tuple, then turned into XML through
 attribute lists, regexes and a class-name dispatch, one cell at a time. Here a column's cell
 XML is made once per distinct value (a rating word, a date, a supplier's name on each of its
-findings) and each row goes out as one string: the cells xlsxwriter writes in
-``constant_memory`` mode (inline strings), byte for byte (``tests/register/test_xlsx_rows.py``
-compares the sheet XML of both), placed into the worksheet's row data file after the header.
+findings) and each row goes out as one string, placed into the worksheet's row data file
+after the header row (``constant_memory`` mode).
 
-Two deliberate differences: a text that looks like ``<r>...</r>`` is escaped like any other
-(xlsxwriter would copy it into the XML as rich text), and a text longer than Excel's 32,767
-characters is cut without a warning.
+The cells are those xlsxwriter writes, with two differences that make the file smaller (and
+the zip compression, now the largest part of the work, shorter): text goes to the workbook's
+shared strings, as xlsxwriter does without ``constant_memory`` (a text xlsxwriter would take
+as rich text, ``<r>...</r>``, stays an escaped inline string), and a number is written in the
+shorter of xlsxwriter's 16 significant digits and Python's round-trip form (``86.4``, not
+``86.40000000000001``). ``tests/register/test_xlsx_rows.py`` reads both back and compares.
 
 This uses worksheet internals of the pinned XlsxWriter (pyproject.toml): the row data file
 (``fh`` in ``constant_memory`` mode), ``previous_row``, ``_check_dimensions``,
-``_write_single_row``, ``hyperlinks``, ``hlink_count`` and ``Format._get_xf_index``.
+``_write_single_row``, ``hyperlinks``, ``hlink_count``, ``str_table`` and
+``Format._get_xf_index``. A text longer than Excel's 32,767 characters is cut.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from xlsxwriter.format import Format
+from xlsxwriter.sharedstrings import SharedStringTable
 from xlsxwriter.url import Url
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-# The XML after a cell's reference (``<c r="B7"``) for a value of its column; None: no cell.
-CellXml = Callable[[Any], str | None]
+# The XML after a cell's reference (``<c r="B7"``) for a value of its column and the number of
+# cells with that value; None: no cell.
+CellXml = Callable[[Any, int], str | None]
 
 _ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
@@ -44,21 +50,40 @@ def _style(fmt: Format | None) -> str:
 def number_xml(fmt: Format | None) -> CellXml:
     """Number cells in ``fmt`` (dates are numbers with a date format)."""
     style = _style(fmt)
-    return lambda number: f"{style}><v>{number:.16G}</v></c>"
+    return lambda number, _uses: f"{style}><v>{_number(number)}</v></c>"
+
+
+def _number(number: float) -> str:
+    digits = f"{number:.16G}"
+    if type(number) is float:
+        exact = repr(number)
+        return exact if len(exact) < len(digits) else digits
+    return digits
 
 
 def bool_xml(fmt: Format | None) -> CellXml:
     """TRUE / FALSE cells in ``fmt``."""
     style = _style(fmt)
-    return lambda flag: f'{style} t="b"><v>{1 if flag else 0}</v></c>'
+    return lambda flag, _uses: f'{style} t="b"><v>{1 if flag else 0}</v></c>'
 
 
-def text_xml(text: str, fmt: Format | None) -> str:
+def text_xml(text: str, fmt: Format | None, strings: SharedStringTable, uses: int) -> str:
+    """A text cell of ``uses`` cells with that text: an index into the shared strings (written
+    and escaped by xlsxwriter), or an inline string for a text xlsxwriter would copy into the
+    XML as rich text."""
+    if len(text) > _EXCEL_STRING_MAX // 2:
+        text = _cut(text)
+    if text.startswith("<r>") and text.endswith("</r>"):
+        return _inline_xml(text, fmt)
+    index = strings._get_shared_string_index(text)
+    strings.count += uses - 1  # the count of cells, not of distinct texts
+    return f'{_style(fmt)} t="s"><v>{index}</v></c>'
+
+
+def _inline_xml(text: str, fmt: Format | None) -> str:
     """An inline string cell. Control characters become Excel's ``_xHHHH_`` escapes (a
     literal ``_xHHHH_`` is escaped in turn), then the XML characters are escaped; leading or
     trailing white space is kept."""
-    if len(text) > _EXCEL_STRING_MAX // 2:
-        text = _cut(text)
     if "_x" in text:
         text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)
     if not text.isprintable():
@@ -123,6 +148,38 @@ class SheetRows:
         self.ws.hlink_count += 1
 
 
+def page_urls(before: str, after: str) -> Callable[[int], Url]:
+    """The ``Url`` of an id's page, made once per id and shared by the cells that link to it:
+    each object is held until the workbook closes. Parsing and escaping a URL costs more than
+    writing its cell, and every page's address differs from the others only by its id (digits,
+    which need no escaping), so a plain address is parsed once and copied with the id put in.
+    xlsxwriter writes a shared ``Url`` as it is (only a table-mode workbook would change it)."""
+    made: dict[int, Url] = {}
+    sample = f"{before}0{after}"
+    template = Url(sample)
+    plain = "%" not in sample and all(getattr(template, name) == sample for name in _URL_TEXTS)
+
+    def url(page_id: int) -> Url:
+        found = made.get(page_id)
+        if found is None:
+            address = f"{before}{page_id}{after}"
+            if plain:
+                found = Url.__new__(Url)
+                found.__dict__.update(template.__dict__)
+                for name in _URL_TEXTS:
+                    setattr(found, name, address)
+            else:
+                found = Url(address)
+            made[page_id] = found
+        return found
+
+    return url
+
+
+# The attributes of a parsed ``Url`` that hold its address.
+_URL_TEXTS = ("_original_url", "_link", "_relationship_link", "_text")
+
+
 def distinct_xml(values: Sequence[Hashable], cell: CellXml) -> dict[Hashable, str | None]:
     """The cell XML of each distinct value of a column (``None`` is never a cell)."""
-    return {v: cell(v) for v in set(values) if v is not None}
+    return {v: cell(v, uses) for v, uses in Counter(values).items() if v is not None}

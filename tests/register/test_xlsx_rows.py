@@ -1,6 +1,7 @@
 """The register's table rows are written as sheet XML directly (``register.writers.xlsx_rows``):
-the sheet must be the one xlsxwriter writes for the same cells through its own methods, byte for
-byte, so an XlsxWriter upgrade that changes its cells or the internals used fails here."""
+read back, the sheet must be the one xlsxwriter writes for the same cells through its own
+methods (values, types, styles, links, dimensions), so an XlsxWriter upgrade that changes the
+internals used fails here."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ import io
 import zipfile
 from collections.abc import Callable
 
+import openpyxl
 import xlsxwriter
 from xlsxwriter.url import Url
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from register.writers.xlsx_rows import SheetRows, bool_xml, distinct_xml, number_xml, text_xml
+from register.writers import xlsx_rows
 
+RICH = "<r><t>rich</t></r>"
 TEXTS = [
     "Acme Textiles",
     "深圳市绿叶电子有限公司",
@@ -26,17 +29,20 @@ TEXTS = [
     "bell \x07 and \x1f",
     "non-character \ufffe\uffff",
     "=HYPERLINK(1)",
+    RICH,
     None,
     "Acme Textiles",
 ]
-NUMBERS = [1, 72.5, 45672.0, 45672.34375, -2.5, 0, 1e17, 123456789012, None, 0.1 + 0.2, 7, 3]
-FLAGS = [True, False, None, True, False, True, None, False, True, True, False, False]
+NUMBERS = [1, 72.5, 45672.0, 45672.34375, -2.5, 0, 1e17, 123456789012, None, 0.1 + 0.2, 86.4, 7, 3]
+FLAGS = [True, False, None, True, False, True, None, False, True, True, False, False, True]
 SITE = "https://fairlink.example/b/suppliers/"
 
 
-def _sheet(fill: Callable[[Workbook, Worksheet], None]) -> dict[str, bytes]:
+def _workbook(
+    fill: Callable[[Workbook, Worksheet], None], *, constant_memory: bool = True
+) -> bytes:
     out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(out, {"constant_memory": constant_memory, "strings_to_urls": False})
     ws = wb.add_worksheet()
     header = wb.add_format({"bold": True})
     header._get_xf_index()
@@ -45,8 +51,30 @@ def _sheet(fill: Callable[[Workbook, Worksheet], None]) -> dict[str, bytes]:
         ws.write_string(0, c, title, header)
     fill(wb, ws)
     wb.close()
-    with zipfile.ZipFile(out) as zf:
-        return {name: zf.read(name) for name in zf.namelist() if "worksheets" in name}
+    return out.getvalue()
+
+
+def _sheet_xml(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return zf.read("xl/worksheets/sheet1.xml").decode()
+
+
+def _cells(data: bytes) -> tuple[list[tuple], str, float]:
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    cells = [
+        (
+            cell.coordinate,
+            cell.value,
+            cell.data_type,
+            cell.number_format,
+            cell.quotePrefix,
+            cell.font.b,
+            None if cell.hyperlink is None else cell.hyperlink.target,
+        )
+        for row in ws.iter_rows()
+        for cell in row
+    ]
+    return cells, ws.dimensions, ws.row_dimensions[1].height
 
 
 def _formats(wb: Workbook):
@@ -72,11 +100,15 @@ def _through_xlsxwriter(wb: Workbook, ws: Worksheet) -> None:
 
 def _through_sheet_rows(wb: Workbook, ws: Worksheet) -> None:
     quoted, score = _formats(wb)
-    rows = SheetRows(ws, len(TEXTS), 3)
+    rows = xlsx_rows.SheetRows(ws, len(TEXTS), 3)
+
+    def text(value: str, uses: int) -> str:
+        return xlsx_rows.text_xml(value, quoted if value[0] == "=" else None, ws.str_table, uses)
+
     columns = [
-        (0, TEXTS, distinct_xml(TEXTS, lambda t: text_xml(t, quoted if t[0] == "=" else None))),
-        (1, NUMBERS, distinct_xml(NUMBERS, number_xml(score))),
-        (2, FLAGS, distinct_xml(FLAGS, bool_xml(None))),
+        (0, TEXTS, xlsx_rows.distinct_xml(TEXTS, text)),
+        (1, NUMBERS, xlsx_rows.distinct_xml(NUMBERS, xlsx_rows.number_xml(score))),
+        (2, FLAGS, xlsx_rows.distinct_xml(FLAGS, xlsx_rows.bool_xml(None))),
     ]
     rows.write(0, 5, columns)
     rows.write(5, len(TEXTS), columns)
@@ -85,19 +117,47 @@ def _through_sheet_rows(wb: Workbook, ws: Worksheet) -> None:
             rows.link(r, 0, Url(f"{SITE}{r}/"))
 
 
-def test_sheet_rows_write_the_sheet_xlsxwriter_writes():
-    ours = _sheet(_through_sheet_rows)
+def test_sheet_rows_read_back_as_the_cells_xlsxwriter_writes():
+    ours = _workbook(_through_sheet_rows)
 
-    assert ours == _sheet(_through_xlsxwriter)
-    sheet = ours["xl/worksheets/sheet1.xml"].decode()
-    assert '<dimension ref="A1:C13"/>' in sheet
+    # Text in shared strings, as xlsxwriter writes it without constant_memory (openpyxl reads
+    # an inline string's _xHHHH_ escapes without undoing them).
+    expected = _cells(_workbook(_through_xlsxwriter, constant_memory=False))
+    # Except that the text xlsxwriter takes for rich text ("rich") is kept as it is.
+    rich = f"A{TEXTS.index(RICH) + 2}"
+    cells, *sheet = expected
+    assert _cells(ours) == ([(c[0], RICH, *c[2:]) if c[0] == rich else c for c in cells], *sheet)
+    sheet = _sheet_xml(ours)
+    assert '<dimension ref="A1:C14"/>' in sheet
     assert sheet.count("<row ") == len(TEXTS) + 1
-    assert "_x005F_x0041_ literal escape" in sheet and "bell _x0007_ and _x001F_" in sheet
-    assert "&lt;tags&gt;" in sheet and "<hyperlink " in sheet
+    # Text is shared (the repeated name once), numbers in their short exact form.
+    with zipfile.ZipFile(io.BytesIO(ours)) as zf:
+        shared = zf.read("xl/sharedStrings.xml").decode()
+    assert '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="11"' in (
+        shared
+    )
+    assert shared.count("Acme Textiles") == 1
+    assert "_x005F_x0041_ literal escape" in shared and "bell _x0007_ and _x001F_" in shared
+    assert "<v>86.4</v>" in sheet and "<v>0.3</v>" in sheet and "<v>45672</v>" in sheet
+    # What xlsxwriter would copy into the XML as rich text stays an escaped inline string.
+    assert "<t>&lt;r&gt;&lt;t&gt;rich&lt;/t&gt;&lt;/r&gt;</t>" in sheet
 
 
 def test_a_table_without_rows_keeps_its_header_only():
-    sheet = _sheet(lambda wb, ws: SheetRows(ws, 0, 3))["xl/worksheets/sheet1.xml"].decode()
+    sheet = _sheet_xml(_workbook(lambda wb, ws: xlsx_rows.SheetRows(ws, 0, 3)))
 
     assert '<dimension ref="A1:C1"/>' in sheet
     assert sheet.count("<row ") == 1 and "Text" in sheet
+
+
+def test_page_urls_are_the_urls_xlsxwriter_parses():
+    for before, after in [
+        ("https://fairlink.example/b/actions/", "/"),
+        ("https://fairlink.example/a b/%41/", "/#top"),  # escaped, and anchored: parsed each
+    ]:
+        url = xlsx_rows.page_urls(before, after)
+
+        for page_id in (7, 123456):
+            made = url(page_id)
+            assert vars(made) == vars(Url(f"{before}{page_id}{after}"))
+            assert url(page_id) is made
