@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import IO, Any
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -206,15 +207,19 @@ def _column_width(header: str, kind: str, values: Sequence[Any]) -> float:
     return float(min(_WIDTH_MAX, max(_WIDTH_MIN, content, head) + 2))
 
 
-def _excel_serials(series: pd.Series) -> list[float | None]:
-    """Dates as Excel serial numbers: one vectorised subtraction instead of a per-cell
-    ``write_datetime`` conversion; the date number format makes Excel show them as dates."""
-    serial = (series - _EXCEL_EPOCH) / _ONE_DAY
-    return column_values(serial.astype("float64"))
+def _numbers(series: pd.Series, kind: str) -> np.ndarray:
+    """A number column as float64 with NaN for no cell, kept as an array (a list of Python
+    floats for a whole sheet would add tens of MB to the peak): ``xlsx_rows`` takes a few
+    hundred rows at a time. Dates become Excel serial numbers in one vectorised subtraction;
+    the date number format makes Excel show them as dates."""
+    if kind in ("date", "datetime"):
+        series = (series - _EXCEL_EPOCH) / _ONE_DAY
+    return series.to_numpy(dtype="float64", na_value=np.nan)
 
 
 # Per column: its index, its values (one per row) and the cell XML of each distinct value.
-_Plan = tuple[int, list[Any], dict[Any, str | None]]
+_Plan = tuple[int, list[Any] | np.ndarray, dict[Any, str | None]]
+_NUMBER_KINDS = frozenset({"int", "score", "delta", "date", "datetime"})
 
 
 def _plan_columns(
@@ -237,15 +242,18 @@ def _plan_columns(
     for c, col in enumerate(columns):
         kind = col.kind
         series = frame[col.key]
-        # Dates become serial numbers in one vectorised step, never Timestamp objects.
-        values = _excel_serials(series) if kind in ("date", "datetime") else column_values(series)
-        plain = fm.link if c in linked else None
         words = labels.get(col.codes) if col.codes is not None else None
-        shown: Sequence[Any] = values
+        values: list[Any] | np.ndarray
+        if words is None and kind in _NUMBER_KINDS:
+            values = _numbers(series, kind)
+        else:
+            values = column_values(series)
+        plain = fm.link if c in linked else None
+        shown: Sequence[Any] = values if isinstance(values, list) else []
         cell: CellXml
         if words is not None:
             cell = _worded(col, words, fm, plain, strings)
-            shown = _sampled_words(values, words)
+            shown = _sampled_words(column_values(series), words)
             kind = "text"  # the width of the words, not of the code
         elif kind in _TEXT_KINDS:
             cell = _text_cell(fm.value.get(kind, {}), fm, plain, strings)

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
+import numpy as np
 from xlsxwriter.format import Format
 from xlsxwriter.sharedstrings import SharedStringTable
 from xlsxwriter.url import Url
@@ -36,11 +37,16 @@ from xlsxwriter.worksheet import Worksheet
 # The XML after a cell's reference (``<c r="B7"``) for a value of its column and the number of
 # cells with that value; None: no cell.
 CellXml = Callable[[Any, int], str | None]
+# A column's values: Python objects, or float64 numbers with NaN for no cell.
+Values = Sequence[Hashable] | np.ndarray
 
 _ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
 _EXCEL_STRING_MAX = 32_767  # UTF-16 code units per cell
+# Rows made into XML at a time: a few hundred rows of a fifty-column sheet are a few MB of
+# strings; the whole progress step (4,096 rows) at once would add tens of MB to the peak.
+_ROWS_PER_WRITE = 256
 
 
 def _style(fmt: Format | None) -> str:
@@ -118,18 +124,31 @@ class SheetRows:
         self,
         start: int,
         stop: int,
-        columns: Sequence[tuple[int, Sequence[Hashable], dict[Hashable, str | None]]],
+        columns: Sequence[tuple[int, Values, dict[Hashable, str | None]]],
     ) -> None:
         """Rows ``start..stop - 1`` of the table, below the header: per column its index, its
         values and the cell XML of each distinct value."""
+        for first in range(start, stop, _ROWS_PER_WRITE):
+            self._write(first, min(stop, first + _ROWS_PER_WRITE), columns)
+
+    def _write(
+        self,
+        start: int,
+        stop: int,
+        columns: Sequence[tuple[int, Values, dict[Hashable, str | None]]],
+    ) -> None:
         numbers = [str(r + 2) for r in range(start, stop)]  # Excel counts from 1, header first
         cells = []
         for c, values, xml in columns:
             cell_open, get = self.cell_open[c], xml.get
+            # A NaN of an array's list is no key of ``xml``: no cell, like None.
+            chunk = values[start:stop]
+            if isinstance(chunk, np.ndarray):
+                chunk = chunk.tolist()
             cells.append(
                 [
                     f'{cell_open}{row}"{tail}' if (tail := get(value)) else ""
-                    for row, value in zip(numbers, values[start:stop], strict=True)
+                    for row, value in zip(numbers, chunk, strict=True)
                 ]
             )
         self.ws.fh.write(
@@ -165,9 +184,10 @@ def page_urls(before: str, after: str) -> Callable[[int], Url]:
             address = f"{before}{page_id}{after}"
             if plain:
                 found = Url.__new__(Url)
-                found.__dict__.update(template.__dict__)
-                for name in _URL_TEXTS:
-                    setattr(found, name, address)
+                # Attribute by attribute, in the parsed object's order: Python then stores them
+                # as compactly as in an object made by ``Url()`` (a dict copy takes a quarter more).
+                for name, value in template.__dict__.items():
+                    setattr(found, name, address if name in _URL_TEXTS else value)
             else:
                 found = Url(address)
             made[page_id] = found
@@ -180,6 +200,9 @@ def page_urls(before: str, after: str) -> Callable[[int], Url]:
 _URL_TEXTS = ("_original_url", "_link", "_relationship_link", "_text")
 
 
-def distinct_xml(values: Sequence[Hashable], cell: CellXml) -> dict[Hashable, str | None]:
-    """The cell XML of each distinct value of a column (``None`` is never a cell)."""
+def distinct_xml(values: Values, cell: CellXml) -> dict[Hashable, str | None]:
+    """The cell XML of each distinct value of a column: a list (``None`` is never a cell) or
+    a float64 array (NaN is never a cell; the count of uses is left out, numbers need none)."""
+    if isinstance(values, np.ndarray):
+        return {v: cell(v, 0) for v in np.unique(values[~np.isnan(values)]).tolist()}
     return {v: cell(v, uses) for v, uses in Counter(values).items() if v is not None}

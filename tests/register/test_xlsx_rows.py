@@ -9,6 +9,7 @@ import io
 import zipfile
 from collections.abc import Callable
 
+import numpy as np
 import openpyxl
 import xlsxwriter
 from xlsxwriter.url import Url
@@ -101,13 +102,15 @@ def _through_xlsxwriter(wb: Workbook, ws: Worksheet) -> None:
 def _through_sheet_rows(wb: Workbook, ws: Worksheet) -> None:
     quoted, score = _formats(wb)
     rows = xlsx_rows.SheetRows(ws, len(TEXTS), 3)
+    # Number columns are float64 arrays, NaN for no cell.
+    numbers = np.array([np.nan if n is None else n for n in NUMBERS], dtype="float64")
 
     def text(value: str, uses: int) -> str:
         return xlsx_rows.text_xml(value, quoted if value[0] == "=" else None, ws.str_table, uses)
 
     columns = [
         (0, TEXTS, xlsx_rows.distinct_xml(TEXTS, text)),
-        (1, NUMBERS, xlsx_rows.distinct_xml(NUMBERS, xlsx_rows.number_xml(score))),
+        (1, numbers, xlsx_rows.distinct_xml(numbers, xlsx_rows.number_xml(score))),
         (2, FLAGS, xlsx_rows.distinct_xml(FLAGS, xlsx_rows.bool_xml(None))),
     ]
     rows.write(0, 5, columns)
