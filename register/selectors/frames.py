@@ -27,6 +27,7 @@ from .history import register_history
 from .latest import latest_audit_ids, ranked_scores
 from .method import method_for
 from .pending import add_pending
+from .reading import as_text
 from .reading import floats as _floats
 from .reading import local as _local
 from .reading import read_frame as _frame
@@ -126,7 +127,7 @@ _SCORE_COLUMNS = {
     "ruleset_id": "ruleset_id",
     "ruleset__code": "rs_code",
     "ruleset__version": "rs_version",
-    "audit__accepted_at": "accepted_at",
+    "accepted_text": "accepted_at",
     "audit__questionnaire_version__questionnaire__code": "q_code",
     "audit__questionnaire_version__number": "q_number",
     "trace_band": "band",
@@ -139,7 +140,9 @@ def _with_scores(
 ) -> pd.DataFrame:
     """The latest final score of each supplier: overall, categories, change, rating."""
     scores = ranked_scores(buyer, rels).annotate(
-        trace_band=KT("trace__rating__band"), trace_floor=KT("trace__rating__floor")
+        trace_band=KT("trace__rating__band"),
+        trace_floor=KT("trace__rating__floor"),
+        accepted_text=as_text("audit__accepted_at"),
     )
     ranked = _frame(scores.values_list(*_SCORE_COLUMNS), list(_SCORE_COLUMNS.values()))
     latest = ranked[ranked["audit_rank"] == 1].drop(columns="audit_rank")
@@ -226,7 +229,7 @@ def _with_open_work(
 _FINDING_COLUMNS = {
     "audit__supplier_id": "supplier_id",
     "audit_id": "audit_id",
-    "audit__accepted_at": "accepted_at",
+    "accepted_text": "accepted_at",
     "rule_code": "rule_code",
     "severity": "severity",
     "category": "category",
@@ -248,7 +251,7 @@ def register_findings(
     fnd = _frame(
         _buyer_findings(buyer, rels)
         .filter(listed_finding)
-        .annotate(title_text=_title_in(language))
+        .annotate(title_text=_title_in(language), accepted_text=as_text("audit__accepted_at"))
         .values_list(*_FINDING_COLUMNS),
         list(_FINDING_COLUMNS.values()),
     )
@@ -269,7 +272,7 @@ _ACTION_COLUMNS = {
     "responsible_person": "responsible_person",
     "owner__full_name": "owner_name",
     "owner__email": "owner_email",
-    "updated_at": "updated_at",
+    "updated_text": "updated_at",
 }
 
 
@@ -285,6 +288,7 @@ def register_actions(
     act = _frame(
         _buyer_actions(buyer, rels)
         .filter(Q(audit_id__in=latest_audit_ids(buyer, rels)) | ~Q(status__in=CLOSED_ACTION_STATES))
+        .annotate(updated_text=as_text("updated_at"))
         .values_list(*_ACTION_COLUMNS),
         list(_ACTION_COLUMNS.values()),
     )

@@ -14,13 +14,13 @@ from suppliers.models import SupplierRelationship
 
 from ..columns import CATEGORIES
 from .latest import ranked_scores
-from .reading import floats, local, read_frame
+from .reading import as_text, floats, local, read_frame
 
 _HISTORY_COLUMNS = {
     "audit__supplier_id": "supplier_id",
     "audit_rank": "audit_rank",
     "audit_id": "audit_id",
-    "audit__accepted_at": "accepted_at",
+    "accepted_text": "accepted_at",
     "ruleset__code": "rs_code",
     "ruleset__version": "rs_version",
     "overall": "overall",
@@ -39,7 +39,9 @@ def register_history(
     query), newest first per supplier, as one row per category that has a score; the change is
     against the same category of the audit just before (empty when it had no score there)."""
     audits = read_frame(
-        ranked_scores(buyer, rels, depth=None).values_list(*_HISTORY_COLUMNS),
+        ranked_scores(buyer, rels, depth=None)
+        .annotate(accepted_text=as_text("audit__accepted_at"))
+        .values_list(*_HISTORY_COLUMNS),
         list(_HISTORY_COLUMNS.values()),
     )
     audits["supplier_name"] = audits["supplier_id"].map(names)

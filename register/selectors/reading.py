@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 
 _READ_CHUNK = 2000
 
@@ -33,8 +34,17 @@ def floats(series: pd.Series) -> pd.Series:
     ).astype("float64")
 
 
+def as_text(field: str) -> Cast:
+    """A date-time column read as its text (ISO 8601 with the UTC offset on PostgreSQL; UTC
+    without an offset on SQLite), for ``local``: the database driver's and Django's conversion
+    to an aware ``datetime`` runs in Python for every row, about a second per 100,000 rows,
+    where pandas parses the text in one vectorised step."""
+    return Cast(field, output_field=TextField())
+
+
 def local(series: pd.Series, tz, *, date_only: bool) -> pd.Series:
-    """Aware datetimes (or None) -> naive wall-clock times in ``tz`` (dates when asked)."""
-    parsed = pd.to_datetime(series, utc=True, errors="coerce")
+    """Date-times as ISO 8601 text (``as_text``; no offset: UTC) or aware datetimes, or None
+    -> naive wall-clock times in ``tz`` (dates when asked)."""
+    parsed = pd.to_datetime(series, utc=True, errors="coerce", format="ISO8601")
     local = parsed.dt.tz_convert(tz).dt.tz_localize(None)
     return local.dt.normalize() if date_only else local
