@@ -3,12 +3,13 @@
 Why not ``DataFrame.to_excel``: with xlsxwriter's ``constant_memory`` it silently drops cells
 written out of row order, and without it the whole sheet is held in memory (and openpyxl is
 several times slower). So every sheet is streamed here row by row, each row complete before the
-next, with formats created once per workbook and chosen per column (or per value for coloured
-enumerations) before the row loop, so the loop itself only indexes lists and calls xlsxwriter.
+next: the table sheets' rows as sheet XML made once per distinct value of a column
+(``xlsx_rows``), with formats created once per workbook and chosen per value before the rows.
 
 Safety: the workbook never converts strings to formulas, URLs or numbers; every piece of user
-text goes through ``write_string``; text that Excel would take as a formula when the cell is
-edited (leading ``= + - @``, tab, CR) carries a ``quote_prefix`` format. The CSV applies
+text is written as a text cell (shared or escaped inline string, never a formula or rich text);
+text that Excel would take as a formula when the cell is edited (leading ``= + - @``, tab, CR)
+carries a ``quote_prefix`` format. The CSV applies
 ``safe_text`` (OWASP CSV injection) to text columns.
 """
 
