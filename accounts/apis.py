@@ -211,7 +211,10 @@ class MemberListApi(MemberViewMixin, generics.ListAPIView):
 
 
 class InvitationAcceptApi(APIView):
-    """The logged-in owner of an invited email accepts the invitation with its token."""
+    """The logged-in owner of an invited email accepts the invitation with its token (routed
+    through ``flows.apis``, whose ``accept`` also assigns the audits waiting for them)."""
+
+    accept = staticmethod(invitation_accept)
 
     @extend_schema(
         request=s.InvitationAcceptSerializer,
@@ -225,9 +228,7 @@ class InvitationAcceptApi(APIView):
     def post(self, request: Request) -> Response:
         data = s.InvitationAcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = invitation_accept(
-            user=request_user(request), token=data.validated_data["token"]
-        )
+        membership = self.accept(user=request_user(request), token=data.validated_data["token"])
         return Response(s.MyMembershipSerializer(membership).data)
 
 

@@ -68,6 +68,30 @@ def member_invite(
     )
     if Membership.objects.filter(organization=organization, user__email=email).exists():
         raise ValidationError({"email": _("This person is already a member of the organization.")})
+    return _invite(
+        organization=organization,
+        email=email,
+        role=role,
+        full_name=full_name,
+        preferred_language=preferred_language,
+        actor=actor,
+        log={},
+    )
+
+
+def _invite(
+    *,
+    organization: Organization,
+    email: str,
+    role: str,
+    full_name: str,
+    preferred_language: str | None,
+    actor: User | None,
+    log: dict,
+    audit: dict | None = None,
+) -> Invitation:
+    """Replace any open invitation of ``email`` to ``organization`` by a new one, log it and
+    mail the link (``audit``: what the mail says the invitation is for)."""
     Invitation.objects.filter(
         organization=organization, email=email, accepted_at__isnull=True
     ).delete()
@@ -84,7 +108,7 @@ def member_invite(
         actor=actor,
         organization=organization,
         verb="member.invited",
-        data={"email": email, "role": role},
+        data={"email": email, "role": role, **log},
     )
     user = User.objects.filter(email=email).first()
     if user is None:
@@ -97,10 +121,54 @@ def member_invite(
         # A new account, or one an earlier invitation created that never set a password: it
         # gets the set-password link (which accepts the invitation); an accept link would ask
         # it to log in first.
-        send_set_password_email(user, organization=organization)
+        send_set_password_email(user, organization=organization, audit=audit)
     else:
-        _send_invitation_email(invitation, user=user, token=token)
+        _send_invitation_email(invitation, user=user, token=token, audit=audit)
     return invitation
+
+
+@transaction.atomic
+def respondent_invite_for_buyer(
+    *,
+    organization: Organization,
+    email: str,
+    full_name: str = "",
+    buyer: Organization,
+    inviter: User | None,
+    audit: dict,
+) -> Invitation | None:
+    """Invite ``email`` to the supplier ``organization`` as a respondent because ``buyer``
+    named them to answer an audit when issuing it (a campaign). The system acts here, not a
+    member of the supplier: the log records ``inviter`` (the buyer's member who started the
+    campaign) and the buyer. An open invitation of that address to the organization is kept
+    as it is (one invitation answers every audit it was named for); a member is not invited.
+    ``audit`` is what the mail names: ``buyer_name``, ``audit_title``, ``questionnaire``
+    (both languages), ``due_date``. Returns the open invitation, or None for a member."""
+    email, _language = clean_member_input(email=email, full_name=full_name)
+    if Membership.objects.filter(organization=organization, user__email=email).exists():
+        return None
+    open_one = (
+        Invitation.objects.filter(
+            organization=organization,
+            email=email,
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if open_one is not None:
+        return open_one
+    return _invite(
+        organization=organization,
+        email=email,
+        role=Membership.Role.RESPONDENT,
+        full_name=full_name,
+        preferred_language=None,
+        actor=inviter,
+        log={"buyer": buyer.pk, "buyer_name": buyer.name},
+        audit=audit,
+    )
 
 
 def _role_msgid(role: str) -> str:
@@ -108,7 +176,9 @@ def _role_msgid(role: str) -> str:
         return str(Membership.Role(role).label)
 
 
-def _send_invitation_email(invitation: Invitation, *, user: User, token: str) -> None:
+def _send_invitation_email(
+    invitation: Invitation, *, user: User, token: str, audit: dict | None = None
+) -> None:
     """Mail the accept link to an existing account, in its language (after commit, through
     the mail task like every notification)."""
     inviter = invitation.invited_by
@@ -122,6 +192,7 @@ def _send_invitation_email(invitation: Invitation, *, user: User, token: str) ->
             "inviter": inviter.get_full_name() if inviter else "",
             "expires_at": invitation.expires_at,
             "link": invitation_link(token),
+            "audit": audit,
         },
     )
 

@@ -212,9 +212,11 @@ def clean_member_input(
     return email, preferred_language
 
 
-def send_set_password_email(user: User, *, organization: Organization | None = None) -> None:
+def send_set_password_email(
+    user: User, *, organization: Organization | None = None, audit: dict | None = None
+) -> None:
     """Mail a one-time link to set a password, in the user's language (after commit, through
-    the mail task like every notification)."""
+    the mail task like every notification); ``audit``: the audit a buyer named them for."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = settings.SITE_URL.rstrip("/") + reverse(
@@ -223,7 +225,11 @@ def send_set_password_email(user: User, *, organization: Organization | None = N
     notify(
         [user],
         "accounts/email/invite",
-        {"organization": {"name": organization.name} if organization else None, "link": link},
+        {
+            "organization": {"name": organization.name} if organization else None,
+            "link": link,
+            "audit": audit,
+        },
     )
 
 

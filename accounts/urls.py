@@ -5,7 +5,6 @@ from . import apis, notification_apis
 urlpatterns = [
     path("auth/token/", apis.TokenApi.as_view(), name="api-token"),
     path("me/", apis.MeApi.as_view(), name="api-me"),
-    path("invitations/accept/", apis.InvitationAcceptApi.as_view(), name="api-invitation-accept"),
     path("organizations/", apis.OrganizationListApi.as_view(), name="api-organizations"),
     path(
         "notifications/", notification_apis.NotificationListApi.as_view(), name="api-notifications"

@@ -14,6 +14,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Organization
 from accounts.permissions import granted_codenames, granted_ids, org_ids_with_perm
+from audits.contact_models import PendingRespondent  # noqa: F401 (registered here)
 from audits.dialogue_models import (  # noqa: F401 (registered here)
     QuestionComment,
     Submission,
@@ -120,6 +121,9 @@ class Campaign(models.Model):
     # category); the resolved ids are stored so that re-running is idempotent.
     supplier_ids = models.JSONField(default=list, blank=True)
     filters = models.JSONField(default=dict, blank=True)
+    # Who answers, for suppliers chosen by id: {"<supplier id>": {"email", "full_name"}}; a
+    # supplier not named here is answered by its administrators.
+    contacts = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)

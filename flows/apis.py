@@ -1,5 +1,5 @@
-"""API views of the cross-app steps: submit, accept, assignments, member removal (paths of
-DESIGN section 8).
+"""API views of the cross-app steps: submit, accept, assignments, member removal, accepting
+an invitation (paths of DESIGN section 8).
 
 They differ from their neighbours in ``audits`` and ``accounts`` only in calling
 ``flows.services``, where the step spans apps."""
@@ -23,6 +23,7 @@ from audits.serializers.audits import (
     UsersSerializer,
 )
 from backend.api.inputs import validated_input
+from flows import invitations as flows_invitations
 from flows import services as flows
 from scoring import selectors
 from scoring.serializers import (
@@ -86,6 +87,13 @@ class MemberDetailApi(accounts_apis.MemberDetailApi):
             membership=self._membership("accounts.manage_members"), actor=request.user
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationAcceptApi(accounts_apis.InvitationAcceptApi):
+    """The logged-in owner of an invited email accepts the invitation with its token; the
+    audits a buyer named them for when issuing become theirs to answer."""
+
+    accept = staticmethod(flows_invitations.invitation_accept)
 
 
 class AuditScoreReleaseApi(APIView):

@@ -15,6 +15,7 @@ urlpatterns = [
         campaign_api.CampaignBulkApi.as_view(),
         name="campaign-bulk",
     ),
+    path("invitations/accept/", apis.InvitationAcceptApi.as_view(), name="api-invitation-accept"),
     path(
         "organizations/<int:organization_id>/members/<int:pk>/",
         apis.MemberDetailApi.as_view(),

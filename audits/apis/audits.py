@@ -280,8 +280,9 @@ class AuditPrefillApi(_AuditApi):
 
 class CampaignListApi(GenericAPIView):
     """GET: the campaigns of the caller's buyers. POST: issue to many suppliers at once (by
-    ``supplier_ids`` or ``filters``: country, criticality, category); answers 202 with the
-    campaign, whose ``processed`` / ``progress`` show how far issuing has got."""
+    ``supplier_ids`` or ``filters``: country, criticality, category; with ``supplier_ids``,
+    ``contacts`` names who answers for some of them); answers 202 with the campaign, whose
+    ``processed`` / ``progress`` show how far issuing has got."""
 
     serializer_class = CampaignSerializer
     filter_backends: list = []
@@ -309,6 +310,7 @@ class CampaignListApi(GenericAPIView):
             due_date=data["due_date"],
             supplier_ids=data.get("supplier_ids") or None,
             filters=data.get("filters") or None,
+            contacts=data.get("contacts") or (),
         )
         campaign = campaign_get_for(user=request.user, campaign_id=campaign.pk)
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_202_ACCEPTED)

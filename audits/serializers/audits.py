@@ -311,8 +311,24 @@ class PrefillResultSerializer(serializers.Serializer):
     skipped = serializers.DictField(child=serializers.CharField())
 
 
+class CampaignContactSerializer(StrictFieldsMixin, serializers.Serializer):
+    supplier = serializers.IntegerField(help_text="One of the campaign's supplier_ids.")
+    email = serializers.CharField(
+        max_length=254, help_text="Who answers; invited as a respondent unless a member."
+    )
+    full_name = serializers.CharField(
+        max_length=150, required=False, allow_blank=True, help_text="For a new account."
+    )
+
+
 class CampaignSerializer(serializers.ModelSerializer):
     buyer = OrganizationRefSerializer()
+    contacts = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField()),
+        read_only=True,
+        help_text="Who answers, by supplier id: {email, full_name}; a supplier not named here "
+        "is answered by its administrators.",
+    )
     questionnaire = QuestionnaireRefSerializer(source="questionnaire_version")
     progress = serializers.IntegerField(read_only=True)
     status = serializers.CharField(read_only=True, help_text="queued | running | done | failed")
@@ -329,6 +345,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "ruleset",
             "due_date",
             "filters",
+            "contacts",
             "status",
             "total",
             "processed",
@@ -364,6 +381,12 @@ class CampaignCreateSerializer(serializers.Serializer):
         child=serializers.IntegerField(), required=False, allow_empty=True
     )
     filters = serializers.DictField(required=False)
+    contacts = CampaignContactSerializer(
+        many=True,
+        required=False,
+        help_text="Per supplier chosen in supplier_ids, who answers instead of its "
+        "administrators: a member is assigned, anyone else is invited as a respondent.",
+    )
 
     def validate(self, attrs):
         if not attrs.get("supplier_ids") and not attrs.get("filters"):

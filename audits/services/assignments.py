@@ -67,7 +67,9 @@ def _require(kind: _Kind, audit: Audit, actor: User | None) -> None:
         raise PermissionDenied(str(kind.refused))
 
 
-def _assign(kind: _Kind, *, audit: Audit, users: Sequence[User], actor: User | None) -> list:
+def assign(kind: _Kind, *, audit: Audit, users: Sequence[User], actor: User | None) -> list:
+    """Assign ``users`` (members of the kind's side); returns those newly assigned, whom
+    the caller mails. ``actor=None``: the system (a campaign naming its contact)."""
     _require(kind, audit, actor)
     if audit.status == Audit.Status.CANCELLED:
         raise Conflict(_("A cancelled audit takes no assignments."), code="audit_cancelled")
@@ -113,7 +115,7 @@ def audit_assign_respondents(*, audit: Audit, users: Sequence[User], actor: User
     """Supplier admins assign respondents (members of the supplier); each gets view and
     respond permissions on the audit and the invitation mail (``flows.services`` adds its
     corrective actions)."""
-    new = _assign(RESPONDENTS, audit=audit, users=users, actor=actor)
+    new = assign(RESPONDENTS, audit=audit, users=users, actor=actor)
     if new and audit.is_editable:
         notify(new, "audits/email/issued", mail_context(audit, message=audit.message))
     return audit
@@ -130,7 +132,7 @@ def audit_unassign_respondents(*, audit: Audit, users: Sequence[User], actor: Us
 def audit_assign_reviewers(*, audit: Audit, users: Sequence[User], actor: User | None) -> Audit:
     """Buyer admins assign reviewers (members of the buyer); each gets view and review
     permissions on the audit (``flows.services`` adds its corrective actions)."""
-    _assign(REVIEWERS, audit=audit, users=users, actor=actor)
+    assign(REVIEWERS, audit=audit, users=users, actor=actor)
     return audit
 
 

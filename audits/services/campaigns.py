@@ -26,6 +26,7 @@ from accounts.models import Organization, User
 from accounts.permissions import has_org_perm
 from activity.events import Verb, record
 from audits.models import Audit, Campaign, CampaignChunk
+from audits.services.contacts import campaign_contacts, contacts_assign
 from audits.services.issuing import check_template, issue_many, resolve_buyer
 from backend.errors import Conflict
 from questionnaires.models import QuestionnaireVersion
@@ -49,12 +50,15 @@ def campaign_create(
     filters: Mapping[str, Any] | None = None,
     title: str = "",
     message: str = "",
+    contacts: Sequence[Mapping[str, Any]] = (),
 ) -> Campaign:
     """Issue ``questionnaire_version`` to many suppliers: a list of supplier ids or a filter
     on the network (country, criticality, category). ``name`` is for the buyer's team; suppliers
     read ``title`` (blank: the questionnaire's title) and ``message``. The suppliers are resolved
     now and stored; the audits are created by ``campaign_process`` in a Celery task (in-process without a
-    broker), after commit."""
+    broker), after commit. ``contacts`` (``[{"supplier", "email", "full_name"}]``, suppliers
+    chosen by id only) names who answers for a supplier instead of its administrators
+    (``audits.services.contacts``)."""
     buyer = resolve_buyer(actor=actor, buyer=buyer)
     check_template(buyer=buyer, version=questionnaire_version, ruleset=ruleset, due_date=due_date)
     links = SupplierRelationship.objects.filter(buyer=buyer, active=True)
@@ -63,6 +67,7 @@ def campaign_create(
     else:
         filters = {k: v for k, v in (filters or {}).items() if v not in (None, "", [])}
         resolved = _campaign_suppliers_by_filter(links, filters)
+    named = campaign_contacts(contacts, supplier_ids=resolved if supplier_ids else None)
     campaign = Campaign.objects.create(
         buyer=buyer,
         name=name,
@@ -73,6 +78,7 @@ def campaign_create(
         due_date=due_date,
         supplier_ids=resolved,
         filters=dict(filters),
+        contacts=named,
         total=len(resolved),
         created_by=actor,
     )
@@ -80,7 +86,12 @@ def campaign_create(
         Verb.CAMPAIGN_CREATED,
         actor=actor,
         organization=buyer,
-        data={"campaign": campaign.pk, "suppliers": len(resolved), "filters": dict(filters)},
+        data={
+            "campaign": campaign.pk,
+            "suppliers": len(resolved),
+            "filters": dict(filters),
+            **({"contacts": len(named)} if named else {}),
+        },
     )
 
     transaction.on_commit(partial(campaign_enqueue, campaign.pk))
@@ -268,7 +279,8 @@ def _issue_chunk(campaign: Campaign, chunk: Sequence[int]) -> list[int]:
         ).values_list("supplier_id", flat=True)
     )
     suppliers = Organization.objects.in_bulk([i for i in todo if i in active])
-    issue_many(campaign=campaign, suppliers=[suppliers[i] for i in todo if i in suppliers])
+    audits = issue_many(campaign=campaign, suppliers=[suppliers[i] for i in todo if i in suppliers])
+    contacts_assign(campaign=campaign, audits=audits)
     return [i for i in todo if i not in suppliers]
 
 

@@ -15,16 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import LoginForm
-from accounts.invitations import (
-    invitation_accept,
-    invitation_accept_open,
-    invitation_get_for,
-    invitations_accept_on_first_password,
-    invitations_open_for,
-)
+from accounts.invitations import invitation_get_for, invitations_open_for
 from accounts.languages import to_content_language, to_django_language
 from accounts.middleware import ActiveOrganizationMiddleware
 from backend.errors import Conflict
+from flows.invitations import (
+    invitation_accept,
+    invitation_accept_open,
+    invitations_accept_on_first_password,
+)
 
 login_view = auth_views.LoginView.as_view(
     template_name="portal/login.html",

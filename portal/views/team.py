@@ -22,7 +22,6 @@ from accounts.industries import industry_choices
 from accounts.invitations import (
     invitation_for_manager,
     invitation_resend,
-    invitation_withdraw,
     invitations_pending,
     member_invite,
 )
@@ -37,6 +36,7 @@ from accounts.services import (
     organization_update,
 )
 from audits.services.policy import READ_PERM as POLICY_READ_PERM
+from flows.invitations import invitation_withdraw
 from flows.services import membership_remove
 
 from ..http import PortalRequest
