@@ -249,3 +249,23 @@ def evidence_codes_by_audit(audits: Iterable) -> dict[int, set[str]]:
     for audit_id, code in rows:
         codes[audit_id].add(code)
     return codes
+
+
+def respondent_choices(audit: Audit) -> dict[str, list]:
+    """The supplier's members who may answer ``audit`` (admins and respondents), each with
+    whether they are assigned now (``members``), and the emails the buyer named when issuing
+    it that have not accepted their invitation yet (``pending``)."""
+    assigned = set(audit.respondents.values_list("pk", flat=True))
+    members = (
+        User.objects.filter(
+            is_active=True,
+            memberships__organization_id=audit.supplier_id,
+            memberships__role__in=(Membership.Role.ADMIN, Membership.Role.RESPONDENT),
+        )
+        .order_by("email")
+        .distinct()
+    )
+    return {
+        "members": [{"user": u, "assigned": u.pk in assigned} for u in members],
+        "pending": list(audit.pending_respondents.values_list("email", flat=True)),
+    }

@@ -12,7 +12,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 
 from activity.models import ReminderLog
-from audits.models import Audit, Campaign
+from audits.models import Audit, Campaign, PendingRespondent
 
 Status = Audit.Status
 RESPONDED = (Status.SUBMITTED, Status.ACCEPTED)
@@ -61,4 +61,11 @@ def campaign_audits(campaign: Campaign) -> QuerySet[Audit]:
             reminders_sent=Coalesce(Subquery(reminders, output_field=IntegerField()), Value(0)),
         )
         .order_by("supplier__name", "pk")
+    )
+
+
+def pending_audit_ids(audits: Sequence[Audit]) -> set[int]:
+    """Which of ``audits`` wait for a named respondent to accept their invitation."""
+    return set(
+        PendingRespondent.objects.filter(audit__in=audits).values_list("audit_id", flat=True)
     )

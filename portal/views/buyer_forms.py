@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -163,7 +164,8 @@ class CampaignForm(_TemplateFields):
 
     def __init__(self, *args, user, buyer: Organization, **kwargs):
         super().__init__(*args, user=user, buyer=buyer, **kwargs)
-        _model_choices(self, "suppliers").queryset = _network(user, buyer)
+        self.network = _network(user, buyer)
+        _model_choices(self, "suppliers").queryset = self.network
 
     def filters(self) -> dict:
         data = self.cleaned_data
@@ -172,6 +174,30 @@ class CampaignForm(_TemplateFields):
             for key in ("country", "criticality", "category")
             if data.get(key)
         }
+
+    def contact_rows(self) -> list[dict[str, Any]]:
+        """One row per chosen supplier (ticked on the supplier list, or posted): the supplier
+        and the contact typed for it, blank when its administrators answer."""
+        data = cast("QueryDict", self.data)
+        chosen = data.getlist("suppliers") if self.is_bound else self.initial["suppliers"]
+        ids = [int(i) for i in chosen if str(i).isdigit()]
+        suppliers = self.network.filter(pk__in=ids)
+        return [
+            {
+                "supplier": supplier,
+                "email": self.data.get(f"contact_email_{supplier.pk}", "").strip(),
+                "full_name": self.data.get(f"contact_name_{supplier.pk}", "").strip(),
+            }
+            for supplier in suppliers
+        ]
+
+    def contacts(self) -> list[dict[str, Any]]:
+        """The named contacts for ``campaign_create`` (rows left blank are not named)."""
+        return [
+            {"supplier": row["supplier"].pk, "email": row["email"], "full_name": row["full_name"]}
+            for row in self.contact_rows()
+            if row["email"] or row["full_name"]
+        ]
 
 
 class ReviewersForm(forms.Form):

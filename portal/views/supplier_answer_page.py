@@ -20,11 +20,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, User
 from audits import permissions as audit_perms
 from audits.models import Audit
 from audits.progress import Progress, progress_of
-from audits.selectors.audits import events_for, evidence_for
+from audits.selectors.audits import events_for, evidence_for, respondent_choices
 from audits.selectors.dialogue import comments_by_question, last_decision, open_question_comments
 from audits.services.audits import answer_values, missing_for_submit, prefill_source, visible_codes
 from audits.services.certified import certified_answers, certified_codes
@@ -243,23 +242,13 @@ ASSIGN_RESPONDENTS = "audits.assign_respondents"
 
 
 def respondents_panel(page: AuditPage) -> dict | None:
-    """What the page shows an administrator who may assign respondents: the members who
-    qualify (admins and respondents of the supplier) and who is assigned now; None for everyone
-    else, without a query."""
+    """What the page shows an administrator who may assign respondents
+    (``audits.selectors.audits.respondent_choices``); None for everyone else, without a
+    query."""
     audit = page.audit
     if audit.status == Status.CANCELLED or not page.can_assign:
         return None
-    assigned = set(audit.respondents.values_list("pk", flat=True))
-    members = (
-        User.objects.filter(
-            is_active=True,
-            memberships__organization_id=audit.supplier_id,
-            memberships__role__in=(Membership.Role.ADMIN, Membership.Role.RESPONDENT),
-        )
-        .order_by("email")
-        .distinct()
-    )
-    return {"members": [{"user": u, "assigned": u.pk in assigned} for u in members]}
+    return respondent_choices(audit)
 
 
 def render_answer_page(
