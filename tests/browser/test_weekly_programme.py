@@ -1,6 +1,9 @@
 """A week of a supplier programme in the browser, in each language: a buyer administrator
-invites an officer and a viewer; the officer starts a campaign to five suppliers; a supplier
-administrator names a respondent, who submits; the officer sees the response rate move, reminds
+invites an officer and a viewer; the officer ticks five suppliers on the supplier list and
+starts a campaign to them, naming who answers for two (a member of the third supplier, and a
+new contact of the fifth, who is invited) while the others' administrators answer; the named
+member and the invited contact find the audit on logging in; a supplier administrator names a
+respondent, who submits; the officer sees the response rate move, reminds
 two suppliers in one bulk action and extends one due date; the suppliers find the reminder and
 the new date in their inbox; and the daily digest lists the day's events in its reader's
 language."""
@@ -37,6 +40,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 Role = Membership.Role
 NEW_PASSWORD = "a-new-and-long-passphrase"
+NEW_CONTACT = "nina.new@supplier5.example"
 
 
 @pytest.fixture
@@ -112,7 +116,8 @@ def test_a_week_of_the_programme(page, programme, shot, language):
         make_member(s, Role.ADMIN, full_name=f"Boss {i + 1}") for i, s in enumerate(suppliers)
     ]
     respondent = make_member(suppliers[0], Role.RESPONDENT, full_name="Rita Respondent")
-    _speaks([admin, *s_admins, respondent], language)
+    named = make_member(suppliers[2], Role.RESPONDENT, full_name="Tess Third")
+    _speaks([admin, *s_admins, respondent, named], language)
     # The fifth supplier's administrator reads "audit issued" once a day, in the digest.
     NotificationPreference.objects.create(user=s_admins[4], kind="audit_issued", delivery="digest")
 
@@ -128,21 +133,48 @@ def test_a_week_of_the_programme(page, programme, shot, language):
     # The viewer's invitation waits for them to set a password.
     assert Invitation.objects.get(email="victor.viewer@acme.example").role == "viewer"
 
-    # 2. The officer starts a campaign to the five suppliers.
+    # 2. The officer ticks the five suppliers and starts a campaign to them, naming who answers
+    # for the third (a member) and the fifth (a new contact); the others' admins answer.
     sign_in(page, t, officer.email, NEW_PASSWORD)
-    page.goto("/b/campaigns/new/")
+    page.goto("/b/suppliers/")
+    for supplier in suppliers:
+        page.get_by_label(t("Select %(name)s") % {"name": supplier.name}).check()
+    page.get_by_role("button", name=t("Start a campaign for the ticked suppliers")).click()
     field(page, t("Campaign name")).fill("Q1 wave (internal)")
     field(page, t("Title for the suppliers")).fill("Annual responsibility check")
     field(page, t("Message to the suppliers")).fill("Thank you for answering in time.")
     field(page, t("Questionnaire version")).select_option(str(programme["version"].pk))
     field(page, t("Due date")).fill(in_days(14).isoformat())
-    field(page, t("Or choose suppliers")).select_option([str(s.pk) for s in suppliers])
+    contact = t("Contact who answers for %(name)s (email)")
+    page.get_by_label(contact % {"name": suppliers[2].name}).fill(named.email)
+    page.get_by_label(contact % {"name": suppliers[4].name}).fill(NEW_CONTACT)
+    page.get_by_label(
+        t("Full name of the contact for %(name)s") % {"name": suppliers[4].name}
+    ).fill("Nina New")
+    shot(page, f"campaign-contacts-{language}")
     page.get_by_role("button", name=t("Start the campaign")).click()
     expect(page.locator("#response-rate")).to_have_text("0%")
+    expect(page.get_by_text(t("invited, not yet accepted"))).to_be_visible()
     campaign_url = urlsplit(page.url).path
     audits = {a.supplier_id: a for a in Audit.objects.filter(campaign__name="Q1 wave (internal)")}
     assert len(audits) == 5
     sign_out(page, t)
+
+    # The named member finds the audit on logging in; the new contact joins through the mailed
+    # link (which says which buyer and audit it is for) and finds it too.
+    for email, password in ((named.email, PASSWORD), (NEW_CONTACT, NEW_PASSWORD)):
+        if email == NEW_CONTACT:
+            invite = next(m for m in mail.outbox if email in m.to)
+            assert buyer.name in invite.body and "Annual responsibility check" in invite.body
+            _set_password_from_mail(page, email)
+            _speaks([User.objects.get(email=email)], language)
+        sign_in(page, t, email, password)
+        page.goto("/s/")
+        expect(page.get_by_role("link", name="Annual responsibility check")).to_be_visible()
+        sign_out(page, t)
+    assert list(audits[suppliers[4].pk].respondents.values_list("email", flat=True)) == [
+        NEW_CONTACT
+    ]
 
     # 3. The first supplier's administrator names the respondent, who answers and submits.
     first = audits[suppliers[0].pk]
