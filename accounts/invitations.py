@@ -145,7 +145,7 @@ def respondent_invite_for_buyer(
     ``audit`` is what the mail names: ``buyer_name``, ``audit_title``, ``questionnaire``
     (both languages), ``due_date``. Returns the open invitation, or None for a member."""
     email, _language = clean_member_input(email=email, full_name=full_name)
-    if Membership.objects.filter(organization=organization, user__email=email).exists():
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
         return None
     open_one = (
         Invitation.objects.filter(

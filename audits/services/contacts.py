@@ -107,8 +107,10 @@ def _assign_member(audit: Audit, membership: Membership) -> None:
 
 
 def _invite(campaign: Campaign, audit: Audit, contact: Mapping[str, str]) -> None:
+    """Invite the contact (or keep their open invitation) and remember the wait; a member
+    whose account is deactivated is neither invited nor waited for."""
     supplier: Organization = audit.supplier
-    respondent_invite_for_buyer(
+    invitation = respondent_invite_for_buyer(
         organization=supplier,
         email=contact["email"],
         full_name=contact.get("full_name", ""),
@@ -121,4 +123,5 @@ def _invite(campaign: Campaign, audit: Audit, contact: Mapping[str, str]) -> Non
             "due_date": audit.due_date,
         },
     )
-    PendingRespondent.objects.get_or_create(audit=audit, email=contact["email"])
+    if invitation is not None:
+        PendingRespondent.objects.get_or_create(audit=audit, email=contact["email"])

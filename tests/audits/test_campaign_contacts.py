@@ -254,6 +254,16 @@ def test_a_cancelled_audit_is_not_assigned_on_joining(
     assert not Audit.objects.filter(respondents=user).exists()
 
 
+def test_a_deactivated_member_is_neither_assigned_nor_invited(
+    world, version, django_capture_on_commit_callbacks
+):
+    User.objects.filter(pk=world.s2_respondent.pk).update(is_active=False)
+    contacts = [{"supplier": world.s2.pk, "email": world.s2_respondent.email}]
+    campaign = _create(world, version, contacts, django_capture_on_commit_callbacks)
+    assert not _audit(campaign, world.s2).respondents.exists()
+    assert not Invitation.objects.exists() and not PendingRespondent.objects.exists()
+
+
 def test_a_member_of_another_organization_is_invited(
     world, version, django_capture_on_commit_callbacks
 ):
