@@ -4,6 +4,7 @@ they accept, by every path; a withdrawn invitation leaves the audit with the adm
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 import audits.services.campaigns as campaign_services
 from accounts.invitations import member_invite
@@ -162,6 +164,21 @@ def test_a_withdrawn_invitation_leaves_the_audit_with_the_administrators(
     flows_invitations.invitation_accept_open(user=world.s1_admin, invitation_id=again.pk)
     assert not audit.respondents.exists()
     assert audit.status == "sent"
+
+
+def test_an_expired_invitation_leaves_the_audit_with_the_administrators(
+    world, version, django_capture_on_commit_callbacks
+):
+    contacts = [{"supplier": world.s2.pk, "email": NEW}]
+    campaign = _create(world, version, contacts, django_capture_on_commit_callbacks)
+    Invitation.objects.update(expires_at=timezone.now() - datetime.timedelta(days=1))
+    user = User.objects.get(email=NEW)
+    assert flows_invitations.invitations_accept_on_first_password(user=user) == []
+    invitation = Invitation.objects.get()
+    with pytest.raises(ValidationError):
+        flows_invitations.invitation_accept_open(user=user, invitation_id=invitation.pk)
+    assert not Membership.objects.filter(user=user).exists()
+    assert not _audit(campaign, world.s2).respondents.exists()
 
 
 def test_a_resumed_chunk_does_not_invite_twice(

@@ -5,10 +5,13 @@ named contact who has not joined yet on the audit's page."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Membership
 from audits.models import Audit, Campaign, PendingRespondent
-from tests.factories import make_member, make_supplier, make_version, signed_in
+from audits.services.campaigns import campaign_create
+from tests.factories import link_supplier, make_member, make_supplier, make_version, signed_in
 
 from .buyer_helpers import in_days
 
@@ -101,3 +104,41 @@ def test_a_viewer_and_a_supplier_cannot_start_one(world):
     assert signed_in(viewer).get("/b/campaigns/new/").status_code == 403
     assert signed_in(world.s1_respondent).post("/b/campaigns/new/", data).status_code in (403, 404)
     assert not Campaign.objects.exists()
+
+
+def _page_queries(client, campaign) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"/b/campaigns/{campaign.pk}/").status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _named(world, suppliers, n_named, capture):
+    with capture(execute=True):
+        return campaign_create(
+            actor=world.a_officer,
+            name=f"Named {len(suppliers)}",
+            questionnaire_version=make_version(),
+            due_date=in_days(30),
+            supplier_ids=[s.pk for s in suppliers],
+            contacts=[
+                {"supplier": s.pk, "email": f"c{i}-{s.pk}@example.com"}
+                for i, s in enumerate(suppliers[:n_named])
+            ],
+        )
+
+
+def test_the_campaign_page_with_contacts_runs_a_constant_number_of_queries(
+    world, django_capture_on_commit_callbacks
+):
+    client = signed_in(world.a_officer)
+    small = _named(world, [world.s1], 1, django_capture_on_commit_callbacks)
+    client.get(f"/b/campaigns/{small.pk}/")
+    few = _page_queries(client, small)
+    more = [make_supplier(name=f"Named {i}", legal_id=f"NAMED{i:05d}") for i in range(12)]
+    for supplier in more:
+        link_supplier(world.buyer_a, supplier)
+    big = _named(world, more, 6, django_capture_on_commit_callbacks)
+    body = client.get(f"/b/campaigns/{big.pk}/").content.decode()
+    assert body.count("invited, not yet accepted") == 6
+    assert body.count("its administrators") == 6
+    assert _page_queries(client, big) == few
