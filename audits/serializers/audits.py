@@ -124,6 +124,10 @@ class DecisionSerializer(serializers.Serializer):
 class AuditDetailSerializer(AuditSerializer):
     permissions = serializers.SerializerMethodField()
     last_decision = serializers.SerializerMethodField()
+    pending_respondents = serializers.SerializerMethodField(
+        help_text="Emails a campaign named to answer who have not accepted their invitation "
+        "to the supplier yet; they become respondents when they do."
+    )
 
     class Meta(AuditSerializer.Meta):
         fields = [
@@ -132,7 +136,11 @@ class AuditDetailSerializer(AuditSerializer):
             "score_released",
             "permissions",
             "last_decision",
+            "pending_respondents",
         ]
+
+    def get_pending_respondents(self, audit: Audit) -> list[str]:
+        return list(audit.pending_respondents.values_list("email", flat=True))
 
     def get_permissions(self, audit: Audit) -> list[str]:
         """The caller's permissions on this audit (what the client may offer)."""

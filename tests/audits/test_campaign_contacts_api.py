@@ -47,6 +47,8 @@ def test_the_api_names_contacts_and_shows_them(
     campaign = Campaign.objects.get(pk=r.json()["id"])
     assert list(_audit(campaign, world.s1).respondents.all()) == [world.s1_respondent]
     assert PendingRespondent.objects.get().audit == _audit(campaign, world.s2)
+    detail = api(world.s2_admin).get(f"/api/v1/audits/{_audit(campaign, world.s2).pk}/").json()
+    assert detail["pending_respondents"] == [NEW] and detail["respondents"] == []
 
 
 def test_the_api_refuses_bad_contacts_with_a_message_each(world, api, version):
