@@ -13,6 +13,7 @@ from accounts.serializers import OrganizationRefSerializer
 from activity.models import ActivityEvent
 from audits.models import Answer, Audit, Campaign, Evidence
 from audits.selectors.dialogue import last_decision
+from audits.serializers.contacts import CampaignContactSerializer
 from backend.api.inputs import StrictFieldsMixin, reject_unknown_fields
 from backend.api.rows import moments
 from questionnaires.models import QuestionnaireVersion
@@ -317,16 +318,6 @@ class PrefillResultSerializer(serializers.Serializer):
     source = PrefillSourceSerializer(allow_null=True)  # type: ignore[assignment]
     copied = serializers.ListField(child=serializers.CharField())
     skipped = serializers.DictField(child=serializers.CharField())
-
-
-class CampaignContactSerializer(StrictFieldsMixin, serializers.Serializer):
-    supplier = serializers.IntegerField(help_text="One of the campaign's supplier_ids.")
-    email = serializers.CharField(
-        max_length=254, help_text="Who answers; invited as a respondent unless a member."
-    )
-    full_name = serializers.CharField(
-        max_length=150, required=False, allow_blank=True, help_text="For a new account."
-    )
 
 
 class CampaignSerializer(serializers.ModelSerializer):
