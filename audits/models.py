@@ -249,6 +249,11 @@ class Audit(models.Model):
                 name="audit_supplier_status_created",
             ),
             models.Index(fields=["created_at", "id"], name="audit_created"),
+            # The dashboard's newest submissions awaiting review: read in index order, the
+            # first ten, however many are waiting.
+            models.Index(
+                fields=["buyer", "status", "submitted_at", "id"], name="audit_buyer_submitted"
+            ),
             # A buyer's latest accepted audit of each supplier (dashboard, register).
             models.Index(
                 fields=["buyer", "supplier", "status", "accepted_at"], name="audit_pair_accepted"
