@@ -11,10 +11,13 @@ object.
    and a previous one), the second one audit of each; then ``ANALYZE``. ``--reuse`` keeps a
    database that already has the programme.
 2. Re-score: a copy of the library rule set, owned by the second buyer, re-scores that
-   buyer's N accepted audits (reading answers, scoring, inserting the scores and their events):
-   once with ``scoring.services.rescore_bulk`` in this process, once with ``manage.py rescore
-   --workers 2`` (two processes, one per core). Before each, the scores of earlier runs by
-   that rule set are deleted, then ``VACUUM ANALYZE`` of the score and event tables.
+   buyer's N accepted audits (reading answers, scoring, inserting the scores and their events)
+   three times: with ``scoring.services.rescore_bulk`` in this process (with the CPU time of
+   its PostgreSQL backend, read from ``/proc``); with ``rescore_bulk(workers=W)``, W processes
+   forked from this one (``--workers``, default 2: one per core), their CPU time added up; and
+   with ``manage.py rescore --workers W`` (the same plus starting Django in a new process).
+   Before each, the scores of earlier runs by that rule set are deleted, then ``VACUUM
+   ANALYZE`` of the score and event tables. ``--skip-exports`` stops after the re-score.
 3. Exports: the first buyer's register as JSON, CSV and XLSX, each in a fresh subprocess
    (``--export FORMAT``): through the export job (``register.services.export_run``, the path
    above the direct limit) and, for JSON and CSV, through the streamed API response as well
@@ -142,42 +145,80 @@ def _rescore_ruleset():
     return ruleset
 
 
-def rescore(database_url: str) -> dict[str, Any]:
-    """``rescore_bulk`` in this process, then ``manage.py rescore --workers 2``."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _backend_cpu() -> float | None:
+    """CPU seconds of this process's PostgreSQL backend so far (``/proc``, same machine)."""
     from django.db import connection
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _timed_rescore(**options: Any) -> dict[str, Any]:
+    """``rescore_bulk`` of a fresh copy of the rule set in this process (``workers`` forked
+    from it when given): wall, CPU of this process and of its workers, load average before."""
     from scoring.services import rescore_bulk
 
     ruleset = _rescore_ruleset()
-    started, cpu = time.perf_counter(), time.process_time()
-    result = rescore_bulk(ruleset=ruleset)
-    seconds = time.perf_counter() - started
-    cpu_seconds = time.process_time() - cpu
+    load = round(os.getloadavg()[0], 2)
+    backend = _backend_cpu() if "workers" not in options else None
+    started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
+    result = rescore_bulk(ruleset=ruleset, **options)
+    figures: dict[str, Any] = {
+        "audits": result.scored,
+        "seconds": round(time.perf_counter() - started, 2),
+        "cpu_seconds": round(time.process_time() - cpu, 2),
+        "workers_cpu_seconds": round(_children_cpu() - children, 2),
+        "load_average_before": load,
+    }
+    if backend is not None:
+        after = _backend_cpu()
+        figures["database_backend_cpu_seconds"] = after and round(after - backend, 2)
+    return figures
+
+
+def rescore(database_url: str, workers: int) -> dict[str, Any]:
+    """``rescore_bulk`` in this process; then with ``workers`` processes forked from it; then
+    ``manage.py rescore --workers N`` (the same, plus starting Django in a new process)."""
+    from django.db import connection
+
+    report: dict[str, Any] = {"target_seconds": 10, "one_process": _timed_rescore()}
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT avg(pg_column_size(trace) + pg_column_size(findings)), "
             "avg(octet_length(trace::text) + octet_length(findings::text)) FROM scoring_score "
-            "WHERE ruleset_id = %s",
-            [ruleset.pk],
+            "WHERE ruleset_id = (SELECT id FROM rulesets_ruleset WHERE code = %s)",
+            [RESCORE_CODE],
         )
         stored_bytes, json_bytes = cursor.fetchone()
+    report["stored_bytes_per_score"] = int(stored_bytes or 0)
+    report["json_bytes_per_score"] = int(json_bytes or 0)
+    report["forked_workers"] = _timed_rescore(workers=workers)
     ruleset = _rescore_ruleset()
     env = dict(os.environ, DATABASE_URL=database_url, DJANGO_DEBUG="false")
-    command = [sys.executable, str(ROOT / "manage.py"), "rescore", "--workers", "2"]
+    command = [sys.executable, str(ROOT / "manage.py"), "rescore", "--workers", str(workers)]
     command += ["--ruleset", f"{ruleset.code}@{ruleset.version}", "--owner", str(ruleset.owner_id)]
-    started = time.perf_counter()
+    load = round(os.getloadavg()[0], 2)
+    started, children = time.perf_counter(), _children_cpu()
     out = subprocess.run(command, check=True, env=env, capture_output=True, text=True).stdout
-    two = json.loads(out.strip().splitlines()[-1])
-    return {
-        "audits": result.scored,
-        "in_process_seconds": round(seconds, 2),
-        "in_process_cpu_seconds": round(cpu_seconds, 2),
-        "two_workers_audits": two["scored"],
-        "two_workers_seconds": round(time.perf_counter() - started, 2),
-        "target_seconds": 10,
-        "stored_bytes_per_score": int(stored_bytes or 0),
-        "json_bytes_per_score": int(json_bytes or 0),
+    report["command"] = {
+        "audits": json.loads(out.strip().splitlines()[-1])["scored"],
+        "seconds": round(time.perf_counter() - started, 2),
+        "cpu_seconds": round(_children_cpu() - children, 2),
+        "load_average_before": load,
     }
+    return report
 
 
 def export_in_process(fmt: str, path: str) -> dict[str, Any]:
@@ -245,6 +286,8 @@ def main() -> None:
     parser.add_argument("--suppliers", type=int, default=10_000)
     parser.add_argument("--reuse", action="store_true", help="keep a generated database")
     parser.add_argument("--skip-rescore", action="store_true")
+    parser.add_argument("--workers", type=int, default=2, help="processes of the parallel re-score")
+    parser.add_argument("--skip-exports", action="store_true")
     parser.add_argument("--export", choices=["json", "csv", "xlsx"], help=argparse.SUPPRESS)
     parser.add_argument("--path", choices=["job", "api"], default="job", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -258,17 +301,18 @@ def main() -> None:
     _setup(args.database_url)
     report: dict[str, Any] = {"database": args.database_url.rsplit("/", 1)[1], "data": data}
     if not args.skip_rescore:
-        report["rescore"] = rescore(args.database_url)
-    report["exports"] = [
-        _export_subprocess(args.database_url, fmt, path)
-        for fmt, path in (
-            ("json", "job"),
-            ("csv", "job"),
-            ("xlsx", "job"),
-            ("json", "api"),
-            ("csv", "api"),
-        )
-    ]
+        report["rescore"] = rescore(args.database_url, args.workers)
+    if not args.skip_exports:
+        report["exports"] = [
+            _export_subprocess(args.database_url, fmt, path)
+            for fmt, path in (
+                ("json", "job"),
+                ("csv", "job"),
+                ("xlsx", "job"),
+                ("json", "api"),
+                ("csv", "api"),
+            )
+        ]
     report["machine"] = {
         "cpus": os.cpu_count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],

@@ -91,15 +91,34 @@ def supplier_profile(organization) -> SupplierProfile:
 
 
 def answer_map(
-    rows: Iterable[tuple[int, Any, bool]], codes: Mapping[int, str]
+    rows: Iterable[tuple[int, Any, bool]],
+    codes: Mapping[int, str],
+    *,
+    shared: dict[tuple, AnswerValue] | None = None,
 ) -> dict[str, AnswerValue]:
-    """Engine answers from ``(question_id, value, not_applicable)`` rows."""
+    """Engine answers from ``(question_id, value, not_applicable)`` rows.
+
+    ``shared`` (a dict the caller keeps across audits) lets equal answers share one
+    ``AnswerValue``, which is immutable: most answers of a bulk re-score are the same few
+    choices. Only strings, ints, booleans and null are shared; the type is part of the key, so
+    that ``True`` and ``1`` stay apart."""
     answers: dict[str, AnswerValue] = {}
     for question_id, value, not_applicable in rows:
         code = codes.get(question_id)
         if code is None:
             continue
-        answers[code] = (
-            AnswerValue(not_applicable=True) if not_applicable else AnswerValue(value=value)
-        )
+        if not_applicable:
+            answers[code] = _NOT_APPLICABLE
+        elif shared is not None and type(value) in _SHARED_TYPES:
+            key = (type(value), value)
+            answer = shared.get(key)
+            if answer is None:
+                answer = shared[key] = AnswerValue(value=value)
+            answers[code] = answer
+        else:
+            answers[code] = AnswerValue(value=value)
     return answers
+
+
+_NOT_APPLICABLE = AnswerValue(not_applicable=True)
+_SHARED_TYPES = frozenset({str, int, bool, type(None)})

@@ -6,6 +6,7 @@ The arithmetic is the pure engine's (``scoring.engine``); ``scoring.inputs`` tur
 inputs. Every write here runs in ``transaction.atomic`` and logs an ``ActivityEvent``.
 """
 
+from .rescore import RescoreResult, rescore_bulk
 from .risk_tables import (
     DATA_DIR,
     DEFAULT_RISK_FILES,
@@ -14,7 +15,7 @@ from .risk_tables import (
     risk_tables_load_csv,
     risk_tables_load_defaults,
 )
-from .scores import RescoreResult, audit_rescore, rescore_bulk, score_audit, score_release
+from .scores import audit_rescore, score_audit, score_release
 
 __all__ = [
     "DATA_DIR",

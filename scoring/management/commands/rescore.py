@@ -4,19 +4,18 @@
         [--workers N]
 
 Adds a new score per audit and keeps the earlier ones; audits already scored by this rule set
-version are skipped, so an interrupted run can be started again. ``--workers N`` runs N
-processes of this command, each on its own part of the audits (``--part I/N``), and reports
-their sum: scoring is CPU work, so a machine with N cores re-scores about N times faster.
+version are skipped, so an interrupted run can be started again. ``--workers N`` (PostgreSQL)
+forks N processes from this one once the rule set is compiled, each re-scoring its own range of
+audit ids with its own connection, and reports their sum: scoring is CPU work, so a machine with
+N cores re-scores about N times faster. ``--part I/N`` re-scores only the audits whose id is I
+modulo N, for runs spread by hand over several machines.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from rulesets.models import RuleSet
@@ -53,35 +52,12 @@ class Command(BaseCommand):
         if found.status != RuleSet.Status.PUBLISHED:
             raise CommandError(f"{ruleset} is {found.status}: publish it first")
         started = time.perf_counter()
+        result = rescore_bulk(
+            ruleset=found, batch_size=batch_size, part=(int(index), int(parts)), workers=workers
+        )
+        report = {"scored": result.scored, "skipped": result.skipped, "errors": result.errors}
         if workers > 1:
-            report = self._in_workers(workers, ruleset, owner, batch_size)
-        else:
-            result = rescore_bulk(
-                ruleset=found, batch_size=batch_size, part=(int(index), int(parts))
-            )
-            report = {"scored": result.scored, "skipped": result.skipped, "errors": result.errors}
+            report["workers"] = workers
         report = {"ruleset": str(found), **report}
         report["seconds"] = round(time.perf_counter() - started, 2)
         self.stdout.write(json.dumps(report))
-
-    def _in_workers(self, workers: int, ruleset: str, owner: int | None, batch_size: int) -> dict:
-        """Run one process of this command per part and add up their reports."""
-        manage = str(settings.BASE_DIR / "manage.py")
-        command = [sys.executable, manage, "rescore", "--ruleset", ruleset]
-        command += ["--batch-size", str(batch_size)]
-        if owner:
-            command += ["--owner", str(owner)]
-        running = [
-            subprocess.Popen([*command, "--part", f"{i}/{workers}"], stdout=subprocess.PIPE)
-            for i in range(workers)
-        ]
-        total: dict = {"scored": 0, "skipped": 0, "errors": {}, "workers": workers}
-        for process in running:
-            out, _err = process.communicate()
-            if process.returncode:
-                raise CommandError(f"A worker failed (exit status {process.returncode}).")
-            report = json.loads(out.decode().strip().splitlines()[-1])
-            total["scored"] += report["scored"]
-            total["skipped"] += report["skipped"]
-            total["errors"].update(report["errors"])
-        return total
