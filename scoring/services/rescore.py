@@ -125,10 +125,10 @@ def _rescore_ids(
     recognizes = bool(inputs.engine_document(ruleset.document).get("equivalences"))
     for start in range(0, len(ids), batch_size):
         rows, answers = _rescore_batch_read(ids[start : start + batch_size])
-        held = _batch_certificates([row[0] for row in rows]) if recognizes else {}
+        held = _batch_certificates(rows) if recognizes else {}
         _compile_versions(ruleset, {row[1] for row in rows} - versions.keys(), versions, result)
         scores: list[tuple] = []
-        for audit_id, version_id, accepted_at, *supplier in rows:
+        for audit_id, version_id, accepted_at, _supplier_id, *supplier in rows:
             compiled = versions.get(version_id)
             if compiled is None:
                 result.skipped += 1
@@ -155,13 +155,10 @@ def _rescore_ids(
     return result
 
 
-def _batch_certificates(audit_ids: list[int]) -> dict[int, tuple]:
-    """The certificates of each audit's supplier, by audit id (two queries)."""
-    suppliers = dict(Audit.objects.filter(pk__in=audit_ids).values_list("pk", "supplier_id"))
-    by_supplier = held_certificates_of(set(suppliers.values()))
-    return {
-        audit_id: by_supplier.get(supplier_id, ()) for audit_id, supplier_id in suppliers.items()
-    }
+def _batch_certificates(rows: list[tuple]) -> dict[int, tuple]:
+    """The certificates of each audit's supplier, by audit id (one query)."""
+    by_supplier = held_certificates_of({row[3] for row in rows})
+    return {row[0]: by_supplier.get(row[3], ()) for row in rows}
 
 
 def _audits_to_rescore(ruleset: RuleSet) -> list[int]:
@@ -176,8 +173,8 @@ def _audits_to_rescore(ruleset: RuleSet) -> list[int]:
 
 
 def _rescore_batch_read(batch: list[int]) -> tuple[list[tuple], dict[int, Iterable]]:
-    """The audits of a batch (id, version, accepted_at, supplier profile) and their answers
-    ((question id, value, N/A) by audit): two queries."""
+    """The audits of a batch (id, version, accepted_at, supplier id and profile) and their
+    answers ((question id, value, N/A) by audit): two queries."""
     rows = list(
         Audit.objects.filter(pk__in=batch)
         .order_by()
@@ -185,6 +182,7 @@ def _rescore_batch_read(batch: list[int]) -> tuple[list[tuple], dict[int, Iterab
             "pk",
             "questionnaire_version_id",
             "accepted_at",
+            "supplier_id",
             "supplier__size_class",
             "supplier__country",
             "supplier__industry",
