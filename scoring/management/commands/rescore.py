@@ -24,6 +24,9 @@ from scoring.services import rescore_bulk
 
 class Command(BaseCommand):
     help = "Re-score accepted audits in bulk with a published rule set version (CODE@VERSION)."
+    # The system checks (URLs, templates, the API schema) are the web process's; measured, they
+    # cost a batch job that only reads and writes rows about 1.4 s of CPU on every run.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("--ruleset", required=True, help="CODE@VERSION")
