@@ -177,3 +177,27 @@ def mark_score_expiry(
         priority = risk.priority(rel.latest_rating, risks[rel.supplier_id])
         rel.next_assessment_due = risk.next_assessment_due(accepted_on, priority, months)
         rel.score_expired = risk.score_expired(rel.next_assessment_due, today)
+
+
+def findings_for_list() -> QuerySet[Finding]:
+    """Findings newest first with what the API's list sends (``FindingRowSerializer``): the
+    supplier's name and the corrective action's status and due date, no other column of
+    theirs. Visibility is applied by the list's filter backend."""
+    return (
+        Finding.objects.select_related("supplier", "action")
+        .only(
+            "audit_id",
+            "score_id",
+            "rule_code",
+            "severity",
+            "category",
+            "title",
+            "guidance",
+            "values",
+            "created_at",
+            "supplier__name",
+            "action__status",
+            "action__due_date",
+        )
+        .order_by("-created_at", "pk")
+    )
