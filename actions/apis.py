@@ -19,6 +19,7 @@ from actions.selectors import (
     action_detail_for,
     action_evidence_get_for,
     action_get_for,
+    action_list_count,
     action_thread,
 )
 from actions.serializers import (
@@ -72,8 +73,9 @@ class ActionListApi(_ActionApi):
         for key in ("page", "page_size", "lang"):
             filters.pop(key, None)
         qs = action_api_list(user=request.user, filters=filters)
+        count = action_list_count(user=request.user, params=request.query_params)
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
+        page = paginator.paginate(qs, request, self, count=count)
         data = ActionListRowSerializer(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
 

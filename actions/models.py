@@ -13,8 +13,21 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from accounts.models import Organization
 from accounts.permissions import granted_ids, member_org_ids, org_ids_with_perm
 from audits.models import Audit, StoredFile
+from backend.tallies import TallyModel
 from backend.workflow import is_overdue, overdue_q
 from scoring.models import Finding, Severity
+
+
+def action_visibility_buyers(user) -> list[int] | None:
+    """The buyers whose actions ``user`` sees when that is all ``visible_to`` lets them see
+    (no supplier side, no grant); None otherwise. Then the tally counts their lists."""
+    perm = "accounts.view_all_audits"
+    buyers = org_ids_with_perm(user, perm, kind=Organization.Kind.BUYER)
+    if not buyers or org_ids_with_perm(user, perm, kind=Organization.Kind.SUPPLIER):
+        return None
+    if granted_ids(user, "actions.view_correctiveaction", CorrectiveAction):
+        return None
+    return buyers
 
 
 class CorrectiveActionQuerySet(models.QuerySet["CorrectiveAction"]):
@@ -160,3 +173,12 @@ class ActionEvidence(StoredFile):
 
     class Meta(StoredFile.Meta):
         verbose_name_plural = "action evidence"
+
+
+class ActionTally(TallyModel):
+    """Corrective actions per buyer, supplier, state and (for the open states) due date, kept
+    by database triggers (``backend.tallies``; migration 0002): the buyer dashboard counts the
+    overdue actions from these rows."""
+
+    class Meta(TallyModel.Meta):
+        pass

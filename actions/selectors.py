@@ -10,10 +10,18 @@ import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership
-from actions.models import ActionEvidence, CorrectiveAction, CorrectiveActionQuerySet
+from accounts.models import Membership, Organization
+from accounts.permissions import org_ids_with_perm
+from actions.models import (
+    ActionEvidence,
+    ActionTally,
+    CorrectiveAction,
+    CorrectiveActionQuerySet,
+    action_visibility_buyers,
+)
 from activity.models import ActivityEvent
 from backend.api.filters import FilterSet
 from backend.workflow import overdue_q
@@ -87,6 +95,22 @@ def action_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Corr
     if not fs.is_valid():
         raise ValidationError({k: list(v) for k, v in fs.errors.items()})
     return fs.qs
+
+
+def action_list_count(*, user, params) -> int | None:
+    """How many actions the API's list filtered by ``params`` counts, from the tally when it
+    can tell (``action_visibility_buyers``, ``TallyQuerySet.count_for``); None: count them."""
+    buyers = action_visibility_buyers(user)
+    return None if buyers is None else ActionTally.objects.count_for(buyers, params)
+
+
+def buyer_overdue_action_count(*, user, buyer: Organization) -> int:
+    """How many overdue actions of ``buyer`` ``user`` sees: from the tally when the user's role
+    sees every action of the buyer (``CorrectiveActionQuerySet.visible_to``), else counted."""
+    if buyer.pk in org_ids_with_perm(user, "accounts.view_all_audits", kind=buyer.kind):
+        today = timezone.localdate()
+        return ActionTally.objects.overdue(buyer.pk, CorrectiveAction.OPEN_STATES, today)
+    return action_list(user=user, filters={"overdue": "true"}).filter(buyer=buyer).count()
 
 
 # What the API's list sends (``ActionListRowSerializer``); the other columns are not read.

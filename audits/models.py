@@ -24,6 +24,7 @@ from audits.share_models import (  # noqa: F401 (Share, ShareRequest: registered
     ShareRequest,
     shared_audit_ids,
 )
+from backend.tallies import TallyModel
 from backend.workflow import is_overdue, overdue_q
 from questionnaires.models import Question, QuestionnaireVersion
 from rulesets.models import RuleSet
@@ -254,9 +255,11 @@ class Audit(models.Model):
             models.Index(
                 fields=["buyer", "status", "submitted_at", "id"], name="audit_buyer_submitted"
             ),
-            # A buyer's latest accepted audit of each supplier (dashboard, register).
+            # A buyer's latest accepted audit of each supplier (dashboard, register), in the
+            # order the latest is chosen (acceptance, then id), so that one entry decides.
             models.Index(
-                fields=["buyer", "supplier", "status", "accepted_at"], name="audit_pair_accepted"
+                fields=["buyer", "supplier", "status", "accepted_at", "id"],
+                name="audit_pair_accepted_id",
             ),
             models.Index(fields=["status", "due_date"], name="audit_status_due"),
         ]
@@ -270,6 +273,15 @@ class Audit(models.Model):
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         return is_overdue(self, self.OVERDUE_STATES, today)
+
+
+class AuditTally(TallyModel):
+    """Audits per buyer, supplier, state and (for the states in which an audit can be overdue)
+    due date, kept by database triggers (``backend.tallies``; migration 0009): the buyer
+    dashboard's counts read these rows instead of counting the programme's audits."""
+
+    class Meta(TallyModel.Meta):
+        pass
 
 
 class Answer(models.Model):

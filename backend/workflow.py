@@ -287,4 +287,11 @@ def overdue_q(states: Iterable[str], today: datetime.date | None = None) -> Q:
 
 def is_overdue(obj: Any, states: Iterable[str], today: datetime.date | None = None) -> bool:
     """:func:`overdue_q` for one object in memory."""
-    return obj.status in tuple(states) and obj.due_date < (today or timezone.localdate())
+    return is_past_due(obj.status, obj.due_date, states, today)
+
+
+def is_past_due(
+    status: str, due_date: datetime.date, states: Iterable[str], today: datetime.date | None = None
+) -> bool:
+    """:func:`overdue_q` for a row read as values."""
+    return status in tuple(states) and due_date < (today or timezone.localdate())

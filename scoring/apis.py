@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.languages import request_language
 from backend.api.filters import FilterSet
+from backend.api.pagination import paginate
 from questionnaires.models import Category
 from rulesets.apis import LanguageMixin
 from scoring.models import Finding, Severity
@@ -68,7 +69,9 @@ class FindingListApi(LanguageMixin, generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         # Rows built by FindingRowSerializer (the same output, faster); the schema stays
         # FindingSerializer's.
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        qs = self.filter_queryset(self.get_queryset())
+        count = selectors.finding_list_count(user=request.user, params=request.query_params)
+        page = paginate(self, qs, request, count=count)
         rows = FindingRowSerializer(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(rows)
 

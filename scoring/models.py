@@ -10,6 +10,7 @@ from accounts.models import Organization
 from accounts.permissions import granted_ids, member_org_ids, org_ids_with_perm
 from audits.models import Audit
 from audits.share_models import shared_audit_ids
+from backend.tallies import TallyModel
 from rulesets.models import Rating, RuleSet
 
 
@@ -153,3 +154,11 @@ class Finding(models.Model):
             self.buyer_id = self.audit.buyer_id
             self.supplier_id = self.audit.supplier_id
         super().save(*args, **kwargs)
+
+
+class FindingTally(TallyModel):
+    """Findings per buyer, supplier and severity (in ``status``), kept by database triggers
+    (``backend.tallies``; migration 0004): the finding list counts from these rows."""
+
+    class Meta(TallyModel.Meta):
+        pass

@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Organization
 from audits.models import Audit
+from audits.selectors.audits import audit_visibility_buyers
 from audits.services.policy import policy_months
 from backend.errors import Conflict
 from questionnaires.models import QuestionnaireVersion
 from rulesets import compiled as inputs
 from scoring.engine.stored import full_findings, full_trace
-from scoring.models import Finding
+from scoring.models import Finding, FindingTally
 
 from . import risk
 from .models import CountryRisk, IndustryRisk, Score
@@ -201,3 +202,14 @@ def findings_for_list() -> QuerySet[Finding]:
         )
         .order_by("-created_at", "pk")
     )
+
+
+def finding_list_count(*, user, params) -> int | None:
+    """How many findings the API's list filtered by ``params`` counts, from the tally when it
+    can tell: the user sees findings through buyer roles alone (as audits,
+    ``audit_visibility_buyers``) and only ``severity`` and ``supplier`` filter them; None:
+    count them."""
+    buyers = audit_visibility_buyers(user)
+    if buyers is None:
+        return None
+    return FindingTally.objects.count_for(buyers, params, state="severity")

@@ -23,10 +23,13 @@ from audits.apis.dialogue import AuditChangesApi, AuditCommentResolveApi, AuditC
 from audits.apis.policy import ReassessmentPolicyApi
 from audits.http import evidence_response
 from audits.selectors.audits import (
+    API_LIST_VALUES,
     AuditFilter,
     answers_for,
     audit_api_list_for,
     audit_get_for,
+    audit_list_count,
+    audit_people,
     audits_get_for,
     campaign_get_for,
     campaign_list_for,
@@ -39,7 +42,6 @@ from audits.serializers.audits import (
     AnswersOutputSerializer,
     AuditDetailSerializer,
     AuditIssueSerializer,
-    AuditListSerializer,
     AuditSerializer,
     BulkExtendResultSerializer,
     BulkExtendSerializer,
@@ -52,6 +54,7 @@ from audits.serializers.audits import (
     ExtendSerializer,
     PrefillResultSerializer,
     ReasonSerializer,
+    audit_list_rows,
 )
 from audits.serializers.dialogue import ReturnSerializer
 from audits.services import audits as services
@@ -60,7 +63,7 @@ from audits.services.drafts import audit_update_draft
 from audits.services.due_dates import audit_extend_due_date, audits_extend_due_date
 from audits.services.evidence import evidence_delete, evidence_upload
 from backend.api.inputs import validated_input
-from backend.api.pagination import PageNumberPagination
+from backend.api.pagination import PageNumberPagination, paginate
 from scoring.engine import AnswerValue
 
 
@@ -94,8 +97,10 @@ class AuditListApi(GenericAPIView):
     @extend_schema(operation_id="audits_list", responses=AuditSerializer(many=True))
     def get(self, request):
         qs = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(AuditListSerializer(page, many=True).data)
+        count = audit_list_count(user=request.user, params=request.query_params)
+        page = paginate(self, qs, request, values=API_LIST_VALUES, count=count)
+        people = audit_people(row["id"] for row in page)
+        return self.get_paginated_response(audit_list_rows(page, people))
 
     @extend_schema(request=AuditIssueSerializer, responses={201: AuditDetailSerializer})
     def post(self, request):

@@ -4,19 +4,29 @@ campaigns."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, User
-from accounts.permissions import organizations_with_perm
+from accounts.models import Membership, Organization, User
+from accounts.permissions import granted_ids, org_ids_with_perm, organizations_with_perm
 from activity.models import ActivityEvent
-from audits.models import Answer, Audit, AuditQuerySet, Campaign, Evidence, audit_visible
+from audits.models import (
+    Answer,
+    Audit,
+    AuditQuerySet,
+    AuditTally,
+    Campaign,
+    Evidence,
+    audit_visible,
+)
+from audits.share_models import shared_audit_ids
 from backend.api.filters import FilterSet
 from scoring.engine import AnswerValue
 from suppliers.selectors import supplier_text_matches
@@ -138,18 +148,86 @@ API_LIST_COLUMNS = (
 )
 
 
+API_LIST_VALUES = ("id", "buyer_id", "supplier_id", "questionnaire_version_id", *API_LIST_COLUMNS)
+
+
 def audit_api_list_for(*, user) -> AuditQuerySet:
-    """``audit_list_for`` reading only what the API's list sends: the columns above, and the
-    respondents' and reviewers' ids and names."""
-    people = User.objects.only("full_name", "email")
-    return (
-        audit_list_for(user=user)
-        .only(*API_LIST_COLUMNS)
-        .prefetch_related(None)
-        .prefetch_related(
-            Prefetch("respondents", queryset=people),
-            Prefetch("reviewers", queryset=people),
+    """``audit_list_for`` without its prefetches: the API's list reads each page as values of
+    ``API_LIST_VALUES`` (a dict per row, no model instances), and the page's respondents and
+    reviewers with ``audit_people``."""
+    return audit_list_for(user=user).prefetch_related(None)
+
+
+def audit_visibility_buyers(user) -> list[int] | None:
+    """The buyers whose audits ``user`` sees when that is all ``audit_visibility`` lets them
+    see (no supplier side, grant or share); None otherwise. Then the tally counts their
+    lists."""
+    buyers = org_ids_with_perm(user, "accounts.view_all_audits", kind=Organization.Kind.BUYER)
+    if (
+        not buyers
+        or shared_audit_ids(user, buyers)
+        or granted_ids(user, "audits.view_audit", Audit)
+    ):
+        return None
+    if org_ids_with_perm(user, "accounts.view_all_audits", kind=Organization.Kind.SUPPLIER):
+        return None
+    return buyers
+
+
+def audit_list_count(*, user, params) -> int | None:
+    """How many audits the API's list filtered by ``params`` counts, from the tally when it
+    can tell (``audit_visibility_buyers``, ``TallyQuerySet.count_for``); None: count them."""
+    buyers = audit_visibility_buyers(user)
+    return None if buyers is None else AuditTally.objects.count_for(buyers, params)
+
+
+def audit_people(audit_ids: Iterable[int]) -> dict[int, dict[str, list[dict]]]:
+    """The respondents and reviewers of the audits, by audit id and role, each person as
+    ``{"id", "name"}`` ordered by email (``User``'s ordering): one query for both roles."""
+
+    def role(relation, name: str) -> QuerySet:
+        return (
+            relation.through.objects.filter(audit_id__in=ids)
+            .annotate(role=Value(name))
+            .values_list("audit_id", "role", "user_id", "user__full_name", "user__email")
         )
+
+    ids = list(audit_ids)
+    people: dict[int, dict[str, list[dict]]] = {
+        pk: {"respondents": [], "reviewers": []} for pk in ids
+    }
+    if not ids:
+        return people
+    rows = role(Audit.respondents, "respondents").union(
+        role(Audit.reviewers, "reviewers"), all=True
+    )
+    for audit_id, name, user_id, full_name, email in sorted(rows, key=lambda row: row[4]):
+        people[audit_id][name].append({"id": user_id, "name": full_name or email})
+    return people
+
+
+def buyer_audit_counts(*, user, buyer: Organization) -> tuple[dict[str, int], int]:
+    """The audits of ``buyer`` that ``user`` sees, per state, and how many are overdue. When
+    the user's role sees every audit of the buyer (``audit_visibility``), they come from the
+    tally (a few rows per supplier, however many audits there are); otherwise counted."""
+    today = timezone.localdate()
+    if buyer.pk in org_ids_with_perm(user, "accounts.view_all_audits", kind=buyer.kind):
+        by_status, late = AuditTally.objects.by_status(buyer.pk, today)
+        return by_status, sum(late.get(status, 0) for status in Audit.OVERDUE_STATES)
+    audits = Audit.objects.visible_to(user).filter(buyer=buyer).order_by()
+    by_status = dict(audits.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return by_status, audits.overdue(today).count()
+
+
+def audits_to_review(*, user, buyer: Organization, limit: int = 10) -> list[Mapping[str, Any]]:
+    """The submitted audits of ``buyer`` waiting for review that ``user`` sees, latest
+    submission first, as the dashboard lists them (a dict per audit: ``pk``, ``submitted_at``,
+    ``supplier__name``, ``questionnaire_version__questionnaire__code``)."""
+    audits = Audit.objects.visible_to(user).filter(buyer=buyer, status=Status.SUBMITTED)
+    return list(
+        audits.order_by("-submitted_at", "-pk").values(
+            "pk", "submitted_at", "supplier__name", "questionnaire_version__questionnaire__code"
+        )[:limit]
     )
 
 

@@ -22,9 +22,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.languages import request_language
 from accounts.permissions import has_org_perm
-from actions.selectors import action_list
+from actions.selectors import action_list, buyer_overdue_action_count
 from audits.models import Audit
-from audits.selectors.audits import audit_list_for
+from audits.selectors.audits import audits_to_review, buyer_audit_counts
 from portal.http import PortalRequest
 from questionnaires.models import Category
 from rulesets.models import Rating
@@ -106,21 +106,17 @@ def _rating_bars(request: PortalRequest) -> list[dict] | None:
 @buyer_page
 def dashboard(request: PortalRequest) -> HttpResponse:
     org = request.organization
-    audits = audit_list_for(user=request.user).filter(buyer=org)
-    by_status = dict(
-        audits.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
+    by_status, overdue_audits = buyer_audit_counts(user=request.user, buyer=org)
     statuses = [
         {"value": value, "label": label, "count": by_status.get(value, 0)}
         for value, label in Audit.Status.choices
     ]
-    overdue_audits = audits.overdue().count()
-    to_review = list(
-        audits.filter(status=Audit.Status.SUBMITTED).order_by("-submitted_at", "-pk")[:10]
-    )
+    to_review = audits_to_review(user=request.user, buyer=org)
     overdue = action_list(user=request.user, filters={"overdue": "true"}).filter(buyer=org)
     overdue_actions = action_rows(overdue[:10], lang=request_language(request))
-    overdue_count = overdue.count() if len(overdue_actions) == 10 else len(overdue_actions)
+    overdue_count = len(overdue_actions)
+    if overdue_count == 10:
+        overdue_count = buyer_overdue_action_count(user=request.user, buyer=org)
     return render(
         request,
         "portal/buyer/dashboard.html",

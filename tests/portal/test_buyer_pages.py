@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions import services as action_services
@@ -102,6 +104,46 @@ def test_dashboard_counts_audits_and_lists_submissions_and_overdue_actions(
     assert reverse("portal:buyer_action", args=[action.pk]) in page
     assert "Suppliers by rating" in page
     assert 'class="fill rating-critical"' in page or 'class="fill rating-high"' in page
+
+
+def test_dashboard_counts_for_the_officer_from_the_tally_and_for_a_reviewer_by_counting(
+    world, login, version, ruleset
+):
+    """The officer sees every audit of the buyer: counts read from the tally. A reviewer sees
+    the audits assigned: counted. Both equal what the audits themselves say."""
+    from actions.selectors import buyer_overdue_action_count
+    from flows.services import audit_assign_reviewers
+
+    submitted_audit(world, version=version, ruleset=ruleset)
+    accepted = [
+        accepted_audit(world, version=version, ruleset=ruleset, supplier=world.s2) for _ in range(6)
+    ]
+    late = issued_audit(world, version=version, supplier=world.s2)
+    Audit.objects.filter(pk=late.pk).update(due_date=in_days(-2))
+    issued_audit(world, version=version, send=False)
+    CorrectiveAction.objects.filter(buyer=world.buyer_a).update(due_date=in_days(-3))
+    overdue_actions = CorrectiveAction.objects.filter(buyer=world.buyer_a).overdue().count()
+    assert overdue_actions > 10  # more than the dashboard lists: the count is asked for
+    audit_assign_reviewers(audit=accepted[0], users=[world.a_reviewer], actor=world.a_admin)
+
+    client = login(world.a_officer)
+    with CaptureQueriesContext(connection) as ctx:
+        officer = client.get(reverse("portal:buyer_dashboard")).context
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "audits_audittally" in sql and "actions_actiontally" in sql
+    counts_run = [q for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+    assert all("suppliers_supplierrelationship" in q["sql"] for q in counts_run)  # the ratings
+    counts = {s["value"]: s["count"] for s in officer["statuses"] if s["count"]}
+    assert counts == {"draft": 1, "sent": 1, "submitted": 1, "accepted": 6}
+    assert officer["overdue_audits"] == 1
+    assert officer["overdue_count"] == overdue_actions
+
+    reviewer = login(world.a_reviewer).get(reverse("portal:buyer_dashboard")).context
+    assert {s["value"]: s["count"] for s in reviewer["statuses"] if s["count"]} == {"accepted": 1}
+    assert reviewer["overdue_audits"] == 0
+    own = CorrectiveAction.objects.filter(audit=accepted[0]).count()
+    assert reviewer["overdue_count"] == own
+    assert buyer_overdue_action_count(user=world.a_reviewer, buyer=world.buyer_a) == own
 
 
 def test_dashboard_of_buyer_b_shows_nothing_of_buyer_a(world, login, version, ruleset):
