@@ -25,7 +25,7 @@ from audits.http import evidence_response
 from audits.selectors.audits import (
     API_LIST_VALUES,
     AuditFilter,
-    answers_for,
+    answer_values_for,
     audit_api_list_for,
     audit_get_for,
     audit_list_count,
@@ -54,6 +54,7 @@ from audits.serializers.audits import (
     ExtendSerializer,
     PrefillResultSerializer,
     ReasonSerializer,
+    answer_rows,
     audit_list_rows,
 )
 from audits.serializers.dialogue import ReturnSerializer
@@ -143,18 +144,19 @@ class AuditAnswersApi(_AuditApi):
     PATCH upserts a batch ``{"answers": [{"question", "value", "not_applicable"}]}``."""
 
     def _answers(self, audit) -> Response:
-        # The answers are read once: listed, and the values visibility and submission read.
-        answers = list(answers_for(audit))
+        # The answers are read once, as values: listed (rows built directly, the schema is
+        # AnswersOutputSerializer's), and the values visibility and submission read.
+        answers = answer_values_for(audit)
         values = {
-            a.question.code: AnswerValue(value=a.value, not_applicable=a.not_applicable)
+            a["question__code"]: AnswerValue(value=a["value"], not_applicable=a["not_applicable"])
             for a in answers
         }
         data = {
-            "answers": answers,
+            "answers": answer_rows(answers),
             "visible": sorted(services.visible_codes(audit, values)),
             "missing": services.missing_for_submit(audit, values) if audit.is_editable else {},
         }
-        return Response(AnswersOutputSerializer(data).data)
+        return Response(data)
 
     @extend_schema(responses=AnswersOutputSerializer)
     def get(self, request, audit_id: int):

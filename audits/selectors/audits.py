@@ -250,6 +250,23 @@ def answers_for(audit: Audit) -> QuerySet[Answer]:
     )
 
 
+ANSWER_VALUES = (
+    "question__code",
+    "value",
+    "not_applicable",
+    "updated_at",
+    "updated_by_id",
+    "updated_by__full_name",
+    "updated_by__email",
+)
+
+
+def answer_values_for(audit: Audit) -> list[dict[str, Any]]:
+    """``answers_for`` read as values of ``ANSWER_VALUES`` (a dict per answer, no model
+    instances): what the answer API sends."""
+    return list(answers_for(audit).values(*ANSWER_VALUES))
+
+
 def evidence_for(audit: Audit) -> QuerySet[Evidence]:
     return (
         Evidence.objects.filter(audit=audit)

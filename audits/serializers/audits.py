@@ -191,6 +191,28 @@ class AnswersOutputSerializer(serializers.Serializer):
     missing = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
+def answer_rows(answers: list[dict]) -> list[dict]:
+    """``AnswerSerializer``'s output for answers read as values (``answer_values_for``),
+    built directly: the answer API sends every answer of the audit after each save. A test
+    holds both equal."""
+    write = moment_writer()
+    return [
+        {
+            "question": answer["question__code"],
+            "value": answer["value"],
+            "not_applicable": answer["not_applicable"],
+            "updated_by": None
+            if answer["updated_by_id"] is None
+            else {
+                "id": answer["updated_by_id"],
+                "name": answer["updated_by__full_name"] or answer["updated_by__email"],
+            },
+            "updated_at": write(answer["updated_at"]),
+        }
+        for answer in answers
+    ]
+
+
 class AnswerInputSerializer(serializers.Serializer):
     question = serializers.CharField()
     value = serializers.JSONField(required=False, allow_null=True)

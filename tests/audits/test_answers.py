@@ -137,3 +137,28 @@ def test_unknown_keys_in_an_answer_are_a_400_and_save_nothing(world, api, issue)
     assert r.status_code == 400
     assert "vaule" in str(r.json()["errors"])
     assert not Answer.objects.filter(audit=audit).exists()
+
+
+def test_the_answer_rows_are_what_the_answer_serializer_makes(world, api, issue):
+    """The API builds its answer rows directly (``answer_rows``); each must be exactly what
+    ``AnswerSerializer`` makes of the answer, by a person or by the system."""
+    from audits.selectors.audits import answers_for
+    from audits.serializers.audits import AnswerSerializer
+
+    audit = issue()
+    answers_save(audit=audit, answers=[{"question": "EMP_01", "value": "no"}], actor=None)
+    world.s1_admin.full_name = ""  # the name falls back to the email
+    world.s1_admin.save(update_fields=["full_name"])
+    body = patch(
+        api,
+        world.s1_admin,
+        audit,
+        [{"question": "ENV_01", "value": ["energy", "water"]}, {"question": "EMP_04", "value": 7}],
+    ).json()
+
+    expected = AnswerSerializer(answers_for(audit), many=True).data
+    assert body["answers"] == [dict(row) for row in expected]
+    assert {row["question"] for row in body["answers"]} == {"EMP_01", "ENV_01", "EMP_04"}
+    assert {row["updated_by"]["name"] for row in body["answers"] if row["updated_by"]} == {
+        world.s1_admin.email
+    }
