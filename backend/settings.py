@@ -319,6 +319,8 @@ FAIRLINK_EVIDENCE_MAX_BYTES = env.int("FAIRLINK_EVIDENCE_MAX_BYTES", default=20 
 # Suppliers issued per transaction by a campaign; the chunks of one campaign are run by every
 # Celery worker at once (in order, in-process, without a broker).
 FAIRLINK_CAMPAIGN_CHUNK = env.int("FAIRLINK_CAMPAIGN_CHUNK", default=500)
+# Draft answer saves commit without waiting for the disk on PostgreSQL (audits.services.locks).
+FAIRLINK_ASYNC_ANSWER_COMMIT = env.bool("FAIRLINK_ASYNC_ANSWER_COMMIT", default=True)
 FAIRLINK_EXPORT_TTL_HOURS = env.int("FAIRLINK_EXPORT_TTL_HOURS", default=24)
 FAIRLINK_REGISTER_DIRECT_LIMIT = env.int("FAIRLINK_REGISTER_DIRECT_LIMIT", default=2000)
 # JSON streams a chunk of rows at a time: served directly up to this many suppliers.
