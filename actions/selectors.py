@@ -104,13 +104,31 @@ def action_list_count(*, user, params) -> int | None:
     return None if buyers is None else ActionTally.objects.count_for(buyers, params)
 
 
+def _buyer_actions(user, buyer: Organization) -> CorrectiveActionQuerySet:
+    """The actions of ``buyer`` that ``user`` sees: all of them, without reading the user's
+    grants, when the user's role sees every action of the buyer."""
+    actions = CorrectiveAction.objects.filter(buyer=buyer)
+    if buyer.pk in org_ids_with_perm(user, "accounts.view_all_audits", kind=buyer.kind):
+        return actions
+    return actions.visible_to(user)
+
+
+def buyer_overdue_actions(*, user, buyer: Organization, limit: int = 10) -> list[CorrectiveAction]:
+    """The first ``limit`` overdue actions of ``buyer`` that ``user`` sees, earliest due
+    first, with the columns the dashboard shows (state, severity, due date, the supplier's
+    name and the finding's title)."""
+    overdue = _buyer_actions(user, buyer).overdue().select_related("finding", "supplier")
+    columns = ("severity", "status", "due_date", "supplier__name", "finding__title")
+    return list(overdue.only(*columns).order_by("due_date", "pk")[:limit])
+
+
 def buyer_overdue_action_count(*, user, buyer: Organization) -> int:
     """How many overdue actions of ``buyer`` ``user`` sees: from the tally when the user's role
     sees every action of the buyer (``CorrectiveActionQuerySet.visible_to``), else counted."""
     if buyer.pk in org_ids_with_perm(user, "accounts.view_all_audits", kind=buyer.kind):
         today = timezone.localdate()
         return ActionTally.objects.overdue(buyer.pk, CorrectiveAction.OPEN_STATES, today)
-    return action_list(user=user, filters={"overdue": "true"}).filter(buyer=buyer).count()
+    return _buyer_actions(user, buyer).overdue().count()
 
 
 # What the API's list sends (``ActionListRowSerializer``); the other columns are not read.

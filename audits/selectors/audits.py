@@ -206,6 +206,15 @@ def audit_people(audit_ids: Iterable[int]) -> dict[int, dict[str, list[dict]]]:
     return people
 
 
+def _buyer_audits(user, buyer: Organization) -> AuditQuerySet:
+    """The audits of ``buyer`` that ``user`` sees: all of them, without reading the user's
+    grants and shares, when the user's role sees every audit of the buyer."""
+    audits = Audit.objects.filter(buyer=buyer)
+    if buyer.pk in org_ids_with_perm(user, "accounts.view_all_audits", kind=buyer.kind):
+        return audits
+    return audits.visible_to(user)
+
+
 def buyer_audit_counts(*, user, buyer: Organization) -> tuple[dict[str, int], int]:
     """The audits of ``buyer`` that ``user`` sees, per state, and how many are overdue. When
     the user's role sees every audit of the buyer (``audit_visibility``), they come from the
@@ -214,7 +223,7 @@ def buyer_audit_counts(*, user, buyer: Organization) -> tuple[dict[str, int], in
     if buyer.pk in org_ids_with_perm(user, "accounts.view_all_audits", kind=buyer.kind):
         by_status, late = AuditTally.objects.by_status(buyer.pk, today)
         return by_status, sum(late.get(status, 0) for status in Audit.OVERDUE_STATES)
-    audits = Audit.objects.visible_to(user).filter(buyer=buyer).order_by()
+    audits = _buyer_audits(user, buyer).order_by()
     by_status = dict(audits.values("status").annotate(n=Count("pk")).values_list("status", "n"))
     return by_status, audits.overdue(today).count()
 
@@ -223,7 +232,7 @@ def audits_to_review(*, user, buyer: Organization, limit: int = 10) -> list[Mapp
     """The submitted audits of ``buyer`` waiting for review that ``user`` sees, latest
     submission first, as the dashboard lists them (a dict per audit: ``pk``, ``submitted_at``,
     ``supplier__name``, ``questionnaire_version__questionnaire__code``)."""
-    audits = Audit.objects.visible_to(user).filter(buyer=buyer, status=Status.SUBMITTED)
+    audits = _buyer_audits(user, buyer).filter(status=Status.SUBMITTED)
     return list(
         audits.order_by("-submitted_at", "-pk").values(
             "pk", "submitted_at", "supplier__name", "questionnaire_version__questionnaire__code"

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.languages import request_language
 from accounts.permissions import has_org_perm
-from actions.selectors import action_list, buyer_overdue_action_count
+from actions.selectors import buyer_overdue_action_count, buyer_overdue_actions
 from audits.models import Audit
 from audits.selectors.audits import audits_to_review, buyer_audit_counts
 from portal.http import PortalRequest
@@ -112,8 +112,8 @@ def dashboard(request: PortalRequest) -> HttpResponse:
         for value, label in Audit.Status.choices
     ]
     to_review = audits_to_review(user=request.user, buyer=org)
-    overdue = action_list(user=request.user, filters={"overdue": "true"}).filter(buyer=org)
-    overdue_actions = action_rows(overdue[:10], lang=request_language(request))
+    overdue = buyer_overdue_actions(user=request.user, buyer=org)
+    overdue_actions = action_rows(overdue, lang=request_language(request))
     overdue_count = len(overdue_actions)
     if overdue_count == 10:
         overdue_count = buyer_overdue_action_count(user=request.user, buyer=org)
