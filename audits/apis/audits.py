@@ -54,10 +54,9 @@ from audits.serializers.audits import (
     ExtendSerializer,
     PrefillResultSerializer,
     ReasonSerializer,
-    answer_rows,
-    audit_list_rows,
 )
 from audits.serializers.dialogue import ReturnSerializer
+from audits.serializers.rows import answer_rows, audit_list_rows
 from audits.services import audits as services
 from audits.services.campaigns import campaign_resume
 from audits.services.drafts import audit_update_draft
