@@ -159,11 +159,11 @@ class AuditAnswersApi(_AuditApi):
 
     @extend_schema(responses=AnswersOutputSerializer)
     def get(self, request, audit_id: int):
-        return self._answers(audit_get_for(user=request.user, audit_id=audit_id))
+        return self._answers(audit_get_for(user=request.user, audit_id=audit_id, answering=True))
 
     @extend_schema(request=AnswersInputSerializer, responses=AnswersOutputSerializer)
     def patch(self, request, audit_id: int):
-        audit = audit_get_for(user=request.user, audit_id=audit_id)
+        audit = audit_get_for(user=request.user, audit_id=audit_id, answering=True)
         data = validated_input(AnswersInputSerializer, request)
         # answers_save keeps ``audit.status`` up to date (the first save starts the audit).
         services.answers_save(audit=audit, answers=data["answers"], actor=request.user)

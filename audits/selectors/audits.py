@@ -40,12 +40,24 @@ def _base() -> AuditQuerySet:
     )
 
 
-def audit_get_for(*, user, audit_id: int, perm: str | None = None) -> Audit:
+def audit_get_for(
+    *, user, audit_id: int, perm: str | None = None, answering: bool = False
+) -> Audit:
     """The audit if ``user`` may see it (else 404) and, when ``perm`` is given, holds it on the
-    audit (else 403 with a message)."""
+    audit (else 403 with a message). ``answering``: for reading and saving its answers, which
+    never read the campaign (it is not joined) nor the rule set's document (about 25 kB of
+    JSON; the compiled rule set is cached by the rule set's id): they are read lazily if
+    ever."""
     # One row read by its key, then visibility decided on it (``audit_visible``, the same rule
     # as ``visible_to``): no permission rows read for the organization's members.
-    audit = _base().filter(pk=audit_id).first()
+    audits = _base()
+    if answering:
+        audits = (
+            audits.select_related(None)
+            .select_related("buyer", "supplier", "questionnaire_version__questionnaire", "ruleset")
+            .defer("ruleset__document")
+        )
+    audit = next(iter(audits.filter(pk=audit_id).order_by()[:1]), None)
     if audit is None or not audit_visible(user, audit):
         raise Http404
     if perm is not None and not user.has_perm(perm, audit):

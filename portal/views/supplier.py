@@ -61,9 +61,10 @@ ACCEPT = ",".join(
 # ---------------------------------------------------------------------------------------------
 
 
-def supplier_audit(request: PortalRequest, audit_id: int) -> Audit:
-    """A visible audit of the active supplier; drafts do not exist for the supplier yet."""
-    audit = own(request, audit_get_for(user=request.user, audit_id=audit_id))
+def supplier_audit(request: PortalRequest, audit_id: int, *, answering: bool = False) -> Audit:
+    """A visible audit of the active supplier; drafts do not exist for the supplier yet.
+    ``answering``: see ``audit_get_for``."""
+    audit = own(request, audit_get_for(user=request.user, audit_id=audit_id, answering=answering))
     if audit.status == Status.DRAFT:
         raise Http404
     return audit

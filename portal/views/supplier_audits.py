@@ -93,7 +93,7 @@ def save_pending_answers(request: PortalRequest, audit) -> bool:
 def answer_save(request: PortalRequest, audit_id: int, code: str) -> HttpResponse:
     """Save one answer through ``answers_save`` (400 with the question's message, 409 when the
     audit is no longer editable)."""
-    audit = supplier_audit(request, audit_id)
+    audit = supplier_audit(request, audit_id, answering=True)
     page = AuditPage(request, audit)
     if code not in page.where:
         raise Http404

@@ -148,3 +148,32 @@ def test_the_shortcuts_agree_with_the_general_rules(world, issue, version):
                 audit.status,
                 perm,
             )
+
+
+@counted
+def test_saving_an_answer_reads_neither_the_rule_set_document_nor_the_campaign(
+    world, api, issue, ruleset
+):
+    """The rule set's document is about 25 kB of JSON (its compiled form is cached) and a
+    campaign holds its supplier list: an answer reads neither (``audit_get_for(answering=True)``),
+    on the API and the portal."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    audit = issue(ruleset=ruleset)
+    client = api(world.s1_admin)
+    portal = Client()
+    portal.force_login(world.s1_admin)
+    assert client.get(_url(audit)).status_code == 200  # the process compiles the rule set once
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.patch(_url(audit), _one("MGT_01", "yes"), format="json").status_code == 200
+        assert client.get(_url(audit)).status_code == 200
+        saved = portal.post(
+            f"/s/audits/{audit.pk}/answer/EMP_01/", {"value": "yes"}, HTTP_HX_REQUEST="true"
+        )
+        assert saved.status_code == 200
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert '"rulesets_ruleset"."document"' not in sql and "audits_campaign" not in sql
+    # The rule set is joined to the audit read, once per request, its document left out.
+    assert sum("rulesets_ruleset" in q["sql"] for q in ctx.captured_queries) == 3
