@@ -9,10 +9,8 @@ from typing import IO, Any
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.sharedstrings import SharedStringTable
-from xlsxwriter.url import Url
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -52,15 +50,8 @@ from .xlsx_marks import (
     freeze_header_and_name,
     print_setup,
 )
-from .xlsx_rows import (
-    CellXml,
-    SheetRows,
-    bool_xml,
-    distinct_xml,
-    number_xml,
-    page_urls,
-    text_xml,
-)
+from .xlsx_package import RegisterWorkbook, SheetLinks
+from .xlsx_rows import CellXml, SheetRows, bool_xml, distinct_xml, number_xml, text_xml
 from .xlsx_summary import _write_heat_map, _write_method, _write_summary
 
 
@@ -114,7 +105,7 @@ def write_xlsx(
     rows = sum(len(t) for t in (tables.register, tables.findings, tables.actions, tables.history))
     tracker = _Progress(rows, progress)
     tracker.report(0)
-    wb = xlsxwriter.Workbook(target, _WORKBOOK_OPTIONS)
+    wb = RegisterWorkbook(target, _WORKBOOK_OPTIONS)
     created = generated_at
     if created.tzinfo is not None:
         created = created.astimezone(UTC).replace(tzinfo=None)
@@ -328,9 +319,10 @@ def _write_table(
     colour scales. Rows go out strictly in order, each complete before the next, as
     ``constant_memory`` requires."""
     ws = wb.add_worksheet(name)
-    linked = _plan_links(frame, columns, links)
+    sheet_links = SheetLinks(ws)
+    linked = _plan_links(frame, columns, links, sheet_links)
     plans, widths = _plan_columns(
-        frame, columns, fm, language, labels, frozenset(c for c, _, _ in linked), ws.str_table
+        frame, columns, fm, language, labels, frozenset(c for c, _ in linked), ws.str_table
     )
     n = len(frame)
     _write_header(ws, fm, columns, widths, language)
@@ -340,21 +332,24 @@ def _write_table(
         stop = min(n, start + _PROGRESS_EVERY)
         rows.write(start, stop, plans)
         for r in range(start, stop):
-            for c, ids, urls in linked:
-                if ids[r] is not None and ws.hlink_count < _MAX_LINKS:
-                    rows.link(r + 1, c, urls(ids[r]))
+            for c, ids in linked:
+                if ids[r] is not None and len(sheet_links) < _MAX_LINKS:
+                    sheet_links.add(r + 1, c, ids[r])
         tracker.advance(stop - start)
     _score_colour_scales(ws, columns, n)
     return ws
 
 
 _MAX_LINKS = 65_530  # Excel's limit of hyperlinks per worksheet
-_Link = tuple[int, list[Any], Callable[[int], Url]]
+_Link = tuple[int, list[Any]]
 
 
-def _plan_links(frame: pd.DataFrame, columns: Sequence[Column], links: Links) -> list[_Link]:
-    """Per linked column: its index, the page id of each row and the text around the id.
-    The cell keeps its own value (a number stays a number): only the hyperlink is added."""
+def _plan_links(
+    frame: pd.DataFrame, columns: Sequence[Column], links: Links, sheet_links: SheetLinks
+) -> list[_Link]:
+    """Per linked column: its index and the page id of each row; the text around the id goes
+    to ``sheet_links``. The cell keeps its own value (a number stays a number): only the
+    hyperlink is added."""
     linked: list[_Link] = []
     for c, col in enumerate(columns):
         if col.link is None or col.link not in links:
@@ -363,7 +358,8 @@ def _plan_links(frame: pd.DataFrame, columns: Sequence[Column], links: Links) ->
         if key not in frame.columns:
             continue
         ids = [None if v is None else int(v) for v in column_values(frame[key])]
-        linked.append((c, ids, page_urls(*links[col.link])))
+        sheet_links.column(c, *links[col.link])
+        linked.append((c, ids))
     return linked
 
 

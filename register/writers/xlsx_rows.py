@@ -16,7 +16,7 @@ shorter of xlsxwriter's 16 significant digits and Python's round-trip form (``86
 
 This uses worksheet internals of the pinned XlsxWriter (pyproject.toml): the row data file
 (``fh`` in ``constant_memory`` mode), ``previous_row``, ``_check_dimensions``,
-``_write_single_row``, ``hyperlinks``, ``hlink_count``, ``str_table`` and
+``_write_single_row``, ``str_table`` and
 ``Format._get_xf_index``. A text longer than Excel's 32,767 characters is cut.
 """
 
@@ -30,7 +30,6 @@ from typing import Any
 import numpy as np
 from xlsxwriter.format import Format
 from xlsxwriter.sharedstrings import SharedStringTable
-from xlsxwriter.url import Url
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
@@ -159,45 +158,6 @@ class SheetRows:
                 ]
             )
         )
-
-    def link(self, row: int, col: int, url: Url) -> None:
-        """A hyperlink on the cell of sheet row ``row`` (from 0, the header's row; the cell's
-        value written by ``write``)."""
-        self.ws.hyperlinks[row][col] = url
-        self.ws.hlink_count += 1
-
-
-def page_urls(before: str, after: str) -> Callable[[int], Url]:
-    """The ``Url`` of an id's page, made once per id and shared by the cells that link to it:
-    each object is held until the workbook closes. Parsing and escaping a URL costs more than
-    writing its cell, and every page's address differs from the others only by its id (digits,
-    which need no escaping), so a plain address is parsed once and copied with the id put in.
-    xlsxwriter writes a shared ``Url`` as it is (only a table-mode workbook would change it)."""
-    made: dict[int, Url] = {}
-    sample = f"{before}0{after}"
-    template = Url(sample)
-    plain = "%" not in sample and all(getattr(template, name) == sample for name in _URL_TEXTS)
-
-    def url(page_id: int) -> Url:
-        found = made.get(page_id)
-        if found is None:
-            address = f"{before}{page_id}{after}"
-            if plain:
-                found = Url.__new__(Url)
-                # Attribute by attribute, in the parsed object's order: Python then stores them
-                # as compactly as in an object made by ``Url()`` (a dict copy takes a quarter more).
-                for name, value in template.__dict__.items():
-                    setattr(found, name, address if name in _URL_TEXTS else value)
-            else:
-                found = Url(address)
-            made[page_id] = found
-        return found
-
-    return url
-
-
-# The attributes of a parsed ``Url`` that hold its address.
-_URL_TEXTS = ("_original_url", "_link", "_relationship_link", "_text")
 
 
 def distinct_xml(values: Values, cell: CellXml) -> dict[Hashable, str | None]:

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Callable
 
 import numpy as np
 import openpyxl
+import pytest
 import xlsxwriter
 from xlsxwriter.url import Url
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from register.writers import xlsx_rows
+from register.writers import xlsx_package, xlsx_rows
 
 RICH = "<r><t>rich</t></r>"
 TEXTS = [
@@ -40,10 +42,13 @@ SITE = "https://fairlink.example/b/suppliers/"
 
 
 def _workbook(
-    fill: Callable[[Workbook, Worksheet], None], *, constant_memory: bool = True
+    fill: Callable[[Workbook, Worksheet], None],
+    *,
+    constant_memory: bool = True,
+    workbook: type[Workbook] = xlsxwriter.Workbook,
 ) -> bytes:
     out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {"constant_memory": constant_memory, "strings_to_urls": False})
+    wb = workbook(out, {"constant_memory": constant_memory, "strings_to_urls": False})
     ws = wb.add_worksheet()
     header = wb.add_format({"bold": True})
     header._get_xf_index()
@@ -113,15 +118,17 @@ def _through_sheet_rows(wb: Workbook, ws: Worksheet) -> None:
         (1, numbers, xlsx_rows.distinct_xml(numbers, xlsx_rows.number_xml(score))),
         (2, FLAGS, xlsx_rows.distinct_xml(FLAGS, xlsx_rows.bool_xml(None))),
     ]
+    links = xlsx_package.SheetLinks(ws)
+    links.column(0, SITE, "/")
     rows.write(0, 5, columns)
     rows.write(5, len(TEXTS), columns)
     for r, text in enumerate(TEXTS, start=1):
         if text is not None:
-            rows.link(r, 0, Url(f"{SITE}{r}/"))
+            links.add(r, 0, r)
 
 
 def test_sheet_rows_read_back_as_the_cells_xlsxwriter_writes():
-    ours = _workbook(_through_sheet_rows)
+    ours = _workbook(_through_sheet_rows, workbook=xlsx_package.RegisterWorkbook)
 
     # Text in shared strings, as xlsxwriter writes it without constant_memory (openpyxl reads
     # an inline string's _xHHHH_ escapes without undoing them).
@@ -153,14 +160,69 @@ def test_a_table_without_rows_keeps_its_header_only():
     assert sheet.count("<row ") == 1 and "Text" in sheet
 
 
-def test_page_urls_are_the_urls_xlsxwriter_parses():
-    for before, after in [
-        ("https://fairlink.example/b/actions/", "/"),
-        ("https://fairlink.example/a b/%41/", "/#top"),  # escaped, and anchored: parsed each
-    ]:
-        url = xlsx_rows.page_urls(before, after)
+ADDRESSES = [
+    ("https://fairlink.example/b/actions/", "/"),
+    ("https://fairlink.example/a b/%41/?x=1&y=<2>", "/#top"),  # escaped, and anchored
+    ("https://fairlink.example/b/audits/", "/#audit-"),
+]
 
-        for page_id in (7, 123456):
-            made = url(page_id)
-            assert vars(made) == vars(Url(f"{before}{page_id}{after}"))
-            assert url(page_id) is made
+
+def _links_through_xlsxwriter(wb: Workbook, ws: Worksheet) -> None:
+    for r in range(1, 6):
+        for c, (before, after) in enumerate(ADDRESSES):
+            if (r + c) % 4:
+                ws.write_url(r, c, Url(f"{before}{r * 1000 + c}{after}"))
+
+
+def _links_through_sheet_links(wb: Workbook, ws: Worksheet) -> None:
+    links = xlsx_package.SheetLinks(ws)
+    for c, (before, after) in enumerate(ADDRESSES):
+        links.column(c, before, after)
+    for r in range(1, 6):
+        for c in range(len(ADDRESSES)):
+            if (r + c) % 4:
+                ws.write_number(r, c, r * 1000 + c)
+                links.add(r, c, r * 1000 + c)
+
+
+def _links_xml(data: bytes) -> tuple[str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+        rels = zf.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+    return sheet[sheet.index("<hyperlinks>") : sheet.index("</hyperlinks>")], rels
+
+
+def test_sheet_links_are_the_xml_xlsxwriter_writes():
+    ours = _workbook(_links_through_sheet_links, workbook=xlsx_package.RegisterWorkbook)
+    theirs = _workbook(_links_through_xlsxwriter)
+
+    assert _links_xml(ours) == _links_xml(theirs)
+    hyperlinks, rels = _links_xml(ours)
+    assert hyperlinks.count("<hyperlink ") == rels.count("<Relationship Id") == 12
+    assert 'location="top"' in hyperlinks and "&amp;y=&lt;2&gt;" in rels
+
+
+def test_sheet_links_refuse_an_address_they_cannot_split():
+    wb = xlsx_package.RegisterWorkbook(io.BytesIO())
+    links = xlsx_package.SheetLinks(wb.add_worksheet())
+
+    for before, after in [("internal:Sheet2!A", ""), ("https://x.example/", "/987654321987/")]:
+        with pytest.raises(ValueError):
+            links.column(0, before, after)
+
+
+def test_the_register_workbook_is_zipped_at_its_level_and_others_at_the_default():
+    def fill(wb: Workbook, ws: Worksheet) -> None:
+        for r in range(1, 2000):
+            ws.write_number(r, 0, r)
+
+    for workbook, level in [
+        (xlsx_package.RegisterWorkbook, xlsx_package.ZIP_LEVEL),
+        (xlsxwriter.Workbook, zlib.Z_DEFAULT_COMPRESSION),
+    ]:
+        with zipfile.ZipFile(io.BytesIO(_workbook(fill, workbook=workbook))) as zf:
+            info = zf.getinfo("xl/worksheets/sheet1.xml")
+            deflate = zlib.compressobj(level, zlib.DEFLATED, -15)
+            expected = deflate.compress(zf.read(info)) + deflate.flush()
+        assert info.compress_type == zipfile.ZIP_DEFLATED
+        assert info.compress_size == len(expected)
