@@ -124,7 +124,7 @@ class RiskRegisterApi(APIView):
             return refused
         now = timezone.now()
         tables = exports.register_build(
-            buyer=buyer, filters=filters, language=language, details=fmt != "csv"
+            buyer=buyer, filters=filters, language=language, details=exports.export_details(fmt)
         )
         if fmt == "json":
             head = {

@@ -25,7 +25,9 @@ JOIN_KEY = "supplier_id"
 # ``relationship_id`` for a supplier (its portal page is the buyer's relationship), the cell's
 # own value for an audit or a corrective action.
 LINK_ID_KEYS: dict[str, str | None] = {"supplier": "relationship_id", "audit": None, "action": None}
-HIDDEN_KEYS: tuple[str, ...] = ("relationship_id",)
+# Kept in a frame that has them, never written as a column: the supplier's page id (links) and
+# its number of overdue critical actions (the summary, without reading every action).
+HIDDEN_KEYS: tuple[str, ...] = ("relationship_id", "overdue_critical_actions")
 # Per link kind, the text before and after the id of its page's absolute address.
 Links = Mapping[str, tuple[str, str]]
 

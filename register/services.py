@@ -71,10 +71,12 @@ def register_build(
     filters: Mapping[str, list[str]] | None = None,
     language: str = "en",
     today: datetime.date | None = None,
-    details: bool = True,
+    details: bool | str = True,
 ) -> RegisterTables:
     """The normalised, filtered register of ``buyer`` (filters already cleaned);
-    ``details=False``: without the findings and corrective actions (for the CSV)."""
+    ``details=False``: without the findings, corrective actions and history (for the CSV);
+    ``details="later"``: each of them read when a writer asks for it (for the JSON, which
+    writes them one after the other: one of them in memory at a time)."""
     filters = dict(filters or {})
     data = register_data(
         buyer=buyer, filters=filters, language=language, today=today, details=details
@@ -86,7 +88,15 @@ def register_build(
         data.method,
         filters=filters,
         history=data.history,
+        loaders=data.loaders,
     )
+
+
+def export_details(fmt: str) -> bool | str:
+    """What ``register_build`` reads of the detail tables for ``fmt``: none for the CSV (the
+    Register table only), each when written for the JSON, all of them for the workbook."""
+    details: dict[str, bool | str] = {"csv": False, "json": "later"}
+    return details.get(fmt, True)
 
 
 def register_write(
@@ -207,7 +217,7 @@ def export_run(*, job_id: int, now: datetime.datetime | None = None) -> ExportJo
             buyer=job.buyer,
             filters=job.filters,
             language=job.language,
-            details=job.format != ExportJob.Format.CSV,
+            details=export_details(job.format),
         )
         ExportJob.objects.filter(pk=job_id).update(progress=_QUERY_SHARE)
         with tempfile.TemporaryFile() as tmp:

@@ -9,8 +9,8 @@ normalised, filtered ``RegisterTables`` it returns.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -56,6 +56,28 @@ class RegisterTables:
     history: pd.DataFrame = field(
         default_factory=lambda: _normalise(pd.DataFrame(), HISTORY_COLUMNS, "history")
     )
+    # Detail tables read only when asked for (``build_tables(loaders=...)``).
+    loaders: Mapping[str, Callable[[], pd.DataFrame]] = field(default_factory=dict)
+
+    def detail(self, key: str) -> pd.DataFrame:
+        """The ``findings``, ``actions`` or ``history`` table: its frame, or, when it has a
+        loader, read now (normalised and filtered as ``build_tables`` does) and not kept, so a
+        writer that goes through the tables in turn holds one of them at a time."""
+        load = self.loaders.get(key)
+        return getattr(self, key) if load is None else load()
+
+    def read_whole(self) -> RegisterTables:
+        """These tables with every detail table read (for a writer that needs them all)."""
+        if not self.loaders:
+            return self
+        read = {key: load() for key, load in self.loaders.items()}
+        return replace(
+            self,
+            loaders={},
+            findings=read.get("findings", self.findings),
+            actions=read.get("actions", self.actions),
+            history=read.get("history", self.history),
+        )
 
 
 def build_tables(
@@ -66,6 +88,7 @@ def build_tables(
     *,
     filters: Mapping[str, Any],
     history: pd.DataFrame | None = None,
+    loaders: Mapping[str, Callable[[], pd.DataFrame]] | None = None,
 ) -> RegisterTables:
     """Normalise, filter and summarise the register.
 
@@ -81,7 +104,11 @@ def build_tables(
       each value is a list of allowed values (a single string is taken as a one-element list).
       ``None`` or an empty list means "no filter". Unknown keys raise ``ValueError``.
     - Findings, actions and ``history`` (the History sheet's rows, optional) are kept only for
-      suppliers left in the filtered register, in the caller's order. The register is sorted by priority (P1 first, missing last) then supplier
+      suppliers left in the filtered register, in the caller's order. ``loaders`` (``findings``,
+      ``actions``, ``history``: what reads that frame) replace the frames given for those
+      tables: each is read, normalised and filtered when a writer asks for it
+      (``RegisterTables.detail``); the summary then needs the register's hidden
+      ``overdue_critical_actions`` count. The register is sorted by priority (P1 first, missing last) then supplier
       name.
     - ``summary``: ``suppliers``, ``assessed_suppliers`` (with an accepted audit date),
       ``open_findings_<severity>``, ``open_actions``, ``overdue_actions`` (sums over the register),
@@ -92,13 +119,20 @@ def build_tables(
     """
     reg = _filtered_register(register, filters)
     suppliers = reg[JOIN_KEY]
-    fnd = _normalise(findings, FINDING_COLUMNS, "findings")
-    fnd = fnd.loc[fnd[JOIN_KEY].isin(suppliers)].reset_index(drop=True)
-    act = _normalise(actions, ACTION_COLUMNS, "actions")
-    act = act.loc[act[JOIN_KEY].isin(suppliers)].reset_index(drop=True)
-    hist = _normalise(pd.DataFrame() if history is None else history, HISTORY_COLUMNS, "history")
-    hist = hist.loc[hist[JOIN_KEY].isin(suppliers)].reset_index(drop=True)
-
+    fnd = _kept(findings, FINDING_COLUMNS, "findings", suppliers)
+    act = _kept(actions, ACTION_COLUMNS, "actions", suppliers)
+    hist = _kept(
+        pd.DataFrame() if history is None else history, HISTORY_COLUMNS, "history", suppliers
+    )
+    later = {
+        key: _loader(load, columns, key, suppliers)
+        for key, columns in (
+            ("findings", FINDING_COLUMNS),
+            ("actions", ACTION_COLUMNS),
+            ("history", HISTORY_COLUMNS),
+        )
+        if (load := (loaders or {}).get(key)) is not None
+    }
     return RegisterTables(
         register=reg,
         findings=fnd,
@@ -107,7 +141,22 @@ def build_tables(
         method_rows=tuple(method_rows(method)),
         summary=_summary(reg, act),
         history=hist,
+        loaders=later,
     )
+
+
+def _kept(
+    frame: pd.DataFrame, columns: Sequence[Column], name: str, suppliers: pd.Series
+) -> pd.DataFrame:
+    """A detail table normalised, with the rows of the suppliers in the register only."""
+    out = _normalise(frame, columns, name)
+    return out.loc[out[JOIN_KEY].isin(suppliers)].reset_index(drop=True)
+
+
+def _loader(
+    load: Callable[[], pd.DataFrame], columns: Sequence[Column], name: str, suppliers: pd.Series
+) -> Callable[[], pd.DataFrame]:
+    return lambda: _kept(load(), columns, name, suppliers)
 
 
 def _filtered_register(register: pd.DataFrame, filters: Mapping[str, Any]) -> pd.DataFrame:
@@ -246,9 +295,12 @@ def _summary(reg: pd.DataFrame, act: pd.DataFrame) -> dict[str, Any]:
     for key in ("overall", *CATEGORIES):
         mean = reg["overall_score" if key == "overall" else f"score_{key}"].mean(skipna=True)
         averages[key] = None if pd.isna(mean) else round(float(mean), 1)
-    overdue_critical = act["overdue"].fillna(False).to_numpy(dtype=bool) & (
-        act["severity"] == "critical"
-    ).to_numpy(dtype=bool)
+    if "overdue_critical_actions" in reg.columns:
+        overdue_critical = reg["overdue_critical_actions"].fillna(0).to_numpy(dtype="int64")
+    else:
+        overdue_critical = act["overdue"].fillna(False).to_numpy(dtype=bool) & (
+            act["severity"] == "critical"
+        ).to_numpy(dtype=bool)
     summary: dict[str, Any] = {
         "suppliers": len(reg),
         "assessed_suppliers": int(reg["last_audit_accepted_at"].notna().sum()),

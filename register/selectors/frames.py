@@ -4,8 +4,9 @@ package docstring)."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -47,6 +48,8 @@ class RegisterData:
     actions: pd.DataFrame
     method: dict[str, Any]
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Read later, one at a time (``details="later"``): per detail table, what reads its frame.
+    loaders: Mapping[str, Callable[[], pd.DataFrame]] = field(default_factory=dict)
 
 
 def register_data(
@@ -55,26 +58,40 @@ def register_data(
     filters: Mapping[str, list[str]] | None = None,
     language: str = "en",
     today: datetime.date | None = None,
-    details: bool = True,
+    details: bool | str = True,
 ) -> RegisterData:
     """Build the register, findings and actions frames and the method mapping for ``buyer``.
 
     ``filters`` (already cleaned) narrow the suppliers in the database where possible;
     ``language`` picks the finding titles; ``today`` (default: the local date) decides what is
     overdue; ``details=False`` leaves the findings, actions and history frames empty (the CSV
-    has the Register table only). Runs a fixed number of queries (about ten) for any number of
-    suppliers."""
+    has the Register table only); ``details="later"`` leaves them empty too and gives instead
+    ``loaders`` that read each of them when called, so that a writer going through the tables
+    one after the other holds one of them at a time, not all three (the JSON). Runs a fixed
+    number of queries (about ten) for any number of suppliers."""
     today = today or timezone.localdate()
     rels = register_relationships(buyer=buyer, filters=filters)
     reg = register_rows(rels=rels, buyer=buyer, today=today, language=language)
-    fnd, act, hist = pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
+    frames: dict[str, pd.DataFrame] = {}
+    loaders: dict[str, Callable[[], pd.DataFrame]] = {}
     if details:
         names = dict(zip(reg["supplier_id"], reg["supplier_name"], strict=True))
-        fnd = register_findings(rels=rels, buyer=buyer, names=names, language=language)
-        act = register_actions(rels=rels, buyer=buyer, names=names, today=today)
-        hist = register_history(rels=rels, buyer=buyer, names=names)
+        loaders = {
+            "findings": partial(
+                register_findings, rels=rels, buyer=buyer, names=names, language=language
+            ),
+            "actions": partial(register_actions, rels=rels, buyer=buyer, names=names, today=today),
+            "history": partial(register_history, rels=rels, buyer=buyer, names=names),
+        }
+        if details != "later":
+            frames, loaders = {key: load() for key, load in loaders.items()}, {}
     return RegisterData(
-        register=reg, findings=fnd, actions=act, method=register_method(reg), history=hist
+        register=reg,
+        findings=frames.get("findings", pd.DataFrame()),
+        actions=frames.get("actions", pd.DataFrame()),
+        method=register_method(reg),
+        history=frames.get("history", pd.DataFrame()),
+        loaders=loaders,
     )
 
 
@@ -217,7 +234,9 @@ def _with_open_work(
     )
     for key in [*(f"open_findings_{sev}" for sev in SEVERITIES), "open_actions", "overdue_actions"]:
         reg[key] = reg[key].fillna(0).astype("int64")
-    reg["overdue_critical"] = reg["overdue_critical"].fillna(0).astype("int64") > 0
+    # The count for the summary (without reading the actions), the flag for the sheet.
+    reg["overdue_critical_actions"] = reg["overdue_critical"].fillna(0).astype("int64")
+    reg["overdue_critical"] = reg["overdue_critical_actions"] > 0
     reg["next_due_date"] = pd.to_datetime(reg["next_due_date"], errors="coerce")
     return reg
 

@@ -163,6 +163,11 @@ _TABLES = (
 )
 
 
+def _table(tables: RegisterTables, key: str) -> pd.DataFrame:
+    """The register, or a detail table read now when it is read only when asked for."""
+    return tables.register if key == "register" else tables.detail(key)
+
+
 def _dumps(value: Any) -> str:
     # The API's JSON: compact, UTF-8 rather than escapes, no NaN (DRF's JSONRenderer).
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -176,7 +181,7 @@ def to_json(tables: RegisterTables) -> dict[str, Any]:
     for large registers use ``iter_json``."""
     body: dict[str, Any] = {"summary": _jsonable(tables.summary)}
     for key, columns in _TABLES:
-        body[key] = list(_records(getattr(tables, key), columns))
+        body[key] = list(_records(_table(tables, key), columns))
     body["method"] = _jsonable(tables.method)
     return body
 
@@ -192,7 +197,7 @@ def iter_json(tables: RegisterTables, *, head: Mapping[str, Any] | None = None) 
         yield f',"{key}":['.encode()
         rows: list[str] = []
         sep = ""  # a comma once a chunk of rows went out
-        for record in _records(getattr(tables, key), columns):
+        for record in _records(_table(tables, key), columns):
             rows.append(_dumps(record))
             if len(rows) >= _CHUNK_ROWS:
                 yield (sep + ",".join(rows)).encode("utf-8")

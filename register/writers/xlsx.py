@@ -101,6 +101,7 @@ def write_xlsx(
     ``progress`` receives increasing whole percentages, ending with 100 once the file is complete.
     Raises ``ValueError`` (before writing anything) when a table exceeds Excel's row limit.
     """
+    tables = tables.read_whole()
     _check_row_limits(tables)
     rows = sum(len(t) for t in (tables.register, tables.findings, tables.actions, tables.history))
     tracker = _Progress(rows, progress)

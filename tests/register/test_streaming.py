@@ -13,7 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from register.selectors import register_data
-from register.services import register_build
+from register.services import export_details, register_build
+from register.tables import build_tables
 from register.writers import csv_json, iter_csv, iter_json, to_json, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,46 @@ def test_latest_and_previous_scores_come_from_one_window_query(reg):
     assert row["previous_overall"] is not None
     delta = row["overall_score"] - float(row["previous_overall"])
     assert row["score_delta"] == pytest.approx(delta)
+
+
+def test_the_json_reads_each_detail_table_when_it_writes_it(reg):
+    assert [export_details(fmt) for fmt in ("csv", "json", "xlsx")] == [False, "later", True]
+    whole = to_json(register_build(buyer=reg.world.buyer_a))
+    tables = register_build(buyer=reg.world.buyer_a, details="later")
+    assert tables.findings.empty and tables.actions.empty and tables.history.empty
+
+    read_before: dict[str, int] = {}
+    with CaptureQueriesContext(connection) as queries:
+        chunks = []
+        for chunk in iter_json(tables):
+            for key in ("findings", "actions", "history"):
+                if f'"{key}":['.encode() in chunk:
+                    read_before[key] = len(queries)
+            chunks.append(chunk)
+
+    assert json.loads(b"".join(chunks)) == whole
+    # Nothing read before the findings are written; each table read after the one before.
+    assert 0 == read_before["findings"] < read_before["actions"] < read_before["history"]
+    assert len(queries) > read_before["history"]
+    assert to_json(tables) == whole and to_json(tables.read_whole()) == whole
+
+
+def test_the_summary_counts_overdue_critical_actions_without_reading_the_actions(reg):
+    data = register_data(buyer=reg.world.buyer_a)
+    tables = build_tables(
+        data.register, data.findings, data.actions, data.method, filters={}, history=data.history
+    )
+    actions = tables.actions
+    counted = int((actions["overdue"].fillna(False) & (actions["severity"] == "critical")).sum())
+
+    assert tables.summary["overdue_critical_actions"] == counted > 0
+    without = build_tables(
+        data.register.drop(columns="overdue_critical_actions"),
+        data.findings,
+        data.actions,
+        data.method,
+        filters={},
+        history=data.history,
+    )
+    assert without.summary == tables.summary
+    assert "overdue_critical_actions" not in to_json(tables)["register"][0]
