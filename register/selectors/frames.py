@@ -28,7 +28,7 @@ from .history import register_history
 from .latest import latest_audit_ids, ranked_scores
 from .method import method_for
 from .pending import add_pending
-from .reading import as_text
+from .reading import as_text, category_columns
 from .reading import floats as _floats
 from .reading import local as _local
 from .reading import read_frame as _frame
@@ -139,7 +139,7 @@ _SCORE_COLUMNS = {
     "audit_id": "latest_audit_id",
     "audit__buyer_id": "audit_buyer_id",
     "overall": "overall",
-    "categories": "categories",
+    **{f"cat_{cat}": f"cat_{cat}" for cat in CATEGORIES},
     "rating": "rating",
     "ruleset_id": "ruleset_id",
     "ruleset__code": "rs_code",
@@ -160,17 +160,13 @@ def _with_scores(
         trace_band=KT("trace__rating__band"),
         trace_floor=KT("trace__rating__floor"),
         accepted_text=as_text("audit__accepted_at"),
+        **category_columns(),
     )
     ranked = _frame(scores.values_list(*_SCORE_COLUMNS), list(_SCORE_COLUMNS.values()))
     latest = ranked[ranked["audit_rank"] == 1].drop(columns="audit_rank")
-    previous = ranked.loc[
-        ranked["audit_rank"] == 2, ["supplier_id", "overall", "rating", "categories"]
-    ].rename(
-        columns={
-            "overall": "previous_overall",
-            "rating": "previous_rating",
-            "categories": "previous_categories",
-        }
+    kept = ["overall", "rating", *(f"cat_{cat}" for cat in CATEGORIES)]
+    previous = ranked.loc[ranked["audit_rank"] == 2, ["supplier_id", *kept]].rename(
+        columns={key: f"previous_{key}" for key in kept}
     )
     reg = reg.merge(latest, on="supplier_id", how="left").merge(
         previous, on="supplier_id", how="left"
@@ -195,11 +191,9 @@ def _with_scores(
     reg["previous_rating"] = (
         reg["previous_rating"].astype(object).where(reg["previous_rating"].notna(), None)
     )
-    now = [c if isinstance(c, dict) else {} for c in reg["categories"]]
-    before = [c if isinstance(c, dict) else {} for c in reg["previous_categories"]]
     for cat in CATEGORIES:
-        reg[f"score_{cat}"] = _floats(pd.Series([c.get(cat) for c in now], dtype=object))
-        earlier = _floats(pd.Series([c.get(cat) for c in before], dtype=object))
+        reg[f"score_{cat}"] = _floats(reg[f"cat_{cat}"])
+        earlier = _floats(reg[f"previous_cat_{cat}"])
         reg[f"delta_{cat}"] = (reg[f"score_{cat}"] - earlier).round(1)
     reg["rating"] = reg["rating"].astype(object).where(reg["rating"].notna(), None)
     return reg

@@ -14,7 +14,7 @@ from suppliers.models import SupplierRelationship
 
 from ..columns import CATEGORIES
 from .latest import ranked_scores
-from .reading import as_text, floats, local, read_frame
+from .reading import as_text, category_columns, floats, local, read_frame
 
 _HISTORY_COLUMNS = {
     "audit__supplier_id": "supplier_id",
@@ -25,7 +25,7 @@ _HISTORY_COLUMNS = {
     "ruleset__version": "rs_version",
     "overall": "overall",
     "rating": "rating",
-    "categories": "categories",
+    **{f"cat_{cat}": f"cat_{cat}" for cat in CATEGORIES},
 }
 
 
@@ -40,7 +40,7 @@ def register_history(
     against the same category of the audit just before (empty when it had no score there)."""
     audits = read_frame(
         ranked_scores(buyer, rels, depth=None)
-        .annotate(accepted_text=as_text("audit__accepted_at"))
+        .annotate(accepted_text=as_text("audit__accepted_at"), **category_columns())
         .values_list(*_HISTORY_COLUMNS),
         list(_HISTORY_COLUMNS.values()),
     )
@@ -53,15 +53,8 @@ def register_history(
         for code, version in zip(audits["rs_code"], audits["rs_version"], strict=True)
     ]
     audits["overall_score"] = floats(audits["overall"])
-    parts = []
-    for cat in CATEGORIES:
-        part = audits.drop(columns="categories").assign(
-            category=cat,
-            category_score=floats(
-                pd.Series([(c or {}).get(cat) for c in audits["categories"]], dtype=object)
-            ),
-        )
-        parts.append(part)
+    scores = {cat: floats(audits.pop(f"cat_{cat}")) for cat in CATEGORIES}
+    parts = [audits.assign(category=cat, category_score=score) for cat, score in scores.items()]
     history = pd.concat(parts, ignore_index=True)
     if history.empty:
         return history
