@@ -79,9 +79,9 @@ def register_build(
     writes them one after the other: one of them in memory at a time)."""
     filters = dict(filters or {})
     data = register_data(
-        buyer=buyer, filters=filters, language=language, today=today, details=details
+        buyer=buyer, filters=filters, language=language, today=today, details=details and "later"
     )
-    return build_tables(
+    tables = build_tables(
         data.register,
         data.findings,
         data.actions,
@@ -90,6 +90,10 @@ def register_build(
         history=data.history,
         loaders=data.loaders,
     )
+    # Read whole, each detail table is normalised as it is read: neither the register as read
+    # nor a detail table as read is held while the next one is read.
+    del data
+    return tables if details == "later" else tables.read_whole()
 
 
 def export_details(fmt: str) -> bool | str:
