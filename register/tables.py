@@ -9,7 +9,7 @@ normalised, filtered ``RegisterTables`` it returns.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -30,6 +30,10 @@ from .columns import (
     SEVERITIES,
     Column,
 )
+
+# What reads a detail table (findings, actions, history) as it is in the database, called with
+# ``size``: one frame of every row (None), or frames of about that many rows, in order.
+DetailReader = Callable[..., Iterator[pd.DataFrame]]
 
 FILTER_KEYS: tuple[str, ...] = ("rating", "priority", "country", "category", "criticality")
 
@@ -57,20 +61,29 @@ class RegisterTables:
         default_factory=lambda: _normalise(pd.DataFrame(), HISTORY_COLUMNS, "history")
     )
     # Detail tables read only when asked for (``build_tables(loaders=...)``).
-    loaders: Mapping[str, Callable[[], pd.DataFrame]] = field(default_factory=dict)
+    loaders: Mapping[str, DetailReader] = field(default_factory=dict)
 
     def detail(self, key: str) -> pd.DataFrame:
         """The ``findings``, ``actions`` or ``history`` table: its frame, or, when it has a
-        loader, read now (normalised and filtered as ``build_tables`` does) and not kept, so a
-        writer that goes through the tables in turn holds one of them at a time."""
-        load = self.loaders.get(key)
-        return getattr(self, key) if load is None else load()
+        loader, read now (normalised and filtered as ``build_tables`` does) and not kept."""
+        return next(self.detail_frames(key, size=None))
+
+    def detail_frames(self, key: str, *, size: int | None) -> Iterator[pd.DataFrame]:
+        """The ``findings``, ``actions`` or ``history`` table as frames, in order: its frame,
+        or, when it has a loader, read now in frames of about ``size`` rows (whole when None),
+        each normalised and filtered as ``build_tables`` does, so a writer holds one frame of
+        one table at a time."""
+        read = self.loaders.get(key)
+        if read is None:
+            yield getattr(self, key)
+        else:
+            yield from read(size=size)
 
     def read_whole(self) -> RegisterTables:
         """These tables with every detail table read (for a writer that needs them all)."""
         if not self.loaders:
             return self
-        read = {key: load() for key, load in self.loaders.items()}
+        read = {key: self.detail(key) for key in self.loaders}
         return replace(
             self,
             loaders={},
@@ -88,7 +101,7 @@ def build_tables(
     *,
     filters: Mapping[str, Any],
     history: pd.DataFrame | None = None,
-    loaders: Mapping[str, Callable[[], pd.DataFrame]] | None = None,
+    loaders: Mapping[str, DetailReader] | None = None,
 ) -> RegisterTables:
     """Normalise, filter and summarise the register.
 
@@ -105,10 +118,10 @@ def build_tables(
       ``None`` or an empty list means "no filter". Unknown keys raise ``ValueError``.
     - Findings, actions and ``history`` (the History sheet's rows, optional) are kept only for
       suppliers left in the filtered register, in the caller's order. ``loaders`` (``findings``,
-      ``actions``, ``history``: what reads that frame) replace the frames given for those
-      tables: each is read, normalised and filtered when a writer asks for it
-      (``RegisterTables.detail``); the summary then needs the register's hidden
-      ``overdue_critical_actions`` count. The register is sorted by priority (P1 first, missing last) then supplier
+      ``actions``, ``history``: what reads that table, called with ``size``, see
+      ``DetailReader``) replace the frames given for those tables: each is read, normalised and
+      filtered when a writer asks for it (``RegisterTables.detail`` / ``detail_frames``); the
+      summary then needs the register's hidden ``overdue_critical_actions`` count. The register is sorted by priority (P1 first, missing last) then supplier
       name.
     - ``summary``: ``suppliers``, ``assessed_suppliers`` (with an accepted audit date),
       ``open_findings_<severity>``, ``open_actions``, ``overdue_actions`` (sums over the register),
@@ -125,13 +138,13 @@ def build_tables(
         pd.DataFrame() if history is None else history, HISTORY_COLUMNS, "history", suppliers
     )
     later = {
-        key: _loader(load, columns, key, suppliers)
+        key: _loader(read, columns, key, suppliers)
         for key, columns in (
             ("findings", FINDING_COLUMNS),
             ("actions", ACTION_COLUMNS),
             ("history", HISTORY_COLUMNS),
         )
-        if (load := (loaders or {}).get(key)) is not None
+        if (read := (loaders or {}).get(key)) is not None
     }
     return RegisterTables(
         register=reg,
@@ -154,9 +167,13 @@ def _kept(
 
 
 def _loader(
-    load: Callable[[], pd.DataFrame], columns: Sequence[Column], name: str, suppliers: pd.Series
-) -> Callable[[], pd.DataFrame]:
-    return lambda: _kept(load(), columns, name, suppliers)
+    read: DetailReader, columns: Sequence[Column], name: str, suppliers: pd.Series
+) -> DetailReader:
+    def frames(*, size: int | None = None) -> Iterator[pd.DataFrame]:
+        for frame in read(size=size):
+            yield _kept(frame, columns, name, suppliers)
+
+    return frames
 
 
 def _filtered_register(register: pd.DataFrame, filters: Mapping[str, Any]) -> pd.DataFrame:

@@ -29,15 +29,8 @@ Definitions used by the register (also in docs/risk-register.md):
 * the History sheet has one row per accepted (and scored) audit and category.
 """
 
-from .frames import (
-    CLOSED_ACTION_STATES,
-    RegisterData,
-    register_actions,
-    register_data,
-    register_findings,
-    register_method,
-    register_rows,
-)
+from .details import CLOSED_ACTION_STATES, register_actions, register_findings
+from .frames import RegisterData, register_data, register_method, register_rows
 from .method import method_for
 from .scope import (
     CRITICALITIES,

@@ -4,27 +4,25 @@ package docstring)."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 import pandas as pd
-from django.db.models import Count, Q, QuerySet, TextField, Value
+from django.db.models import Count, Q, QuerySet
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from accounts.models import Organization
-from actions.models import CorrectiveAction, CorrectiveActionQuerySet
-from audits.models import Audit
 from rulesets.models import RuleSet
-from scoring.models import Finding
 from suppliers.models import SupplierRelationship
 
 from ..columns import CATEGORIES, SEVERITIES
+from ..tables import DetailReader
+from .details import action_frames, buyer_actions, buyer_findings, finding_frames, open_action
 from .explain import add_priority, add_rating_reasons
-from .history import register_history
+from .history import history_frames
 from .latest import latest_audit_ids, ranked_scores
 from .method import method_for
 from .pending import add_pending
@@ -33,10 +31,6 @@ from .reading import floats as _floats
 from .reading import local as _local
 from .reading import read_frame as _frame
 from .scope import register_relationships
-
-CLOSED_ACTION_STATES = tuple(str(s) for s in CorrectiveAction.CLOSED_STATES)
-
-_SEVERITY_ORDER = {sev: i for i, sev in enumerate(SEVERITIES)}
 
 
 @dataclass(frozen=True)
@@ -48,8 +42,9 @@ class RegisterData:
     actions: pd.DataFrame
     method: dict[str, Any]
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
-    # Read later, one at a time (``details="later"``): per detail table, what reads its frame.
-    loaders: Mapping[str, Callable[[], pd.DataFrame]] = field(default_factory=dict)
+    # Read later, one at a time (``details="later"``): per detail table, what reads its rows,
+    # called with ``size``: whole (None) or in frames of about that many rows.
+    loaders: Mapping[str, DetailReader] = field(default_factory=dict)
 
 
 def register_data(
@@ -73,18 +68,18 @@ def register_data(
     rels = register_relationships(buyer=buyer, filters=filters)
     reg = register_rows(rels=rels, buyer=buyer, today=today, language=language)
     frames: dict[str, pd.DataFrame] = {}
-    loaders: dict[str, Callable[[], pd.DataFrame]] = {}
+    loaders: dict[str, DetailReader] = {}
     if details:
         names = dict(zip(reg["supplier_id"], reg["supplier_name"], strict=True))
         loaders = {
             "findings": partial(
-                register_findings, rels=rels, buyer=buyer, names=names, language=language
+                finding_frames, rels=rels, buyer=buyer, names=names, language=language
             ),
-            "actions": partial(register_actions, rels=rels, buyer=buyer, names=names, today=today),
-            "history": partial(register_history, rels=rels, buyer=buyer, names=names),
+            "actions": partial(action_frames, rels=rels, buyer=buyer, names=names, today=today),
+            "history": partial(history_frames, rels=rels, buyer=buyer, names=names),
         }
         if details != "later":
-            frames, loaders = {key: load() for key, load in loaders.items()}, {}
+            frames, loaders = {key: next(read()) for key, read in loaders.items()}, {}
     return RegisterData(
         register=reg,
         findings=frames.get("findings", pd.DataFrame()),
@@ -206,11 +201,11 @@ def _with_open_work(
     today: datetime.date,
 ) -> pd.DataFrame:
     """Open findings by severity, open / overdue actions and the next due date."""
-    open_finding = _open_action() | Q(
+    open_finding = open_action() | Q(
         action__isnull=True, audit_id__in=latest_audit_ids(buyer, rels)
     )
     finding_counts = _frame(
-        _buyer_findings(buyer, rels)
+        buyer_findings(buyer, rels)
         .filter(open_finding)
         .values("audit__supplier_id")
         .order_by()
@@ -220,7 +215,7 @@ def _with_open_work(
     )
     figures = ["open_actions", "overdue_actions", "overdue_critical", "next_due_date"]
     action_counts = _frame(
-        _buyer_actions(buyer, rels).figures_by_supplier(today).values_list("supplier_id", *figures),
+        buyer_actions(buyer, rels).figures_by_supplier(today).values_list("supplier_id", *figures),
         ["supplier_id", *figures],
     )
     reg = reg.merge(finding_counts, on="supplier_id", how="left").merge(
@@ -236,90 +231,8 @@ def _with_open_work(
 
 
 # ---------------------------------------------------------------------------------------------
-# The Findings and Corrective actions sheets; the Method sheet
+# The Method sheet
 # ---------------------------------------------------------------------------------------------
-
-_FINDING_COLUMNS = {
-    "audit__supplier_id": "supplier_id",
-    "audit_id": "audit_id",
-    "accepted_text": "accepted_at",
-    "rule_code": "rule_code",
-    "severity": "severity",
-    "category": "category",
-    "title_text": "title",
-    "action__status": "action_status",
-    "action__due_date": "due_date",
-}
-
-
-def register_findings(
-    *,
-    rels: QuerySet[SupplierRelationship],
-    buyer: Organization,
-    names: Mapping[int, str],
-    language: str,
-) -> pd.DataFrame:
-    """The findings of the latest accepted audits, plus any older one whose action is open."""
-    listed_finding = Q(audit_id__in=latest_audit_ids(buyer, rels)) | _open_action()
-    fnd = _frame(
-        _buyer_findings(buyer, rels)
-        .filter(listed_finding)
-        .annotate(title_text=_title_in(language), accepted_text=as_text("audit__accepted_at"))
-        .values_list(*_FINDING_COLUMNS),
-        list(_FINDING_COLUMNS.values()),
-    )
-    fnd["supplier_name"] = fnd["supplier_id"].map(names)
-    fnd["accepted_at"] = _local(fnd["accepted_at"], timezone.get_default_timezone(), date_only=True)
-    fnd["due_date"] = pd.to_datetime(fnd["due_date"], errors="coerce")
-    return _sorted(fnd, ["supplier_name", "audit_id", "severity", "rule_code"])
-
-
-_ACTION_COLUMNS = {
-    "supplier_id": "supplier_id",
-    "pk": "action_id",
-    "audit_id": "audit_id",
-    "finding__rule_code": "finding_code",
-    "severity": "severity",
-    "status": "status",
-    "due_date": "due_date",
-    "responsible_person": "responsible_person",
-    "owner__full_name": "owner_name",
-    "owner__email": "owner_email",
-    "updated_text": "updated_at",
-}
-
-
-def register_actions(
-    *,
-    rels: QuerySet[SupplierRelationship],
-    buyer: Organization,
-    names: Mapping[int, str],
-    today: datetime.date,
-) -> pd.DataFrame:
-    """The corrective actions of the latest accepted audits, plus any older one still open,
-    with how many days each open one is overdue on ``today``."""
-    act = _frame(
-        _buyer_actions(buyer, rels)
-        .filter(Q(audit_id__in=latest_audit_ids(buyer, rels)) | ~Q(status__in=CLOSED_ACTION_STATES))
-        .annotate(updated_text=as_text("updated_at"))
-        .values_list(*_ACTION_COLUMNS),
-        list(_ACTION_COLUMNS.values()),
-    )
-    act["supplier_name"] = act["supplier_id"].map(names)
-    is_open = ~act["status"].isin(CLOSED_ACTION_STATES)
-    due = pd.to_datetime(act["due_date"], errors="coerce")
-    days_late = (pd.Timestamp(today) - due).dt.days
-    act["overdue"] = (is_open & (days_late > 0)).astype(bool)
-    act["days_overdue"] = days_late.where(act["overdue"], 0).fillna(0).astype("int64")
-    act["due_date"] = due
-    act["owner"] = [
-        rp or name or email or None
-        for rp, name, email in zip(
-            act["responsible_person"], act["owner_name"], act["owner_email"], strict=True
-        )
-    ]
-    act["updated_at"] = _local(act["updated_at"], timezone.get_default_timezone(), date_only=False)
-    return _sorted(act, ["supplier_name", "audit_id", "severity", "finding_code"])
 
 
 def register_method(reg: pd.DataFrame) -> dict[str, Any]:
@@ -327,52 +240,3 @@ def register_method(reg: pd.DataFrame) -> dict[str, Any]:
     ruleset_ids = {int(x) for x in reg["ruleset_id"].dropna().unique()}
     rulesets = list(RuleSet.objects.filter(pk__in=ruleset_ids).order_by("code", "version"))
     return method_for(rulesets)
-
-
-# ---------------------------------------------------------------------------------------------
-# Helpers
-# ---------------------------------------------------------------------------------------------
-
-
-def _open_action() -> Q:
-    """A finding whose corrective action is neither verified nor cancelled."""
-    return Q(action__isnull=False) & ~Q(action__status__in=CLOSED_ACTION_STATES)
-
-
-def _buyer_findings(buyer: Organization, rels: QuerySet[SupplierRelationship]) -> QuerySet:
-    """The findings of the buyer's accepted audits of the suppliers in ``rels``."""
-    return Finding.objects.filter(
-        audit__buyer_id=buyer.pk,
-        audit__status=Audit.Status.ACCEPTED,
-        audit__supplier_id__in=rels.values("supplier_id"),
-    )
-
-
-def _buyer_actions(
-    buyer: Organization, rels: QuerySet[SupplierRelationship]
-) -> CorrectiveActionQuerySet:
-    """The buyer's corrective actions of the suppliers in ``rels``."""
-    return CorrectiveAction.objects.filter(
-        buyer_id=buyer.pk, supplier_id__in=rels.values("supplier_id")
-    )
-
-
-def _title_in(language: str) -> Coalesce:
-    """The finding title in ``language``, else English, else Chinese, extracted by the
-    database (decoding 40,000 JSON titles in Python costs more than the rest of the query)."""
-    order = [language, *(lang for lang in ("en", "zh-Hans") if lang != language)]
-    text = TextField()
-    return Coalesce(
-        *(NullIf(KT(f"title__{lang}"), Value(""), output_field=text) for lang in order),
-        output_field=text,
-    )
-
-
-def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    if frame.empty:
-        return frame
-    order = frame.assign(
-        _sev=frame["severity"].map(_SEVERITY_ORDER), _name=frame["supplier_name"].fillna("")
-    )
-    keys = ["_name" if k == "supplier_name" else "_sev" if k == "severity" else k for k in keys]
-    return order.sort_values(keys, kind="stable").drop(columns=["_sev", "_name"])

@@ -3,7 +3,7 @@ with the change of the category score since the supplier's accepted audit before
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import pandas as pd
 from django.db.models import QuerySet
@@ -13,8 +13,9 @@ from accounts.models import Organization
 from suppliers.models import SupplierRelationship
 
 from ..columns import CATEGORIES
+from .details import by_code_point
 from .latest import ranked_scores
-from .reading import as_text, category_columns, floats, local, read_frame
+from .reading import as_text, category_columns, floats, local, read_frames
 
 _HISTORY_COLUMNS = {
     "audit__supplier_id": "supplier_id",
@@ -38,12 +39,33 @@ def register_history(
     """Every accepted audit of the suppliers in ``rels`` (its newest final score; one window
     query), newest first per supplier, as one row per category that has a score; the change is
     against the same category of the audit just before (empty when it had no score there)."""
-    audits = read_frame(
+    return next(history_frames(rels=rels, buyer=buyer, names=names))
+
+
+def history_frames(
+    *,
+    rels: QuerySet[SupplierRelationship],
+    buyer: Organization,
+    names: Mapping[int, str],
+    size: int | None = None,
+) -> Iterator[pd.DataFrame]:
+    """``register_history`` as frames of the rows of about ``size`` audits (one frame when
+    None), each with every audit of its suppliers: the audits come ordered by supplier name
+    (by code point, as Python compares them), supplier and rank."""
+    rows = (
         ranked_scores(buyer, rels, depth=None)
         .annotate(accepted_text=as_text("audit__accepted_at"), **category_columns())
-        .values_list(*_HISTORY_COLUMNS),
-        list(_HISTORY_COLUMNS.values()),
+        .order_by(by_code_point("audit__supplier__name"), "audit__supplier_id", "audit_rank")
+        .values_list(*_HISTORY_COLUMNS)
     )
+    for audits in read_frames(
+        rows, list(_HISTORY_COLUMNS.values()), size=size, group="supplier_id"
+    ):
+        yield _history_rows(audits, names)
+
+
+def _history_rows(audits: pd.DataFrame, names: Mapping[int, str]) -> pd.DataFrame:
+    """The rows of the audits of whole suppliers: one per audit and scored category."""
     audits["supplier_name"] = audits["supplier_id"].map(names)
     audits["accepted_at"] = local(
         audits["accepted_at"], timezone.get_default_timezone(), date_only=True

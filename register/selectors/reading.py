@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -16,16 +17,37 @@ _READ_CHUNK = 2000
 
 def read_frame(rows: QuerySet, columns: list[str]) -> pd.DataFrame:
     """A frame of the ``values_list`` rows of ``rows``, read ``_READ_CHUNK`` rows at a time
-    (a server-side cursor on PostgreSQL) into one list per column. Equal strings are kept once:
-    the database hands each row its own copy of a title, code or status, and for a register
-    with a few hundred thousand findings those copies are most of the memory."""
+    (a server-side cursor on PostgreSQL) into one list per column (``read_frames``)."""
+    return next(read_frames(rows, columns))
+
+
+def read_frames(
+    rows: QuerySet, columns: list[str], *, size: int | None = None, group: str | None = None
+) -> Iterator[pd.DataFrame]:
+    """The ``values_list`` rows of ``rows`` as frames of ``size`` rows or a few more (one frame
+    when None; at least one, maybe empty), read ``_READ_CHUNK`` rows at a time (a server-side
+    cursor on PostgreSQL) into one list per column. With ``group`` (a column), a frame ends
+    only where the value of that column changes: rows ordered by it stay together. Equal
+    strings are kept once per frame: the database hands each row its own copy of a title, code
+    or status, and for a register with a few hundred thousand findings those copies are most of
+    the memory."""
+    at = None if group is None else columns.index(group)
     data: list[list[Any]] = [[] for _ in columns]
     seen: dict[str, str] = {}
+    last: Any = None
     for row in rows.iterator(chunk_size=_READ_CHUNK):
+        if size is not None and len(data[0]) >= size and (at is None or row[at] != last):
+            yield _frame(data, columns)
+            data, seen = [[] for _ in columns], {}
         for values, value in zip(data, row, strict=True):
             if type(value) is str:
                 value = seen.setdefault(value, value)
             values.append(value)
+        last = None if at is None else row[at]
+    yield _frame(data, columns)
+
+
+def _frame(data: list[list[Any]], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(dict(zip(columns, data, strict=True)), columns=columns)
 
 

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
@@ -122,9 +122,16 @@ def _json_key_column(series: pd.Series) -> list[Any]:
     ]
 
 
-def _records(frame: pd.DataFrame, columns: Sequence[Column]) -> Iterator[dict[str, Any]]:
-    """The rows of ``frame`` as JSON objects, converted a chunk of rows at a time."""
+def _records(frames: Iterable[pd.DataFrame], columns: Sequence[Column]) -> Iterator[dict[str, Any]]:
+    """The rows of ``frames`` as JSON objects, converted a chunk of rows at a time."""
     keys = [JOIN_KEY, *(c.key for c in columns)]
+    for frame in frames:
+        yield from _frame_records(frame, columns, keys)
+
+
+def _frame_records(
+    frame: pd.DataFrame, columns: Sequence[Column], keys: list[str]
+) -> Iterator[dict[str, Any]]:
     for start in range(0, len(frame), _CHUNK_ROWS):
         chunk = frame.iloc[start : start + _CHUNK_ROWS]
         cols = [_json_key_column(chunk[JOIN_KEY])]
@@ -163,9 +170,13 @@ _TABLES = (
 )
 
 
-def _table(tables: RegisterTables, key: str) -> pd.DataFrame:
-    """The register, or a detail table read now when it is read only when asked for."""
-    return tables.register if key == "register" else tables.detail(key)
+def _table(tables: RegisterTables, key: str) -> Iterator[pd.DataFrame]:
+    """The register, or a detail table: when it is read only when asked for, read now, a
+    chunk of rows at a time."""
+    if key == "register":
+        yield tables.register
+    else:
+        yield from tables.detail_frames(key, size=_CHUNK_ROWS)
 
 
 def _dumps(value: Any) -> str:

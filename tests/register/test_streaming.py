@@ -8,14 +8,17 @@ import csv
 import io
 import json
 
+import pandas as pd
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from register.selectors import register_data
+from register.selectors.reading import read_frame, read_frames
 from register.services import export_details, register_build
 from register.tables import build_tables
 from register.writers import csv_json, iter_csv, iter_json, to_json, write_csv
+from suppliers.models import SupplierRelationship
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +143,35 @@ def test_the_summary_counts_overdue_critical_actions_without_reading_the_actions
     )
     assert without.summary == tables.summary
     assert "overdue_critical_actions" not in to_json(tables)["register"][0]
+
+
+@pytest.mark.parametrize("rows_per_chunk", [1, 2, 3, 100])
+def test_detail_tables_read_in_chunks_are_the_whole_tables(reg, monkeypatch, rows_per_chunk):
+    monkeypatch.setattr(csv_json, "_CHUNK_ROWS", rows_per_chunk)
+    whole = register_build(buyer=reg.world.buyer_a)
+    tables = register_build(buyer=reg.world.buyer_a, details="later")
+
+    assert json.loads(b"".join(iter_json(tables))) == to_json(whole)
+    for key in ("findings", "actions", "history"):
+        frames = list(tables.detail_frames(key, size=rows_per_chunk))
+        assert len(frames) >= min(len(getattr(whole, key)), 2) // rows_per_chunk
+        pd.testing.assert_frame_equal(
+            pd.concat(frames, ignore_index=True), getattr(whole, key), check_dtype=False
+        )
+    # A supplier's history is in one frame: the change per category needs the audit before.
+    suppliers = [
+        set(frame["supplier_id"]) for frame in tables.detail_frames("history", size=rows_per_chunk)
+    ]
+    assert sum(len(s) for s in suppliers) == len(set().union(*suppliers))
+
+
+def test_rows_are_read_in_frames_that_keep_a_group_together(reg):
+    rows = SupplierRelationship.objects.order_by("buyer_id", "pk").values_list("buyer_id", "pk")
+
+    frames = list(read_frames(rows, ["buyer_id", "pk"], size=1, group="buyer_id"))
+
+    whole = read_frame(rows, ["buyer_id", "pk"])
+    assert len(frames) >= 2 and len(whole) > len(frames)
+    pd.testing.assert_frame_equal(pd.concat(frames, ignore_index=True), whole)
+    assert all(frame["buyer_id"].nunique() == 1 for frame in frames if len(frame))
+    assert len(next(read_frames(rows, ["buyer_id", "pk"], size=2))) == 2
