@@ -75,8 +75,8 @@ def register_build(
 ) -> RegisterTables:
     """The normalised, filtered register of ``buyer`` (filters already cleaned);
     ``details=False``: without the findings, corrective actions and history (for the CSV);
-    ``details="later"``: each of them read when a writer asks for it (for the JSON, which
-    writes them one after the other: one of them in memory at a time)."""
+    ``details="later"``: each of them read when a writer asks for it (the JSON and the
+    workbook write them one after the other: one of them in memory at a time)."""
     filters = dict(filters or {})
     data = register_data(
         buyer=buyer, filters=filters, language=language, today=today, details=details and "later"
@@ -98,9 +98,8 @@ def register_build(
 
 def export_details(fmt: str) -> bool | str:
     """What ``register_build`` reads of the detail tables for ``fmt``: none for the CSV (the
-    Register table only), each when written for the JSON, all of them for the workbook."""
-    details: dict[str, bool | str] = {"csv": False, "json": "later"}
-    return details.get(fmt, True)
+    Register table only); for the JSON and the workbook, each when it is written."""
+    return False if fmt == "csv" else "later"
 
 
 def register_write(

@@ -56,18 +56,32 @@ from .xlsx_summary import _write_heat_map, _write_method, _write_summary
 
 
 class _Progress:
-    """Turns rows written into whole percentages and reports each new one at most once."""
+    """Turns rows written into whole percentages and reports each new one at most once. Each
+    of the four table sheets is a quarter of the bar, shared by its rows: a detail table may be
+    read only when its sheet is written, so the total is not known before."""
 
-    def __init__(self, total_rows: int, callback: Callable[[int], None] | None) -> None:
-        self.total = max(total_rows, 1)
+    def __init__(self, callback: Callable[[int], None] | None) -> None:
+        self.sheets_done = 0
+        self.rows = 1
         self.done = 0
         self.last = -1
         self.callback = callback
 
+    def sheet(self, rows: int) -> None:
+        """The next table sheet starts; it has ``rows`` rows."""
+        self.rows, self.done = max(rows, 1), 0
+
     def advance(self, rows: int) -> None:
         self.done += rows
+        self._at(self.sheets_done + self.done / self.rows)
+
+    def sheet_done(self) -> None:
+        self.sheets_done += 1
+        self._at(self.sheets_done)
+
+    def _at(self, sheets: float) -> None:
         # 99 at most until the file is closed: zipping the sheets is real work too.
-        self.report(min(99, self.done * 100 // self.total))
+        self.report(min(99, int(sheets * 100) // len(_SHEETS)))
 
     def report(self, percent: int) -> None:
         if self.callback is not None and percent > self.last:
@@ -99,12 +113,14 @@ def write_xlsx(
     their supplier, audit or corrective action (at most Excel's 65,530 links per sheet). ``generated_at`` may be aware: the
     Summary shows its wall-clock time and UTC offset, the document's ``created`` property is UTC.
     ``progress`` receives increasing whole percentages, ending with 100 once the file is complete.
-    Raises ``ValueError`` (before writing anything) when a table exceeds Excel's row limit.
+    A detail table read only when asked for (``RegisterTables.detail``) is read just before its
+    sheet is written and released after it: the workbook holds one detail table at a time.
+    Raises ``ValueError`` when a table exceeds Excel's row limit: before writing anything for a
+    table in memory, before writing its sheet for a table read then.
     """
-    tables = tables.read_whole()
-    _check_row_limits(tables)
-    rows = sum(len(t) for t in (tables.register, tables.findings, tables.actions, tables.history))
-    tracker = _Progress(rows, progress)
+    for frame in (tables.register, tables.findings, tables.actions, tables.history):
+        _check_row_limit(frame)
+    tracker = _Progress(progress)
     tracker.report(0)
     wb = RegisterWorkbook(target, _WORKBOOK_OPTIONS)
     created = generated_at
@@ -122,14 +138,21 @@ def write_xlsx(
     tracker.report(100)
 
 
-def _check_row_limits(tables: RegisterTables) -> None:
-    for frame in (tables.register, tables.findings, tables.actions, tables.history):
-        # xlsxwriter silently drops rows past Excel's sheet limit; refuse instead of truncating.
-        if len(frame) > _EXCEL_MAX_DATA_ROWS:
-            raise ValueError(
-                f"{len(frame)} rows exceed Excel's {_EXCEL_MAX_DATA_ROWS} rows per sheet; "
-                "export CSV or JSON, or narrow the filters"
-            )
+def _check_row_limit(frame: pd.DataFrame) -> None:
+    # xlsxwriter silently drops rows past Excel's sheet limit; refuse instead of truncating.
+    if len(frame) > _EXCEL_MAX_DATA_ROWS:
+        raise ValueError(
+            f"{len(frame)} rows exceed Excel's {_EXCEL_MAX_DATA_ROWS} rows per sheet; "
+            "export CSV or JSON, or narrow the filters"
+        )
+
+
+_SHEETS = (
+    ("register", REGISTER_COLUMNS),
+    ("findings", FINDING_COLUMNS),
+    ("actions", ACTION_COLUMNS),
+    ("history", HISTORY_COLUMNS),
+)
 
 
 def _write_tables(
@@ -141,53 +164,28 @@ def _write_tables(
     links: Links,
     tracker: _Progress,
 ) -> None:
-    """The Register, Findings, Corrective actions and History sheets, with highlights."""
-    register = _write_table(
-        wb,
-        fm,
-        label(SHEET_NAMES, "register", language),
-        tables.register,
-        REGISTER_COLUMNS,
-        language,
-        labels,
-        links,
-        tracker,
-    )
-    _highlight_cells(register, fm, REGISTER_COLUMNS, len(tables.register), labels)
-    _write_table(
-        wb,
-        fm,
-        label(SHEET_NAMES, "findings", language),
-        tables.findings,
-        FINDING_COLUMNS,
-        language,
-        labels,
-        links,
-        tracker,
-    )
-    actions = _write_table(
-        wb,
-        fm,
-        label(SHEET_NAMES, "actions", language),
-        tables.actions,
-        ACTION_COLUMNS,
-        language,
-        labels,
-        links,
-        tracker,
-    )
-    _highlight_overdue_rows(actions, fm, ACTION_COLUMNS, len(tables.actions), labels)
-    _write_table(
-        wb,
-        fm,
-        label(SHEET_NAMES, "history", language),
-        tables.history,
-        HISTORY_COLUMNS,
-        language,
-        labels,
-        links,
-        tracker,
-    )
+    """The Register, Findings, Corrective actions and History sheets, with highlights; a detail
+    table read only when asked for is read here, just before its sheet."""
+    for key, columns in _SHEETS:
+        frame = tables.register if key == "register" else tables.detail(key)
+        _check_row_limit(frame)
+        tracker.sheet(len(frame))
+        ws = _write_table(
+            wb,
+            fm,
+            label(SHEET_NAMES, key, language),
+            frame,
+            columns,
+            language,
+            labels,
+            links,
+            tracker,
+        )
+        if key == "register":
+            _highlight_cells(ws, fm, columns, len(frame), labels)
+        elif key == "actions":
+            _highlight_overdue_rows(ws, fm, columns, len(frame), labels)
+        tracker.sheet_done()
 
 
 def _column_width(header: str, kind: str, values: Sequence[Any]) -> float:

@@ -7,17 +7,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 
+import openpyxl
 import pandas as pd
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from register.selectors import register_data
 from register.selectors.reading import read_frame, read_frames
-from register.services import export_details, register_build
-from register.tables import build_tables
+from register.services import export_details, register_build, register_write
+from register.tables import RegisterTables, build_tables
 from register.writers import csv_json, iter_csv, iter_json, to_json, write_csv
+from register.writers import xlsx as xlsx_writer
 from suppliers.models import SupplierRelationship
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +107,7 @@ def test_latest_and_previous_scores_come_from_one_window_query(reg):
 
 
 def test_the_json_reads_each_detail_table_when_it_writes_it(reg):
-    assert [export_details(fmt) for fmt in ("csv", "json", "xlsx")] == [False, "later", True]
+    assert [export_details(fmt) for fmt in ("csv", "json", "xlsx")] == [False, "later", "later"]
     whole = to_json(register_build(buyer=reg.world.buyer_a))
     tables = register_build(buyer=reg.world.buyer_a, details="later")
     assert tables.findings.empty and tables.actions.empty and tables.history.empty
@@ -175,3 +179,45 @@ def test_rows_are_read_in_frames_that_keep_a_group_together(reg):
     pd.testing.assert_frame_equal(pd.concat(frames, ignore_index=True), whole)
     assert all(frame["buyer_id"].nunique() == 1 for frame in frames if len(frame))
     assert len(next(read_frames(rows, ["buyer_id", "pk"], size=2))) == 2
+
+
+def _workbook_values(tables, **kwargs) -> dict[str, list[tuple]]:
+    out = io.BytesIO()
+    register_write(tables, out, fmt="xlsx", language="en", **kwargs)
+    wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()] for ws in wb}
+
+
+def test_the_workbook_reads_each_detail_table_just_before_its_sheet(reg, monkeypatch):
+    buyer, at = reg.world.buyer_a, timezone.now()
+    whole = _workbook_values(register_build(buyer=buyer), buyer=buyer, generated_at=at)
+    read: list[tuple[str, int]] = []
+    progress: list[int] = []
+    detail = RegisterTables.detail
+
+    def spy(self, key):
+        read.append((key, len(progress)))
+        return detail(self, key)
+
+    monkeypatch.setattr(RegisterTables, "detail", spy)
+    tables = register_build(buyer=buyer, details=export_details("xlsx"))
+    later = _workbook_values(tables, buyer=buyer, generated_at=at, progress=progress.append)
+
+    assert later == whole
+    # Read in the sheets' order, each after the sheet before it was written.
+    assert [key for key, _ in read] == ["findings", "actions", "history"]
+    assert 0 < read[0][1] < read[1][1] < read[2][1] < len(progress)
+    assert progress == sorted(set(progress)) and progress[0] == 0 and progress[-1] == 100
+
+
+def test_a_detail_table_read_for_its_sheet_is_checked_against_excels_row_limit(reg, monkeypatch):
+    tables = register_build(buyer=reg.world.buyer_a, details="later")
+    history = pd.concat([tables.detail("history")] * 2, ignore_index=True)
+    tables = replace(
+        tables, loaders={**tables.loaders, "history": lambda size=None: iter([history])}
+    )
+    monkeypatch.setattr(xlsx_writer, "_EXCEL_MAX_DATA_ROWS", len(tables.register))
+    assert len(history) > len(tables.register)
+
+    with pytest.raises(ValueError, match="rows exceed Excel's"):
+        register_write(tables, io.BytesIO(), fmt="xlsx", buyer=reg.world.buyer_a, language="en")
