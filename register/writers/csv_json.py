@@ -42,6 +42,9 @@ def _column_words(
 
 # Rows per chunk of a streamed CSV or JSON table: the memory of one chunk, not of the table.
 _CHUNK_ROWS = 2048
+# Rows per frame of a detail table read for the JSON: a few MB, and enough rows that pandas'
+# work per frame (normalising each column, the history's sort) stays small next to the rows'.
+_READ_ROWS = 10_000
 
 
 def _csv_column(series: pd.Series, kind: str, words: Mapping[Any, str] | None) -> list[str]:
@@ -172,11 +175,11 @@ _TABLES = (
 
 def _table(tables: RegisterTables, key: str) -> Iterator[pd.DataFrame]:
     """The register, or a detail table: when it is read only when asked for, read now, a
-    chunk of rows at a time."""
+    frame of ``_READ_ROWS`` rows at a time."""
     if key == "register":
         yield tables.register
     else:
-        yield from tables.detail_frames(key, size=_CHUNK_ROWS)
+        yield from tables.detail_frames(key, size=_READ_ROWS)
 
 
 def _dumps(value: Any) -> str:

@@ -152,6 +152,7 @@ def test_the_summary_counts_overdue_critical_actions_without_reading_the_actions
 @pytest.mark.parametrize("rows_per_chunk", [1, 2, 3, 100])
 def test_detail_tables_read_in_chunks_are_the_whole_tables(reg, monkeypatch, rows_per_chunk):
     monkeypatch.setattr(csv_json, "_CHUNK_ROWS", rows_per_chunk)
+    monkeypatch.setattr(csv_json, "_READ_ROWS", rows_per_chunk)
     whole = register_build(buyer=reg.world.buyer_a)
     tables = register_build(buyer=reg.world.buyer_a, details="later")
 
