@@ -4,7 +4,6 @@ opened, moved, extended and deleted; the dashboard counts overdue actions from i
 from __future__ import annotations
 
 import datetime
-import importlib
 
 import pytest
 from django.db import connection
@@ -21,13 +20,6 @@ pytestmark = pytest.mark.django_db
 
 def assert_tally_holds():
     assert tallied(ActionTally) == live_counts(CorrectiveAction, CorrectiveAction.OPEN_STATES)
-
-
-def test_the_migration_tallies_the_due_dates_of_the_open_states():
-    migration = importlib.import_module("actions.migrations.0002_tallies")
-    assert set(migration.TALLY.dated_states) == set(CorrectiveAction.OPEN_STATES)
-    assert migration.TALLY.table == CorrectiveAction._meta.db_table
-    assert migration.TALLY.tally_table == ActionTally._meta.db_table
 
 
 def test_opening_moving_and_deleting_actions_keep_the_tally(world, opened):

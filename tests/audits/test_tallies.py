@@ -4,7 +4,6 @@ due date, the number of audits, whatever path writes them; the dashboard reads i
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections import Counter
 
 import pytest
@@ -44,13 +43,6 @@ def tallied(tally_model) -> Counter:
 
 def assert_tally_holds():
     assert tallied(AuditTally) == live_counts(Audit, Audit.OVERDUE_STATES)
-
-
-def test_the_migration_tallies_the_due_dates_of_the_states_that_can_be_overdue():
-    migration = importlib.import_module("audits.migrations.0009_tallies")
-    assert set(migration.TALLY.dated_states) == set(Audit.OVERDUE_STATES)
-    assert migration.TALLY.table == Audit._meta.db_table
-    assert migration.TALLY.tally_table == AuditTally._meta.db_table
 
 
 def test_services_keep_the_tally(world, issue):

@@ -1,5 +1,5 @@
-"""Each tally's migration counts the rows already there (``Tally`` backfill): emptied and
-counted again, a tally equals what its triggers kept."""
+"""Each tally's migration names its tables and dated states, and counts the rows already
+there (``Tally`` backfill): emptied and counted again, a tally equals what its triggers kept."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import importlib
 import pytest
 from django.db import connection
 
-from actions.models import ActionTally
-from audits.models import AuditTally
-from scoring.models import FindingTally
+from actions.models import ActionTally, CorrectiveAction
+from audits.models import Audit, AuditTally
+from scoring.models import Finding, FindingTally
 from tests.scoring.test_api_findings import accepted_audit
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,25 @@ MIGRATIONS = {
     ActionTally: "actions.migrations.0002_tallies",
     FindingTally: "scoring.migrations.0004_finding_tally",
 }
+
+
+@pytest.mark.parametrize(
+    ("model", "counted", "dated"),
+    [
+        (AuditTally, Audit, Audit.OVERDUE_STATES),
+        (ActionTally, CorrectiveAction, CorrectiveAction.OPEN_STATES),
+        (FindingTally, Finding, ()),
+    ],
+)
+def test_each_migration_keeps_its_table_with_the_due_dates_of_the_states_that_can_be_late(
+    model, counted, dated
+):
+    """The migration's states are frozen when it is written: they must be the model's (a
+    change of those states needs a migration that re-creates the triggers)."""
+    tally = importlib.import_module(MIGRATIONS[model]).TALLY
+    assert set(tally.dated_states) == set(dated)
+    assert tally.table == counted._meta.db_table
+    assert tally.tally_table == model._meta.db_table
 
 
 def rows(model) -> set[tuple]:
