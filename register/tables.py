@@ -121,8 +121,8 @@ def build_tables(
       ``actions``, ``history``: what reads that table, called with ``size``, see
       ``DetailReader``) replace the frames given for those tables: each is read, normalised and
       filtered when a writer asks for it (``RegisterTables.detail`` / ``detail_frames``); the
-      summary then needs the register's hidden ``overdue_critical_actions`` count. The register is sorted by priority (P1 first, missing last) then supplier
-      name.
+      summary then needs the register's hidden ``overdue_critical_actions`` count. The
+      register is sorted by priority (P1 first, missing last) then supplier name.
     - ``summary``: ``suppliers``, ``assessed_suppliers`` (with an accepted audit date),
       ``open_findings_<severity>``, ``open_actions``, ``overdue_actions`` (sums over the register),
       ``overdue_critical_actions`` (overdue actions of critical severity), ``by_rating`` and
@@ -137,15 +137,6 @@ def build_tables(
     hist = _kept(
         pd.DataFrame() if history is None else history, HISTORY_COLUMNS, "history", suppliers
     )
-    later = {
-        key: _loader(read, columns, key, suppliers)
-        for key, columns in (
-            ("findings", FINDING_COLUMNS),
-            ("actions", ACTION_COLUMNS),
-            ("history", HISTORY_COLUMNS),
-        )
-        if (read := (loaders or {}).get(key)) is not None
-    }
     return RegisterTables(
         register=reg,
         findings=fnd,
@@ -154,8 +145,21 @@ def build_tables(
         method_rows=tuple(method_rows(method)),
         summary=_summary(reg, act),
         history=hist,
-        loaders=later,
+        loaders=_later(loaders or {}, suppliers),
     )
+
+
+def _later(loaders: Mapping[str, DetailReader], suppliers: pd.Series) -> dict:
+    """The detail tables read when a writer asks for them (``build_tables``' ``loaders``)."""
+    return {
+        key: _loader(read, columns, key, suppliers)
+        for key, columns in (
+            ("findings", FINDING_COLUMNS),
+            ("actions", ACTION_COLUMNS),
+            ("history", HISTORY_COLUMNS),
+        )
+        if (read := loaders.get(key)) is not None
+    }
 
 
 def _kept(
