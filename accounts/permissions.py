@@ -348,6 +348,15 @@ def organizations_with_perm(user, perm: str) -> models.QuerySet[Organization]:
     return Organization.objects.filter(pk__in=ids) if ids else Organization.objects.none()
 
 
+def sees_every_audit(user, organization: Organization) -> bool:
+    """Whether the user's role in ``organization`` sees every audit (and what follows from
+    them) of it, as the ``visible_to`` rules decide from the memberships (no superuser
+    shortcut: visibility has none)."""
+    return organization.pk in org_ids_with_perm(
+        user, "accounts.view_all_audits", kind=organization.kind
+    )
+
+
 def has_org_perm(user, perm: str, organization: Organization) -> bool:
     """Whether the user's role in ``organization`` holds ``perm``; an active superuser holds
     every permission (as ``user.has_perm`` says)."""

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization
-from accounts.permissions import org_ids_with_perm
+from accounts.permissions import sees_every_audit
 from actions.models import (
     ActionEvidence,
     ActionTally,
@@ -23,7 +23,7 @@ from actions.models import (
     action_visibility_buyers,
 )
 from activity.models import ActivityEvent
-from backend.api.filters import FilterSet
+from backend.api.filters import FilterSet, tallied_filters
 from backend.workflow import overdue_q
 from scoring.models import Severity
 from suppliers.selectors import supplier_text_matches
@@ -100,20 +100,20 @@ def action_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Corr
 def action_list_count(*, user, params) -> int | None:
     """How many actions the API's list filtered by ``params`` counts, from the tally when it
     can tell (``action_visibility_buyers``, ``TallyQuerySet.count_for``); None: count them."""
-    buyers = action_visibility_buyers(user)
-    return None if buyers is None else ActionTally.objects.count_for(buyers, params)
+    buyers, filters = action_visibility_buyers(user), tallied_filters(params)
+    if buyers is None or filters is None:
+        return None
+    return ActionTally.objects.count_for(buyers, **filters)
 
 
 def _buyer_actions(user, buyer: Organization) -> CorrectiveActionQuerySet:
     """The actions of ``buyer`` that ``user`` sees: all of them, without reading the user's
     grants, when the user's role sees every action of the buyer."""
     actions = CorrectiveAction.objects.filter(buyer=buyer)
-    if buyer.pk in org_ids_with_perm(user, "accounts.view_all_audits", kind=buyer.kind):
-        return actions
-    return actions.visible_to(user)
+    return actions if sees_every_audit(user, buyer) else actions.visible_to(user)
 
 
-def buyer_overdue_actions(*, user, buyer: Organization, limit: int = 10) -> list[CorrectiveAction]:
+def buyer_overdue_actions(*, user, buyer: Organization, limit: int) -> list[CorrectiveAction]:
     """The first ``limit`` overdue actions of ``buyer`` that ``user`` sees, earliest due
     first, with the columns the dashboard shows (state, severity, due date, the supplier's
     name and the finding's title)."""
@@ -125,7 +125,7 @@ def buyer_overdue_actions(*, user, buyer: Organization, limit: int = 10) -> list
 def buyer_overdue_action_count(*, user, buyer: Organization) -> int:
     """How many overdue actions of ``buyer`` ``user`` sees: from the tally when the user's role
     sees every action of the buyer (``CorrectiveActionQuerySet.visible_to``), else counted."""
-    if buyer.pk in org_ids_with_perm(user, "accounts.view_all_audits", kind=buyer.kind):
+    if sees_every_audit(user, buyer):
         today = timezone.localdate()
         return ActionTally.objects.overdue(buyer.pk, CorrectiveAction.OPEN_STATES, today)
     return _buyer_actions(user, buyer).overdue().count()

@@ -18,15 +18,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q, Sum
 
 NOT_DATED = "9999-12-31"
 KEY = ("buyer_id", "status", "due_date", "supplier_id")
-# Query parameters of a list that do not filter its rows.
-NOT_FILTERS = frozenset({"page", "page_size", "lang", "ordering", "format"})
 
 
 class TallyQuerySet(models.QuerySet):
@@ -45,19 +42,16 @@ class TallyQuerySet(models.QuerySet):
             late[status] = past or 0
         return totals, late
 
-    def count_for(self, buyer_ids: list[int], params, state: str = "status") -> int | None:
-        """How many rows of ``buyer_ids`` a list filtered by ``params`` (a query dict already
-        validated by the list's filters) counts; None when a parameter other than ``state``
-        (the list's name of the tallied state) and ``supplier`` filters it, as the tally
-        cannot tell."""
-        filters = {key: params.getlist(key) for key in params if key not in NOT_FILTERS}
-        if not set(filters) <= {state, "supplier"} or any("" in v for v in filters.values()):
-            return None
+    def count_for(
+        self, buyer_ids: list[int], *, states: list[str] | None = None, supplier: int | None = None
+    ) -> int:
+        """How many counted rows ``buyer_ids`` have, in ``states`` and of ``supplier`` when
+        given (``backend.api.filters.tallied_filters`` reads them from a list's query)."""
         rows = self.filter(buyer_id__in=buyer_ids)
-        if state in filters:
-            rows = rows.filter(status__in=filters[state])
-        if "supplier" in filters:  # as the list's number filter: the last value
-            rows = rows.filter(supplier_id=int(Decimal(filters["supplier"][-1])))
+        if states is not None:
+            rows = rows.filter(status__in=states)
+        if supplier is not None:
+            rows = rows.filter(supplier_id=supplier)
         return rows.aggregate(total=Sum("n"))["total"] or 0
 
     def overdue(self, buyer_id: int, states, today: datetime.date) -> int:

@@ -16,6 +16,7 @@ from accounts.models import Membership, Organization
 from audits.models import Audit
 from audits.selectors.audits import audit_visibility_buyers
 from audits.services.policy import policy_months
+from backend.api.filters import tallied_filters
 from backend.errors import Conflict
 from questionnaires.models import QuestionnaireVersion
 from rulesets import compiled as inputs
@@ -209,7 +210,7 @@ def finding_list_count(*, user, params) -> int | None:
     can tell: the user sees findings through buyer roles alone (as audits,
     ``audit_visibility_buyers``) and only ``severity`` and ``supplier`` filter them; None:
     count them."""
-    buyers = audit_visibility_buyers(user)
-    if buyers is None:
+    buyers, filters = audit_visibility_buyers(user), tallied_filters(params, state="severity")
+    if buyers is None or filters is None:
         return None
-    return FindingTally.objects.count_for(buyers, params, state="severity")
+    return FindingTally.objects.count_for(buyers, **filters)

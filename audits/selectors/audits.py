@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization, User
-from accounts.permissions import granted_ids, org_ids_with_perm, organizations_with_perm
+from accounts.permissions import (
+    granted_ids,
+    org_ids_with_perm,
+    organizations_with_perm,
+    sees_every_audit,
+)
 from activity.models import ActivityEvent
 from audits.models import (
     Answer,
@@ -27,7 +32,7 @@ from audits.models import (
     audit_visible,
 )
 from audits.share_models import shared_audit_ids
-from backend.api.filters import FilterSet
+from backend.api.filters import FilterSet, tallied_filters
 from scoring.engine import AnswerValue
 from suppliers.selectors import supplier_text_matches
 
@@ -189,8 +194,10 @@ def audit_visibility_buyers(user) -> list[int] | None:
 def audit_list_count(*, user, params) -> int | None:
     """How many audits the API's list filtered by ``params`` counts, from the tally when it
     can tell (``audit_visibility_buyers``, ``TallyQuerySet.count_for``); None: count them."""
-    buyers = audit_visibility_buyers(user)
-    return None if buyers is None else AuditTally.objects.count_for(buyers, params)
+    buyers, filters = audit_visibility_buyers(user), tallied_filters(params)
+    if buyers is None or filters is None:
+        return None
+    return AuditTally.objects.count_for(buyers, **filters)
 
 
 def audit_people(audit_ids: Iterable[int]) -> dict[int, dict[str, list[dict]]]:
@@ -222,9 +229,7 @@ def _buyer_audits(user, buyer: Organization) -> AuditQuerySet:
     """The audits of ``buyer`` that ``user`` sees: all of them, without reading the user's
     grants and shares, when the user's role sees every audit of the buyer."""
     audits = Audit.objects.filter(buyer=buyer)
-    if buyer.pk in org_ids_with_perm(user, "accounts.view_all_audits", kind=buyer.kind):
-        return audits
-    return audits.visible_to(user)
+    return audits if sees_every_audit(user, buyer) else audits.visible_to(user)
 
 
 def buyer_audit_counts(*, user, buyer: Organization) -> tuple[dict[str, int], int]:
@@ -232,7 +237,7 @@ def buyer_audit_counts(*, user, buyer: Organization) -> tuple[dict[str, int], in
     the user's role sees every audit of the buyer (``audit_visibility``), they come from the
     tally (a few rows per supplier, however many audits there are); otherwise counted."""
     today = timezone.localdate()
-    if buyer.pk in org_ids_with_perm(user, "accounts.view_all_audits", kind=buyer.kind):
+    if sees_every_audit(user, buyer):
         by_status, late = AuditTally.objects.by_status(buyer.pk, today)
         return by_status, sum(late.get(status, 0) for status in Audit.OVERDUE_STATES)
     audits = _buyer_audits(user, buyer).order_by()
@@ -240,7 +245,7 @@ def buyer_audit_counts(*, user, buyer: Organization) -> tuple[dict[str, int], in
     return by_status, audits.overdue(today).count()
 
 
-def audits_to_review(*, user, buyer: Organization, limit: int = 10) -> list[Mapping[str, Any]]:
+def audits_to_review(*, user, buyer: Organization, limit: int) -> list[Mapping[str, Any]]:
     """The submitted audits of ``buyer`` waiting for review that ``user`` sees, latest
     submission first, as the dashboard lists them (a dict per audit: ``pk``, ``submitted_at``,
     ``supplier__name``, ``questionnaire_version__questionnaire__code``)."""

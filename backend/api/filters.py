@@ -13,6 +13,7 @@ a long integer conversion.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import django_filters
 from django import forms
@@ -33,6 +34,26 @@ class VisibleToUserFilter(BaseFilterBackend):
                 f"{queryset.model.__name__} has no visible_to(); every API queryset needs one."
             )
         return queryset.visible_to(request.user)
+
+
+# Query parameters of a list that do not filter its rows.
+NOT_FILTERS = frozenset({"page", "page_size", "lang", "ordering", "format"})
+
+
+def tallied_filters(params, state: str = "status") -> dict[str, Any] | None:
+    """A list's query ``params`` (already validated by its filter set) as the arguments of
+    ``TallyQuerySet.count_for``: ``states`` from the parameter ``state`` (the list's name of
+    the tallied state) and ``supplier`` (the last value, as a number filter reads it). None
+    when another parameter filters the list: a tally cannot count it."""
+    filters = {key: params.getlist(key) for key in params if key not in NOT_FILTERS}
+    if not set(filters) <= {state, "supplier"} or any("" in v for v in filters.values()):
+        return None
+    tallied: dict[str, Any] = {}
+    if state in filters:
+        tallied["states"] = filters[state]
+    if "supplier" in filters:
+        tallied["supplier"] = int(Decimal(filters["supplier"][-1]))
+    return tallied
 
 
 def validate_whole_number(value) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from rest_framework import pagination
 
 
@@ -23,13 +24,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
 def _paginator(values: tuple[str, ...], known: int | None) -> type[Paginator]:
     class ListPaginator(Paginator):
-        @property
+        @cached_property
         def count(self) -> int:
-            if known is not None:
-                return known
-            if not hasattr(self, "_count"):
-                self._count = super().count
-            return self._count
+            return super().count if known is None else known
 
         def _get_page(self, object_list, *args, **kwargs):
             rows = object_list.values(*values) if values else object_list

@@ -103,6 +103,10 @@ def _rating_bars(request: PortalRequest) -> list[dict] | None:
     ]
 
 
+# Rows of each of the dashboard's lists (waiting for review, overdue actions).
+DASHBOARD_ROWS = 10
+
+
 @buyer_page
 def dashboard(request: PortalRequest) -> HttpResponse:
     org = request.organization
@@ -111,11 +115,11 @@ def dashboard(request: PortalRequest) -> HttpResponse:
         {"value": value, "label": label, "count": by_status.get(value, 0)}
         for value, label in Audit.Status.choices
     ]
-    to_review = audits_to_review(user=request.user, buyer=org)
-    overdue = buyer_overdue_actions(user=request.user, buyer=org)
+    to_review = audits_to_review(user=request.user, buyer=org, limit=DASHBOARD_ROWS)
+    overdue = buyer_overdue_actions(user=request.user, buyer=org, limit=DASHBOARD_ROWS)
     overdue_actions = action_rows(overdue, lang=request_language(request))
     overdue_count = len(overdue_actions)
-    if overdue_count == 10:
+    if overdue_count == DASHBOARD_ROWS:  # there may be more: count them
         overdue_count = buyer_overdue_action_count(user=request.user, buyer=org)
     return render(
         request,
